@@ -1,0 +1,282 @@
+"""The public API, geopy-shaped: ``lookup``, ``geocode``, ``geoparse``, ``resolve``.
+
+``lookup`` and ``geocode`` take a place name; ``geoparse`` finds and resolves every place
+mention in a text; ``resolve`` resolves spans that the caller found. Coordinates are (lat, lon)
+in degrees throughout, as in geopy.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from . import cues as cues_mod
+from .errors import InputError
+from .find import Span, find_spans, tokenize
+from .index import Index, open_index
+from .normalize import match_key, strip_articles, variant_key
+from .rank import MAJOR_CODES, Cand, Item, decide, prior, rank
+from .types import Mention, Place
+
+MAX_NAME_CHARS = 200
+#: variant and fuzzy candidates whose stored name is less alike than this are dropped
+MIN_SIMILARITY = 0.75
+DROP_MARKS = frozenset({"person", "organisation", "calendar", "demonym", "name_tail"})
+LOCATIVES = frozenset({"in", "near", "outside", "at", "from", "to", "into", "around", "toward",
+                       "towards", "across", "inside", "via", "through"})
+
+
+class Gazetteer:
+    """Place-name resolution over an on-disk index (default: the embedded GeoNames index).
+
+    ``online`` is an optional ``gazetteer.sources.online.OnlineSource``: ``lookup`` falls
+    back to it only when the offline index finds nothing.
+    """
+
+    def __init__(self, index: Index | None = None, online=None):
+        self._index = index
+        self.online = online
+        self.cues = cues_mod.load()
+
+    @property
+    def index(self) -> Index:
+        if self._index is None:
+            self._index = open_index()
+        return self._index
+
+    # -- names ----------------------------------------------------------------------------
+
+    def candidates(self, name: str, fuzzy: bool = True) -> list[Cand]:
+        """Places a name may refer to: exact keys first, then transliteration variants, then
+        (last resort) fuzzy matches. Items: (place, name is its primary name, match kind,
+        similarity in [0, 1] of the name as written to the place's matching name)."""
+        key = match_key(name)
+        rows = [(p, prim, "exact", 1.0) for p, prim, _ in self.index.places_by_key(key)]
+        if rows:
+            return rows
+        vkey = variant_key(name)
+        if len(vkey) >= 3:
+            rows = self._scored(key, self.index.places_by_variant(vkey), "variant")
+            if rows:
+                return rows
+        if fuzzy and len(vkey) >= 5:
+            return self._scored(key, self._fuzzy(vkey), "fuzzy")
+        return []
+
+    @staticmethod
+    def _scored(key: str, rows, match: str) -> list[Cand]:
+        from rapidfuzz import fuzz
+
+        core = " ".join(strip_articles(key.split()))
+        scored = [(p, prim, match,
+                   fuzz.ratio(core, " ".join(strip_articles(match_key(stored).split()))) / 100)
+                  for p, prim, stored in rows]
+        return [c for c in scored if c[3] >= MIN_SIMILARITY]
+
+    def _fuzzy(self, vkey: str, cutoff: float = 88.0) -> list[tuple[Place, bool, str]]:
+        from rapidfuzz import fuzz, process
+
+        choices = self.index.variants_with_prefix(vkey[:2])
+        hit = process.extractOne(vkey, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return self.index.places_by_variant(hit[0]) if hit else []
+
+    def lookup(self, name: str, country: str | None = None, limit: int = 10) -> list[Place]:
+        """Places named ``name``, best first (by feature type, population, match quality).
+
+        ``country`` is an ISO 3166 alpha-2 code or a country name. Raises ``InputError`` for an
+        empty name or one longer than 200 characters. An empty list is the "no match" outcome.
+        """
+        name = _check_name(name)
+        cc = self._country_code(country) if country else None
+        rows = self.candidates(name)
+        if cc:
+            rows = [r for r in rows if r[0].country_code == cc]
+        rows.sort(key=lambda r: prior(*r), reverse=True)
+        places = [r[0] for r in rows[:limit]]
+        if not places and self.online is not None:
+            places = self.online.search(name, country=cc, limit=min(limit, 50))
+        return places
+
+    def _country_code(self, country: str) -> str:
+        country = country.strip()
+        if len(country) == 2 and country.isalpha():
+            return country.upper()
+        for p, *_ in self.candidates(country, fuzzy=False):
+            if p.feature_code in ("PCLI", "PCLD", "PCLS", "PCLF", "TERR"):
+                return p.country_code
+        raise InputError(f"unknown country {country!r}: give an ISO code such as IQ or SY")
+
+    def geocode(self, query: str, exactly_one: bool = True):
+        """geopy-compatible: a ``geopy.location.Location`` (or a list, or None).
+
+        "Sinjar, Iraq" restricts to that country. Unlocated places are skipped.
+        """
+        from geopy.location import Location
+
+        query = _check_name(query)
+        name, _, rest = query.partition(",")
+        country = None
+        if rest.strip():
+            try:
+                country = self._country_code(rest)
+            except InputError:
+                name = query
+        places = [p for p in self.lookup(name, country=country) if p.located]
+        locations = [Location(f"{p.name}, {p.country_code}", (p.lat, p.lon), p.to_dict())
+                     for p in places]
+        if exactly_one:
+            return locations[0] if locations else None
+        return locations
+
+    # -- text -----------------------------------------------------------------------------
+
+    def geoparse(self, text: str) -> list[Mention]:
+        """Every place mention in ``text``, resolved in context, in text order.
+
+        A mention whose name is known but cannot be resolved confidently is returned with
+        ``place=None`` only when the text calls it a place; person names, organisations,
+        calendar words and demonyms are never returned.
+        """
+        if not isinstance(text, str):
+            raise InputError("geoparse needs text (str)")
+        if not text.strip():
+            return []
+        toks = tokenize(text)
+        spans = find_spans(text, toks, self.index.automaton, self.cues)
+        demonyms = Counter(self.cues.demonyms[s.key] for s in spans
+                           if "demonym" in s.marks and s.key in self.cues.demonyms)
+        demonyms.update(_demonym_tokens(toks, self.cues))
+        items = [self._item(text, s) for s in spans if not (s.marks & DROP_MARKS)]
+        items = [it for it in items if it.cands or it.marks & {"place_cue"}]
+        return self._resolve_items(text, items, demonyms)
+
+    def resolve(self, text: str, spans: Iterable[tuple[int, int]]) -> list[Mention]:
+        """Resolve caller-found toponym spans ((start, end) character offsets into ``text``).
+
+        Returns one Mention per span, in the order given; ``place`` is None for no match.
+        """
+        items = []
+        for start, end in spans:
+            if not (0 <= start < end <= len(text)):
+                raise InputError(f"span ({start}, {end}) is outside the text")
+            surface = text[start:end]
+            cands = self.candidates(surface) if match_key(surface) else []
+            items.append(Item(surface, start, end, match_key(surface), cands))
+        toks = tokenize(text)
+        order = sorted(range(len(items)), key=lambda i: items[i].start)
+        mentions = self._resolve_items(text, [items[i] for i in order],
+                                       Counter(_demonym_tokens(toks, self.cues)), keep_all=True)
+        out: list[Mention | None] = [None] * len(items)
+        for i, m in zip(order, mentions, strict=True):
+            out[i] = m
+        return out  # type: ignore[return-value]
+
+    def _item(self, text: str, span: Span) -> Item:
+        surface = text[span.start:span.end]
+        if span.how == "gazetteer":
+            cands = [(p, prim, "exact", 1.0) for p, prim, _ in
+                     self.index.places_by_key_id(span.key_id)]
+        else:
+            # Unknown proper noun: transliteration variants only after a locative ("in X",
+            # "near X"), fuzzy matching only after a place-type phrase ("the village of X").
+            cue = _place_cue(text, span.start, self.cues)
+            cands = []
+            if cue and len(span.key) >= 4:
+                cands = self.candidates(surface, fuzzy=cue == "place_word")
+            if cue == "place_word":
+                span.marks.add("place_cue")
+        cands += self._admin_of(text, span)
+        return Item(surface, span.start, span.end, span.key, cands, set(span.marks))
+
+    def _admin_of(self, text: str, span: Span) -> list[Cand]:
+        """"province of X" / "X province": also offer the division named X."""
+        before = text[max(0, span.start - 30):span.start].lower().split()
+        if len(before) >= 2 and before[-1] == "of" and before[-2] in self.cues.admin_of:
+            word = before[-2]
+            return [(p, prim, "exact", 1.0) for p, prim, _ in
+                    self.index.places_by_key(f"{span.key} {word}")
+                    if p.feature_class == "A"]
+        return []
+
+    def _resolve_items(self, text: str, items: list[Item], demonyms: Counter,
+                       keep_all: bool = False) -> list[Mention]:
+        rank(items, text, demonyms, self.cues.us_states)
+        mentions = []
+        for it in items:
+            cand, conf, rule = decide(it)
+            if cand is not None and not keep_all and not _accept_marks(it, cand.place):
+                continue
+            if cand is None and not keep_all and "place_cue" not in it.marks:
+                continue
+            cands = tuple(sorted(
+                (c for c in _candidates(it)), key=lambda c: c.score, reverse=True))[:10]
+            mentions.append(Mention(it.text, it.start, it.end, cand.place if cand else None,
+                                    conf, rule, cands))
+        return mentions
+
+
+def _candidates(it: Item):
+    from .types import Candidate
+
+    for (p, _prim, m, _sim), s in zip(it.cands, it.scores, strict=True):
+        yield Candidate(p, m, round(s, 3))
+
+
+def _accept_marks(it: Item, place: Place) -> bool:
+    major = place.feature_code in MAJOR_CODES or place.population >= 1_000_000
+    if "speaker" in it.marks and not major:
+        return False
+    if "common_word" in it.marks:
+        return major or it.scores[it.best] >= 4.5
+    return True
+
+
+def _place_cue(text: str, start: int, cues) -> str | None:
+    """"place_word" after "the village/town/province … of", "locative" after "in", "near" …"""
+    before = text[max(0, start - 40):start].lower().replace("-", " ").split()
+    if len(before) >= 2 and before[-1] == "of" and before[-2] in cues.place_words:
+        return "place_word"
+    if before and before[-1] in LOCATIVES:
+        return "locative"
+    return None
+
+
+def _demonym_tokens(toks, cues) -> Iterable[str]:
+    for t in toks:
+        cc = cues.demonyms.get(t.fold)
+        if cc and t.capitalised:
+            yield cc
+
+
+def _check_name(name: str) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise InputError("empty place name")
+    if len(name) > MAX_NAME_CHARS:
+        raise InputError(f"place name too long ({len(name)} characters; the limit is "
+                         f"{MAX_NAME_CHARS})")
+    if "\x00" in name:
+        raise InputError("place name contains a NUL byte")
+    return name.strip()
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """The shared Gazetteer over the default index (built on first use)."""
+    return Gazetteer()
+
+
+def lookup(name: str, country: str | None = None, limit: int = 10) -> list[Place]:
+    return default_gazetteer().lookup(name, country=country, limit=limit)
+
+
+def geocode(query: str, exactly_one: bool = True):
+    return default_gazetteer().geocode(query, exactly_one=exactly_one)
+
+
+def geoparse(text: str) -> list[Mention]:
+    return default_gazetteer().geoparse(text)
+
+
+def resolve(text: str, spans: Sequence[tuple[int, int]]) -> list[Mention]:
+    return default_gazetteer().resolve(text, spans)

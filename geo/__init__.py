@@ -1,0 +1,1 @@
+"""conflictmap: events, layers, maps and the command line."""

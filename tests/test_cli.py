@@ -1,0 +1,132 @@
+"""The conflictmap command line: output shapes, exit codes, bad input."""
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from geo.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_lookup_text_and_json(capsys):
+    code, out, _ = run(capsys, "lookup", "Tal Afar")
+    assert code == 0 and "Tall ‘Afar" in out and "36.37913" in out
+    code, out, _ = run(capsys, "lookup", "Sinjar", "--country", "SY", "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and rows[0]["country_code"] == "SY"
+    assert rows[0]["precision"] == {"acled": 1, "ucdp": 1}
+
+
+@pytest.mark.parametrize("argv, code", [
+    (["lookup", "Qwxyzvillez"], 4),
+    (["lookup", "x" * 10_000], 3),
+    (["lookup", "Mosul", "--country", "Atlantis"], 3),
+    (["lookup", "Qwxyzvillez", "--online"], 3),          # no user agent
+])
+def test_lookup_errors_are_one_line_with_exit_codes(capsys, argv, code):
+    got, out, err = run(capsys, *argv)
+    assert got == code
+    assert err.count("\n") == 1 and err.startswith("conflictmap: error:")
+    assert "Traceback" not in err
+
+
+def test_geoparse_jsonl_shape(capsys, tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("The PMU reached Tal Afar and the border village of Umm Jrais.", "utf-8")
+    code, out, _ = run(capsys, "geoparse", str(f))
+    (record,) = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and record["file"] == str(f)
+    names = {m["text"]: m for m in record["mentions"]}
+    assert set(names) == {"Tal Afar", "Umm Jrais"}
+    assert set(names["Tal Afar"]) >= {"text", "start", "end", "name", "lat", "lon",
+                                      "country_code", "feature_code", "id", "precision",
+                                      "confidence"}
+    assert names["Umm Jrais"]["lat"] is None and names["Umm Jrais"]["lon"] is None
+
+
+def test_geoparse_reads_stdin(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Shelling in Mosul.")))
+    code, out, _ = run(capsys, "geoparse", "-")
+    assert code == 0 and json.loads(out)["mentions"][0]["name"] == "Mosul"
+
+
+def make_bad_inputs(tmp_path):
+    files = {
+        "empty.txt": b"",
+        "blank.txt": b"  \n\n ",
+        "binary.bin": bytes(range(256)) * 4,
+        "latin1.txt": "Kämpfe bei Mossul, Straße nach Sindschar".encode("latin-1"),
+        "cp1256.txt": "اشتباكات في الموصل".encode("cp1256"),
+        "dir": None,
+    }
+    paths = {}
+    for name, data in files.items():
+        p = tmp_path / name
+        if data is None:
+            p.mkdir()
+        else:
+            p.write_bytes(data)
+        paths[name] = p
+    big = tmp_path / "big.txt"
+    with big.open("wb") as fh:             # 50 MB of text
+        fh.truncate(50 * 1024 * 1024)
+    big.write_bytes(b"Mosul " * (50 * 1024 * 1024 // 6))
+    paths["big.txt"] = big
+    return paths
+
+
+def test_bad_inputs_get_clear_errors_and_lose_nothing(capsys, tmp_path):
+    paths = make_bad_inputs(tmp_path)
+    good = tmp_path / "good.txt"
+    good.write_text("Clashes in Raqqa.", "utf-8")
+    argv = ["geoparse", *(str(p) for p in paths.values()), str(good), str(tmp_path / "missing")]
+    code, out, err = run(capsys, *argv)
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 3
+    assert len(records) == len(paths) + 2
+    by_file = {r["file"]: r for r in records}
+    assert by_file[str(good)]["mentions"][0]["name"] == "Ar Raqqah"    # the good one survives
+    errors = {name: by_file[str(p)]["error"] for name, p in paths.items()}
+    assert "empty" in errors["empty.txt"] and "empty" in errors["blank.txt"]
+    assert "binary" in errors["binary.bin"]
+    assert "not UTF-8" in errors["latin1.txt"] and "--encoding" in errors["latin1.txt"]
+    assert "not UTF-8" in errors["cp1256.txt"]
+    assert "directory" in errors["dir"]
+    assert "too large" in errors["big.txt"]
+    assert "no such file" in by_file[str(tmp_path / "missing")]["error"]
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("name, encoding, place", [
+    ("latin1.txt", "latin-1", "Mossul"),
+    ("cp1256.txt", "cp1256", None),
+])
+def test_declared_encodings_decode(capsys, tmp_path, name, encoding, place):
+    paths = make_bad_inputs(tmp_path)
+    code, out, _ = run(capsys, "geoparse", str(paths[name]), "--encoding", encoding)
+    record = json.loads(out)
+    assert code == 0 and "error" not in record
+    if place:
+        assert place in {m["text"] for m in record["mentions"]}
+
+
+def test_console_script_never_shows_a_traceback(tmp_path):
+    binary = tmp_path / "x.bin"
+    binary.write_bytes(b"\x00\xff" * 100)
+    proc = subprocess.run([sys.executable, "-m", "geo.cli", "geoparse", str(binary)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 3
+    assert "Traceback" not in proc.stderr and "binary" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "geo.cli", "lookup"], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 2 and "usage" in proc.stderr

@@ -1,0 +1,150 @@
+"""Geoparsing: the seed articles against hand-made gold, and the mention filters on
+constructed sentences (person names, organisations, calendar words, demonyms, variants)."""
+
+import pytest
+
+from gazetteer.errors import InputError
+from gazetteer.rank import km
+
+pytestmark = pytest.mark.slow
+
+# Gold for the five seeds: surface -> (lat, lon) of the place meant (GeoNames or the curated
+# overlay's sourced point), or None for a place no offline source can locate.
+SEED_GOLD = {
+    "000_1416f72a008c1809.txt": {
+        "Iraq": "IQ", "Iran": "IR", "Syria": "SY", "Umm Jrais": None, "Mosul": (36.335, 43.11889),
+        "Raqqa": (35.95283, 39.00788), "Jordan": "JO", "US": "US",
+    },
+    "001_e790da4f0a973771.txt": {
+        "Syria": "SY", "Iraq": "IQ", "Iran": "IR", "Umm Jrais": None, "Mosul": (36.335, 43.11889),
+        "Raqqa": (35.95283, 39.00788), "Qamishli": (37.05215, 41.23142), "Rojava": None,
+        "Sinjar": (36.3209, 41.87656), "Wadi al-Midar": None, "Taru": None,
+    },
+    "002_227540ef2a183b5f.txt": {
+        "Iran": "IR", "Iraq": "IQ", "Afghanistan": "AF", "Pakistan": "PK", "Syria": "SY",
+        "Badia": None, "Tanf garrison": (33.5058, 38.6178), "Tanf": (33.43624, 38.83581),
+        "Zaza junction": None, "Russia": "RU", "Lebanon": "LB", "Jordan": "JO", "Turkey": "TR",
+        "United States": "US",
+    },
+    "003_5f672df0e83d452c.txt": {
+        "United States": "US", "Jayar Ghalfas": None, "al-Khibrah": None,
+        "Tal Afar": (36.37913, 42.44806), "Mosul": (36.335, 43.11889),
+        "Erbil": (36.19117, 44.00943), "Nineveh province": (36.2296, 42.2362),
+        "Qamishli": (37.05215, 41.23142), "Baghdad": (33.34058, 44.40088),
+        "Amman": (31.95522, 35.94503), "Nisour Square": (33.3022, 44.3564), "Jordan": "JO",
+        "Damascus": (33.5102, 36.29128), "at-Tanf": (33.43624, 38.83581),
+        "Anbar province": (32.5598, 41.9196), "Riyadh": (24.68773, 46.72185),
+        "Deir Ezzor": (35.33588, 40.14084),
+    },
+    "004_fc3749eefbad87f8.txt": {
+        "Iran": "IR", "Iraq": "IQ", "Syria": "SY", "Um Jaris": None, "United States": "US",
+        "Tehran": (35.69439, 51.42151), "Mosul": (36.335, 43.11889),
+        "Sinjar": (36.3209, 41.87656), "Nineveh province": (36.2296, 42.2362),
+        "Erbil": (36.19117, 44.00943), "al-Tanf": (33.43624, 38.83581),
+        "Baghdad": (33.34058, 44.40088), "Damascus": (33.5102, 36.29128), "Jordan": "JO",
+    },
+}
+# People and organisations the seeds name; none may come out as a place.
+NOT_PLACES = {
+    "Karim al-Nouri", "Nouri", "Hadi al-Amiri", "Ahmad Hamada", "Hamada", "Zaman al-Wasl",
+    "Zaman", "al-Wasl", "Davis", "Reuters", "Balanche", "Maghawir al-Thawra", "al-Thawra",
+    "Tlass Salameh", "Barzani", "Masoud Barzani", "Dillon", "Ryan Dillon", "Townshend",
+    "Stephen Townshend", "Constellis", "Academi", "Blackwater", "Olive Group", "Col",
+    "Qasim Musla", "Musla", "Ciwan Ibrahim", "Assad", "Bashar al-Assad", "ARA News",
+    "The New Arab", "al-Mayadeen", "Hizballah", "Monday", "Sunday", "Wednesday", "ISIS", "Isis",
+    "SDF", "PMU", "PMF", "FSA",
+}
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_GOLD))
+def test_seed_places_found_and_resolved_within_10_km(gaz, seed_texts, seed):
+    mentions = gaz.geoparse(seed_texts[seed])
+    by_text: dict[str, list] = {}
+    for m in mentions:
+        by_text.setdefault(m.text, []).append(m)
+    for surface, truth in SEED_GOLD[seed].items():
+        assert surface in by_text, f"{surface!r} not found in {seed}"
+        for m in by_text[surface]:
+            assert m.place is not None, surface
+            if truth is None:
+                assert not m.place.located, f"{surface} was given an invented point"
+            elif isinstance(truth, str):
+                assert m.place.country_code == truth and m.place.feature_code == "PCLI"
+            else:
+                assert km(m.place.point, truth) < 10, (surface, m.place)
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_GOLD))
+def test_seed_people_and_organisations_are_not_places(gaz, seed_texts, seed):
+    found = {m.text for m in gaz.geoparse(seed_texts[seed])}
+    assert not found & NOT_PLACES
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_GOLD))
+def test_offsets_point_at_the_surface_text(gaz, seed_texts, seed):
+    text = seed_texts[seed]
+    for m in gaz.geoparse(text):
+        assert text[m.start:m.end] == m.text
+        assert 0 <= m.confidence <= 1 and m.rule
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("Davis said the strike was lawful.", "Davis"),
+    ("Free Syrian Army commander Ahmad Hamada spoke.", "Hamada"),
+    ("PMU spokesman Karim al-Nouri said so. Later Nouri added more.", "Nouri"),
+    ("The report appeared in the New York Times on Friday.", "New York"),
+    ("Police said two men were held.", "Police"),
+    ("He spoke to al-Mayadeen TV in May.", "May"),
+    ("The mercenary firm Blackwater was renamed.", "Blackwater"),
+    ("Syrian news website Zaman al-Wasl reported it.", "al-Wasl"),
+    ("On Monday, fighting resumed.", "Monday"),
+    ("Colonel Ryan Dillon confirmed the reports.", "Dillon"),
+])
+def test_person_organisation_and_calendar_words_are_not_places(gaz, text, absent):
+    assert absent not in {m.text for m in gaz.geoparse(text)}
+
+
+@pytest.mark.parametrize("text, surface, truth", [
+    ("Clashes broke out in Deir Ezzor on Tuesday.", "Deir Ezzor", (35.33588, 40.14084)),
+    ("Fighters moved into Raqqah overnight.", "Raqqah", (35.95283, 39.00788)),
+    ("They reached the outskirts of Tel Afar.", "Tel Afar", (36.37913, 42.44806)),
+    ("Shelling hit Kamishli and Hasakah.", "Kamishli", (37.05215, 41.23142)),
+    ("A convoy left Alexandria, La., on Friday.", "Alexandria", (31.31129, -92.44514)),
+    ("Protests in Alexandria and Cairo continued.", "Alexandria", (31.20176, 29.91582)),
+    ("Sinjar was retaken; Mosul and Tal Afar were next.", "Sinjar", (36.3209, 41.87656)),
+    ("Rebels in Idlib took Sinjar village near Maarrat al-Numan.", "Sinjar",
+     (35.59011, 37.00472)),
+])
+def test_variants_and_homonyms_in_context(gaz, text, surface, truth):
+    hits = [m for m in gaz.geoparse(text) if m.text == surface]
+    assert hits and hits[0].place is not None, gaz.geoparse(text)
+    assert km(hits[0].place.point, truth) < 25, hits[0].place
+
+
+def test_no_match_is_an_outcome_for_an_unknown_village(gaz):
+    mentions = gaz.geoparse("Troops entered the village of Qwxyzabad at dawn.")
+    assert [(m.text, m.place) for m in mentions] == [("Qwxyzabad", None)]
+    assert mentions[0].rule.startswith("no_")
+
+
+def test_text_without_places_gives_nothing(gaz):
+    assert gaz.geoparse("the cat sat on the mat. It was quiet.") == []
+    assert gaz.geoparse("   \n ") == []
+
+
+def test_geoparse_rejects_non_text(gaz):
+    with pytest.raises(InputError):
+        gaz.geoparse(b"Mosul")  # type: ignore[arg-type]
+
+
+def test_resolve_brings_its_own_spans(gaz):
+    text = "Fighters left Sinjar for Tal Afar, then Qwxyz."
+    spans = [(text.index("Tal Afar"), text.index("Tal Afar") + 8),
+             (text.index("Sinjar"), text.index("Sinjar") + 6),
+             (text.index("Qwxyz"), text.index("Qwxyz") + 5)]
+    out = gaz.resolve(text, spans)
+    assert [m.text for m in out] == ["Tal Afar", "Sinjar", "Qwxyz"]
+    assert out[0].place.country_code == "IQ" and out[1].place.country_code == "IQ"
+    assert out[2].place is None
+    with pytest.raises(InputError):
+        gaz.resolve(text, [(5, 500)])

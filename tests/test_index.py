@@ -1,0 +1,83 @@
+"""The on-disk index, built from small fixture sources the tests write."""
+
+import csv
+
+import pytest
+
+from gazetteer.errors import DataError
+from gazetteer.index import open_index
+from gazetteer.sources.overlay import OverlaySource
+
+HEADER = ["name", "alt_names", "lat", "lon", "anchor", "feature_class", "feature_code",
+          "country_code", "admin1", "population", "source", "confidence"]
+ROWS = [
+    ["al-Tanf border crossing", "Tanf|at-Tanf", "33.43624", "38.83581", "", "S", "PSTB", "SY",
+     "", "0", "GeoNames 11614781", "medium-high"],
+    ["Umm Jrais", "Um Jaris", "", "", "", "P", "PPL", "IQ", "", "0", "press reports",
+     "unlocated"],
+]
+
+
+def write_overlay(path, rows):
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        w.writerows(rows)
+    return path
+
+
+def test_build_then_reuse(tmp_path):
+    src = OverlaySource(write_overlay(tmp_path / "places.csv", ROWS))
+    ix = open_index([src], directory=tmp_path / "cache")
+    assert ix.stats().places == 2
+    (place, primary, name), = ix.places_by_key("at tanf")
+    assert place.point == (33.43624, 38.83581) and not primary and name == "at-Tanf"
+    assert ix.places_by_key("um jaris")[0][0].lat is None
+    files = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert not [f for f in files if ".tmp" in f]
+    built_at = ix.meta["built_at"]
+    again = open_index([OverlaySource(tmp_path / "places.csv")], directory=tmp_path / "cache")
+    assert again.db_path == ix.db_path and again.meta["built_at"] == built_at
+
+
+def test_changed_input_rebuilds_and_removes_the_old_index(tmp_path):
+    path = write_overlay(tmp_path / "places.csv", ROWS)
+    first = open_index([OverlaySource(path)], directory=tmp_path / "cache")
+    write_overlay(path, ROWS + [["Zaza junction", "", "", "", "", "R", "RDJCT", "SY", "", "0",
+                                 "press", "unlocated"]])
+    second = open_index([OverlaySource(path)], directory=tmp_path / "cache")
+    assert second.db_path != first.db_path
+    assert not first.db_path.exists()
+    assert second.places_by_key("zaza junction")
+
+
+def test_automaton_finds_keys_with_their_length(tmp_path):
+    ix = open_index([OverlaySource(write_overlay(tmp_path / "p.csv", ROWS))],
+                    directory=tmp_path / "c")
+    hits = [(end, value & 0xFF, ix.key_of(value >> 8)) for end, value in
+            ix.automaton.iter("the umm jrais village")]
+    assert (12, 9, "umm jrais") in hits
+
+
+@pytest.mark.parametrize("row, message", [
+    (["Bad", "", "95", "10", "", "P", "PPL", "IQ", "", "0", "src", ""], "out of range"),
+    (["Bad", "", "abc", "10", "", "P", "PPL", "IQ", "", "0", "src", ""], "not a number"),
+    (["Bad", "", "33", "", "", "P", "PPL", "IQ", "", "0", "src", ""], "both lat and lon"),
+    (["Bad", "", "33", "40", "", "P", "PPL", "IQ", "", "0", "", ""], "source"),
+])
+def test_bad_overlay_rows_fail_cleanly_and_leave_nothing(tmp_path, row, message):
+    path = write_overlay(tmp_path / "places.csv", ROWS + [row])
+    with pytest.raises(DataError, match=message):
+        open_index([OverlaySource(path)], directory=tmp_path / "cache")
+    assert not list((tmp_path / "cache").glob("gazetteer-*"))
+
+
+def test_shipped_overlay_rows_all_have_sources():
+    from gazetteer.sources.overlay import default_path
+
+    with default_path().open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) > 40
+    assert all(r["source"].strip() for r in rows)
+    # A row is located, anchored on a named place, or explicitly unlocated.
+    assert all(r["lat"] or r["anchor"] or r["confidence"] == "unlocated" for r in rows)
