@@ -7,6 +7,7 @@ in degrees throughout, as in geopy.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -22,9 +23,11 @@ from .types import Mention, Place
 MAX_NAME_CHARS = 200
 #: variant and fuzzy candidates whose stored name is less alike than this are dropped
 MIN_SIMILARITY = 0.75
-DROP_MARKS = frozenset({"person", "organisation", "calendar", "demonym", "name_tail"})
-LOCATIVES = frozenset({"in", "near", "outside", "at", "from", "to", "into", "around", "toward",
-                       "towards", "across", "inside", "via", "through"})
+DROP_MARKS = frozenset({"person", "organisation", "calendar", "name_tail"})
+# Words before an unknown proper noun that make a transliteration-variant lookup worth it.
+# ("to" and "at" are not: "told Reuters", "sent to Reuters".)
+LOCATIVES = frozenset({"in", "near", "outside", "from", "into", "around", "toward", "towards",
+                       "across", "inside", "via", "through"})
 
 
 class Gazetteer:
@@ -52,6 +55,9 @@ class Gazetteer:
         (last resort) fuzzy matches. Items: (place, name is its primary name, match kind,
         similarity in [0, 1] of the name as written to the place's matching name)."""
         key = match_key(name)
+        special = self._special(name, key)
+        if special:
+            return special
         rows = [(p, prim, "exact", 1.0) for p, prim, _ in self.index.places_by_key(key)]
         if rows:
             return rows
@@ -62,6 +68,23 @@ class Gazetteer:
                 return rows
         if fuzzy and len(vkey) >= 5:
             return self._scored(key, self._fuzzy(vkey), "fuzzy")
+        return []
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Gazetteer per process; bounded
+    def _admin(self, country_code: str, feature_code: str, admin1: str = "") -> Place | None:
+        return self.index.admin_place(country_code, feature_code, admin1)
+
+    def _special(self, name: str, key: str) -> list[Cand]:
+        """A US state abbreviation written as such ("Ky.", "W.Va.", "TX") or a demonym
+        ("Syrian", "Russians") stands for the state or the country."""
+        state = self.cues.us_states.get(key)
+        if state and ("." in name or (name.isupper() and len(name) == 2)):
+            place = self._admin("US", "ADM1", state)
+            return [(place, False, "exact", 1.0)] if place else []
+        cc = self.cues.demonyms.get(key)
+        if cc and name[:1].isupper():
+            place = self._admin(cc, "PCLI")
+            return [(place, False, "exact", 1.0)] if place else []
         return []
 
     @staticmethod
@@ -144,12 +167,19 @@ class Gazetteer:
             return []
         toks = tokenize(text)
         spans = find_spans(text, toks, self.index.automaton, self.cues)
-        demonyms = Counter(self.cues.demonyms[s.key] for s in spans
-                           if "demonym" in s.marks and s.key in self.cues.demonyms)
-        demonyms.update(_demonym_tokens(toks, self.cues))
-        items = [self._item(text, s) for s in spans if not (s.marks & DROP_MARKS)]
+        demonyms = Counter(_demonym_tokens(toks, self.cues))
+        items = [self._demonym_item(text, s) if "demonym" in s.marks else self._item(text, s)
+                 for s in spans if not (s.marks & DROP_MARKS)]
         items = [it for it in items if it.cands or it.marks & {"place_cue"}]
         return self._resolve_items(text, items, demonyms)
+
+    def _demonym_item(self, text: str, span: Span) -> Item:
+        """"Syrian" / "Americans": a mention of the country (rule ``demonym``)."""
+        cc = self.cues.demonyms.get(span.key) or self.cues.demonyms.get(span.key.split()[-1])
+        place = self._admin(cc, "PCLI") if cc else None
+        cands = [(place, False, "exact", 1.0)] if place else []
+        return Item(text[span.start:span.end], span.start, span.end, span.key, cands,
+                    set(span.marks), rule="demonym")
 
     def resolve(self, text: str, spans: Iterable[tuple[int, int]]) -> list[Mention]:
         """Resolve caller-found toponym spans ((start, end) character offsets into ``text``).
@@ -174,6 +204,9 @@ class Gazetteer:
 
     def _item(self, text: str, span: Span) -> Item:
         surface = text[span.start:span.end]
+        state = self._state_abbreviation(text, span)
+        if state is not None:
+            return state
         if span.how == "gazetteer":
             cands = [(p, prim, "exact", 1.0) for p, prim, _ in
                      self.index.places_by_key_id(span.key_id)]
@@ -188,6 +221,21 @@ class Gazetteer:
                 span.marks.add("place_cue")
         cands += self._admin_of(text, span)
         return Item(surface, span.start, span.end, span.key, cands, set(span.marks))
+
+    def _state_abbreviation(self, text: str, span: Span) -> Item | None:
+        """"Alexandria, La." / "Dallas, TX": the abbreviation after a comma is the state."""
+        end = span.end + 1 if text[span.end:span.end + 1] == "." else span.end
+        surface = text[span.start:end]
+        if not re.search(r",\s*$", text[max(0, span.start - 3):span.start]):
+            return None
+        if not ("." in surface or (surface.isupper() and len(surface) == 2)):
+            return None
+        state = self.cues.us_states.get(span.key)
+        place = self._admin("US", "ADM1", state) if state else None
+        if place is None:
+            return None
+        return Item(surface, span.start, end, span.key, [(place, False, "exact", 1.0)],
+                    set(span.marks) - {"acronym"}, rule="us_state_abbreviation")
 
     def _admin_of(self, text: str, span: Span) -> list[Cand]:
         """"province of X" / "X province": also offer the division named X."""
@@ -225,6 +273,8 @@ def _candidates(it: Item):
 
 def _accept_marks(it: Item, place: Place) -> bool:
     major = place.feature_code in MAJOR_CODES or place.population >= 1_000_000
+    if "acronym" in it.marks and place.feature_code not in MAJOR_CODES:
+        return False
     if "speaker" in it.marks and not major:
         return False
     if "common_word" in it.marks:

