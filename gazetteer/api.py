@@ -275,6 +275,9 @@ def _accept_marks(it: Item, place: Place) -> bool:
     major = place.feature_code in MAJOR_CODES or place.population >= 1_000_000
     if "acronym" in it.marks and place.feature_code not in MAJOR_CODES:
         return False
+    if "compound" in it.marks and not (major or place.feature_code == "PPLA"
+                                       or place.population >= 100_000):
+        return False
     if "speaker" in it.marks and not major:
         return False
     if "common_word" in it.marks:

@@ -119,6 +119,8 @@ def find_spans(text: str, toks: list[Token], automaton, cues: Cues) -> list[Span
         s.start, s.end = toks[s.first].start, toks[s.last].end
         if _POSSESSIVE_END.search(toks[s.last].word):
             s.end -= 2                       # "Iraq's" -> "Iraq"
+        elif len(toks[s.last].word) == 1 and text[s.end:s.end + 1] == "." and s.last > s.first:
+            s.end += 1                       # "U.S." keeps its last period
     _mark(text, toks, spans, runs, cues)
     return spans
 
@@ -232,10 +234,14 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
             s.marks.add("person")
         if len(words) == 1 and words[0] in persons:
             s.marks.add("person")
-        if len(words) == 1 and cues.is_given_name(toks[s.first].word) and joined_after \
-                and after.capitalised and not _in_spans(s.last + 1, spans) \
-                and not _is_vocabulary(after.fold, cues):
-            s.marks.add("person")
+        if len(words) == 1 and s.how == "gazetteer" and (
+                _compound_neighbour(text, toks, s.last + 1, joined_after, cues)
+                or (joined_before and "-" in text[before.end:toks[s.first].start]
+                    and _compound_neighbour(text, toks, s.first - 1, True, cues))):
+            s.marks.add("compound")          # "Dodge Caravan", "Wal-Mart": well-known only
+        if all(w in cues.particles or w in cues.place_words or w in cues.common_words
+               for w in words):
+            s.marks.add("calendar")          # "The city": no name in it at all
         if joined_after and after.fold in cues.org_suffixes and after.capitalised:
             s.marks.add("organisation")
         if before is not None and before.fold in cues.org_nouns and not before.capitalised:
@@ -256,6 +262,15 @@ def _mark_name_heads(spans: list[Span]) -> None:
     for s in spans:
         if "name_tail" in s.marks and (s.first - 1) in by_last:
             by_last[s.first - 1].marks.add("name_tail")
+
+
+def _compound_neighbour(text: str, toks: list[Token], i: int, joined: bool, cues: Cues) -> bool:
+    """Token ``i`` is a capitalised word that makes its neighbour part of a longer name."""
+    if not joined or not 0 <= i < len(toks):
+        return False
+    t = toks[i]
+    return (t.capitalised and t.fold not in MODIFIERS and t.fold not in cues.demonyms
+            and not _is_vocabulary(t.fold, cues) and not t.word.isupper())
 
 
 def _is_vocabulary(word: str, cues: Cues) -> bool:

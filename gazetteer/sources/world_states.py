@@ -1,0 +1,76 @@
+"""First-order divisions of every country (provinces, states, governorates, oblasts …) from the
+countries-states-cities database (ODbL 1.0), as shipped by the PyPI package
+``country-state-city``: 4,871 divisions with a representative point (lat, lon).
+
+US states come from ``us_census`` instead. Each division is indexed under its full name
+("Nineveh Governorate"), its base name without the division word ("Nineveh") and the base
+name with the usual English qualifiers ("Nineveh province"). When the base name is also the
+name of a populated place in the same country ("Raqqa", "Baghdad"), the index gives the bare
+name to the town, as news text uses it, and the division keeps its qualified names
+(``defer_bare_name_to_towns``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+from ..errors import DataError
+from ..types import Place
+from .base import Record, Source, file_fingerprint, raw_json
+
+CREDIT = "countries-states-cities database (ODbL 1.0), via country-state-city"
+DIVISION_WORDS = ("Governorate", "Province", "Region", "District", "Oblast", "State",
+                  "Prefecture", "Department", "Municipality", "County", "Voivodeship", "Krai",
+                  "Canton", "Division", "Republic", "Autonomous Region", "Territory")
+QUALIFIERS = ("province", "governorate", "region", "state")
+_SUFFIX = re.compile(r"\s+(?:" + "|".join(DIVISION_WORDS) + r")$", re.IGNORECASE)
+
+
+def _states_file() -> Path:
+    try:
+        return Path(str(resources.files("country_state_city") / "data" / "state.json"))
+    except ModuleNotFoundError as exc:  # pragma: no cover - a declared dependency
+        raise DataError("package country-state-city is not installed") from exc
+
+
+def division_names(name: str) -> tuple[str, tuple[str, ...]]:
+    """(base name, every name to index) for a division's full name."""
+    base = _SUFFIX.sub("", name).strip() or name
+    names = [name, base, *(f"{base} {q}" for q in QUALIFIERS)]
+    return base, tuple(dict.fromkeys(names))
+
+
+class WorldStatesSource(Source):
+    """First-order divisions worldwide (ADM1), except the United States."""
+
+    name = "world_states"
+    defer_bare_name_to_towns = True
+
+    def fingerprint(self) -> str:
+        return "world_states:" + file_fingerprint([_states_file()])
+
+    def records(self) -> Iterator[Record]:
+        path = _states_file()
+        try:
+            states = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise DataError(f"cannot read {path}: {exc}") from exc
+        for row in states:
+            cc = (row.get("countryCode") or "").upper()
+            if cc == "US" or not row.get("name"):
+                continue
+            try:
+                lat, lon = float(row["latitude"]), float(row["longitude"])
+            except (KeyError, TypeError, ValueError):
+                lat = lon = None
+            _base, names = division_names(row["name"])
+            yield Record(
+                Place(id=f"csc:{cc}-{row.get('isoCode', '')}-{row['name']}", name=row["name"],
+                      lat=lat, lon=lon, country_code=cc, feature_class="A",
+                      feature_code="ADM1", admin1=row.get("isoCode", ""), source=CREDIT,
+                      raw=raw_json(row)),
+                names)
