@@ -59,7 +59,7 @@ class Token:
 
 def _capitalised(word: str) -> bool:
     c = word[0]
-    return c.isupper() or (c.isalpha() and c.lower() == c.upper())
+    return c.isupper() or (not c.isascii() and c.isalpha() and c.lower() == c.upper())
 
 
 def tokenize(text: str) -> list[Token]:
@@ -239,8 +239,7 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
                 or (joined_before and "-" in text[before.end:toks[s.first].start]
                     and _compound_neighbour(text, toks, s.first - 1, True, cues))):
             s.marks.add("compound")          # "Dodge Caravan", "Wal-Mart": well-known only
-        if all(w in cues.particles or w in cues.place_words or w in cues.common_words
-               for w in words):
+        if all(w in cues.particles or w in cues.place_words for w in words):
             s.marks.add("calendar")          # "The city": no name in it at all
         if joined_after and after.fold in cues.org_suffixes and after.capitalised:
             s.marks.add("organisation")

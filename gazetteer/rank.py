@@ -133,9 +133,11 @@ def rank(items: list[Item], text: str, demonym_countries: Counter,
     containers = _containers(items, text, us_states, priors)
     shares = [softmax(p) for p in priors]
     scores = priors
-    for _ in range(rounds):
+    for r in range(rounds):
         evidence = _evidence(items, shares, demonym_countries)
-        scores = [_scores(it, prs, evidence, containers)
+        final = r == rounds - 1
+        # A lone candidate's share is 1 whatever its score: score it in the last round only.
+        scores = [_scores(it, prs, evidence, containers) if final or len(prs) > 1 else prs
                   for it, prs in zip(items, priors, strict=True)]
         shares = [softmax(sc) for sc in scores]
     for it, sc in zip(items, scores, strict=True):

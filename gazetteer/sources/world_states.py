@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import DataError
 from ..types import Place
-from .base import Record, Source, file_fingerprint, raw_json
+from .base import Record, Source, content_fingerprint, file_fingerprint, raw_json
 
 CREDIT = "countries-states-cities database (ODbL 1.0), via country-state-city"
 DIVISION_WORDS = ("Governorate", "Province", "Region", "District", "Oblast", "State",
@@ -38,9 +38,20 @@ def _states_file() -> Path:
 
 
 def division_names(name: str) -> tuple[str, tuple[str, ...]]:
-    """(base name, every name to index) for a division's full name."""
+    """(base name, every name to index) for a division's full name. A base name that is only
+    a compass word or a common English word ("Eastern Province", "Free State") is not indexed
+    on its own."""
+    from ..cues import load
+    from ..find import MODIFIERS
+    from ..normalize import match_key
+
     base = _SUFFIX.sub("", name).strip() or name
-    names = [name, base, *(f"{base} {q}" for q in QUALIFIERS)]
+    key = match_key(base)
+    cues = load()
+    plain = all(w in MODIFIERS or w in cues.common_words or w in cues.particles
+                for w in key.split())
+    names = [name, *(() if plain and base != name else (base,)),
+             *(f"{base} {q}" for q in QUALIFIERS)]
     return base, tuple(dict.fromkeys(names))
 
 
@@ -51,7 +62,10 @@ class WorldStatesSource(Source):
     defer_bare_name_to_towns = True
 
     def fingerprint(self) -> str:
-        return "world_states:" + file_fingerprint([_states_file()])
+        from ..cues import DATA
+
+        return ("world_states:" + file_fingerprint([_states_file()])
+                + content_fingerprint([DATA / "common_words.txt", DATA / "cues.toml"]))
 
     def records(self) -> Iterator[Record]:
         path = _states_file()
