@@ -18,7 +18,7 @@ from .find import Span, find_spans, tokenize
 from .index import Index, open_index
 from .normalize import match_key, strip_articles, variant_key
 from .rank import MAJOR_CODES, Cand, Item, decide, prior, rank
-from .types import Mention, Place
+from .types import Candidate, Mention, Place
 
 MAX_NAME_CHARS = 200
 #: variant and fuzzy candidates whose stored name is less alike than this are dropped
@@ -224,6 +224,8 @@ class Gazetteer:
 
     def _state_abbreviation(self, text: str, span: Span) -> Item | None:
         """"Alexandria, La." / "Dallas, TX": the abbreviation after a comma is the state."""
+        if span.key not in self.cues.us_states:
+            return None
         end = span.end + 1 if text[span.end:span.end + 1] == "." else span.end
         surface = text[span.start:end]
         if not re.search(r",\s*$", text[max(0, span.start - 3):span.start]):
@@ -239,6 +241,8 @@ class Gazetteer:
 
     def _admin_of(self, text: str, span: Span) -> list[Cand]:
         """"province of X" / "X province": also offer the division named X."""
+        if not text[max(0, span.start - 4):span.start].rstrip().endswith("of"):
+            return []
         before = text[max(0, span.start - 30):span.start].lower().split()
         if len(before) >= 2 and before[-1] == "of" and before[-2] in self.cues.admin_of:
             word = before[-2]
@@ -257,18 +261,12 @@ class Gazetteer:
                 continue
             if cand is None and not keep_all and "place_cue" not in it.marks:
                 continue
-            cands = tuple(sorted(
-                (c for c in _candidates(it)), key=lambda c: c.score, reverse=True))[:10]
+            top = sorted(range(len(it.cands)), key=it.scores.__getitem__, reverse=True)[:10]
+            cands = tuple(Candidate(it.cands[k][0], it.cands[k][2], round(it.scores[k], 3))
+                          for k in top)
             mentions.append(Mention(it.text, it.start, it.end, cand.place if cand else None,
                                     conf, rule, cands))
         return mentions
-
-
-def _candidates(it: Item):
-    from .types import Candidate
-
-    for (p, _prim, m, _sim), s in zip(it.cands, it.scores, strict=True):
-        yield Candidate(p, m, round(s, 3))
 
 
 def _accept_marks(it: Item, place: Place) -> bool:

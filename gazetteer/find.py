@@ -126,6 +126,10 @@ def find_spans(text: str, toks: list[Token], automaton, cues: Cues) -> list[Span
 
 
 def _match_run(toks: list[Token], first: int, last: int, automaton) -> list[Span]:
+    if first == last:                         # most runs are one word: a direct look-up
+        t = toks[first]
+        value = automaton.get(t.fold, None) if t.capitalised and len(t.fold) >= 2 else None
+        return [Span(first, first, 0, 0, t.fold, value >> 8)] if value is not None else []
     starts: dict[int, int] = {}
     ends: dict[int, int] = {}
     parts: list[str] = []

@@ -65,6 +65,7 @@ class Item:
     cands: list[Cand]
     marks: set[str] = field(default_factory=set)
     scores: list[float] = field(default_factory=list)
+    priors: list[float] = field(default_factory=list)
     best: int = -1
     rule: str = ""
 
@@ -99,26 +100,26 @@ class Evidence:
     own: dict[str, tuple[Counter, Counter]]                # by name: no self-support
     _arrays: tuple | None = None
 
-    def nearness(self, owner: str, points: np.ndarray) -> np.ndarray:
-        """For each (lat, lon) row of ``points`` (degrees): the max over the other mentions'
-        places of share × closeness (1 within 25 km, 0.7 within 100 km, 0.4 within 300 km,
-        0.15 within 800 km); distances geodesic (haversine, km)."""
+    def nearness(self, owners: list[str], points: np.ndarray) -> np.ndarray:
+        """For each (lat, lon) row of ``points`` (degrees), owned by the name ``owners[i]``:
+        the max over the other names' places of share × closeness (1 within 25 km, 0.7
+        within 100 km, 0.4 within 300 km, 0.15 within 800 km); geodesic (haversine) km."""
         if not self.points or not len(points):
             return np.zeros(len(points))
         if self._arrays is None:
-            self._arrays = (np.array([o for o, _, _ in self.points]),
+            self._arrays = (np.array([o for o, _, _ in self.points], dtype=object),
                             np.radians([q for _, q, _ in self.points]),
                             np.array([w for _, _, w in self.points]))
-        owners, other, weight = self._arrays
+        point_owners, other, weight = self._arrays
         mine = np.radians(points)[:, None, :]                    # m × 1 × 2
         dlat = other[None, :, 0] - mine[:, :, 0]
         dlon = other[None, :, 1] - mine[:, :, 1]
         h = np.sin(dlat / 2) ** 2 + np.cos(mine[:, :, 0]) * np.cos(other[None, :, 0]) * \
             np.sin(dlon / 2) ** 2
         d = 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))   # m × n km
-        close = CLOSENESS[np.searchsorted(CLOSE_KM, d, side="right")]
-        close = close * np.where(owners == owner, 0.0, weight)[None, :]
-        return close.max(axis=1)
+        close = CLOSENESS[np.searchsorted(CLOSE_KM, d, side="right")] * weight[None, :]
+        own = np.array(owners, dtype=object)[:, None] == point_owners[None, :]
+        return np.where(own, 0.0, close).max(axis=1)
 
 
 def rank(items: list[Item], text: str, demonym_countries: Counter,
@@ -129,7 +130,8 @@ def rank(items: list[Item], text: str, demonym_countries: Counter,
         scored = sorted(((prior(*c), c) for c in it.cands), key=lambda x: -x[0])
         scored = scored[:MAX_CANDIDATES]
         it.cands = [c for _, c in scored]
-        priors.append([pr for pr, _ in scored])
+        it.priors = [pr for pr, _ in scored]
+        priors.append(it.priors)
     containers = _containers(items, text, us_states, priors)
     shares = [softmax(p) for p in priors]
     scores = priors
@@ -137,8 +139,10 @@ def rank(items: list[Item], text: str, demonym_countries: Counter,
         evidence = _evidence(items, shares, demonym_countries)
         final = r == rounds - 1
         # A lone candidate's share is 1 whatever its score: score it in the last round only.
-        scores = [_scores(it, prs, evidence, containers) if final or len(prs) > 1 else prs
-                  for it, prs in zip(items, priors, strict=True)]
+        todo = [final or len(prs) > 1 for prs in priors]
+        near = _nearness_all(items, todo, evidence)
+        scores = [_scores(it, prs, evidence, containers, nr) if do else prs
+                  for it, prs, do, nr in zip(items, priors, todo, near, strict=True)]
         shares = [softmax(sc) for sc in scores]
     for it, sc in zip(items, scores, strict=True):
         it.scores = sc
@@ -169,14 +173,28 @@ def _evidence(items: list[Item], shares: list[list[float]], demonyms: Counter) -
     return Evidence(countries, admins, sum(countries.values()) or 1.0, points, dict(own))
 
 
-def _scores(it: Item, priors: list[float], ev: Evidence, containers: dict) -> list[float]:
+def _nearness_all(items: list[Item], todo: list[bool], ev: Evidence) -> list[dict[int, float]]:
+    """Nearness of every located candidate of the items to score, in one numpy call:
+    {candidate index: nearness} per item."""
+    out: list[dict[int, float]] = [{} for _ in items]
+    if not ev.points:
+        return out
+    refs = [(i, k) for i, (it, do) in enumerate(zip(items, todo, strict=True)) if do
+            for k, c in enumerate(it.cands) if c[0].located]
+    if not refs:
+        return out
+    pts = np.array([items[i].cands[k][0].point for i, k in refs], dtype=float)
+    owners = [items[i].key for i, _ in refs]
+    for (i, k), v in zip(refs, ev.nearness(owners, pts).tolist(), strict=True):
+        out[i][k] = v
+    return out
+
+
+def _scores(it: Item, priors: list[float], ev: Evidence, containers: dict,
+            nearness: dict[int, float]) -> list[float]:
     """Priors plus context bonuses for every candidate of one item."""
     mine_c, mine_a = ev.own.get(it.key, (Counter(), Counter()))
     rest_total = max(1.0, ev.total - sum(mine_c.values()))
-    located = [k for k, c in enumerate(it.cands) if c[0].located]
-    near = ev.nearness(it.key, np.array([it.cands[k][0].point for k in located],
-                                        dtype=float).reshape(-1, 2))
-    nearness = dict(zip(located, near.tolist(), strict=True))
     out = []
     for k, pr in enumerate(priors):
         p = it.cands[k][0]
@@ -248,5 +266,4 @@ def decide(it: Item) -> tuple[Candidate | None, float, str]:
 
 
 def _context_won(it: Item) -> bool:
-    priors = [prior(*c) for c in it.cands]
-    return max(range(len(priors)), key=priors.__getitem__) != it.best
+    return max(range(len(it.priors)), key=it.priors.__getitem__) != it.best
