@@ -23,7 +23,7 @@ from .types import Candidate, Mention, Place
 MAX_NAME_CHARS = 200
 #: variant and fuzzy candidates whose stored name is less alike than this are dropped
 MIN_SIMILARITY = 0.75
-DROP_MARKS = frozenset({"person", "organisation", "calendar", "name_tail"})
+DROP_MARKS = frozenset({"person", "organisation", "calendar", "name_tail", "street"})
 # Words before an unknown proper noun that make a transliteration-variant lookup worth it.
 # ("to" and "at" are not: "told Reuters", "sent to Reuters".)
 LOCATIVES = frozenset({"in", "near", "outside", "from", "into", "around", "toward", "towards",
@@ -272,6 +272,8 @@ class Gazetteer:
 def _accept_marks(it: Item, place: Place) -> bool:
     major = place.feature_code in MAJOR_CODES or place.population >= 1_000_000
     if "acronym" in it.marks and place.feature_code not in MAJOR_CODES:
+        return False
+    if "given_name" in it.marks and place.feature_code not in MAJOR_CODES:
         return False
     if "compound" in it.marks and not (major or place.feature_code == "PPLA"
                                        or place.population >= 100_000):

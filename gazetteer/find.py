@@ -26,6 +26,10 @@ _JOIN_GAP = re.compile(r"[ \t\-‐–'’]{0,3}")     # gaps allowed inside one 
 _ABBREV_GAP = re.compile(r"\.[ \t]?")           # "U.S.", "St. Louis"
 _POSSESSIVE_END = re.compile(r"\w['’]s$")
 # Capitalised words that may stand before a place name without making it part of another name.
+STREET_WORDS = frozenset(["street", "st", "avenue", "ave", "road", "rd", "drive", "dr",
+                          "boulevard", "blvd", "lane", "ln", "way", "parkway", "pkwy", "court",
+                          "terrace", "highway", "hwy", "trail", "circle", "pike", "place"])
+_SENTENCE_BEFORE = re.compile(r"[.!?:\"“”\n]\s*$")
 MODIFIERS = frozenset([
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
     "upper", "lower", "greater", "new", "old", "northeast", "northwest", "southeast",
@@ -70,6 +74,15 @@ def tokenize(text: str) -> list[Token]:
     return out
 
 
+def _is_article(text: str, toks: list[Token], i: int) -> bool:
+    """An Arabic article word: "al"/"el", or any of them joined by a hyphen ("as-Sukhnah");
+    English "as", "at", "an" standing alone are not."""
+    t = toks[i]
+    if t.fold not in ARTICLES:
+        return False
+    return t.fold in ("al", "el") or text[t.end:t.end + 1] in "-‐–"
+
+
 def _joined(text: str, a: Token, b: Token) -> bool:
     gap = text[a.end:b.start]
     if _JOIN_GAP.fullmatch(gap):
@@ -84,7 +97,7 @@ def proper_runs(text: str, toks: list[Token], cues: Cues) -> list[tuple[int, int
     while i < n:
         t = toks[i]
         starts = t.capitalised or (
-            t.fold in ARTICLES and i + 1 < n and toks[i + 1].capitalised
+            _is_article(text, toks, i) and i + 1 < n and toks[i + 1].capitalised
             and _joined(text, t, toks[i + 1]))
         if not starts:
             i += 1
@@ -111,7 +124,12 @@ def find_spans(text: str, toks: list[Token], automaton, cues: Cues) -> list[Span
     spans: list[Span] = []
     runs = proper_runs(text, toks, cues)
     for first, last in runs:
+        whole = " ".join(t.fold for t in toks[first:last + 1])
+        if last > first and whole in cues.us_states:       # "W.Va.", "N.Y.": one name
+            spans.append(Span(first, last, 0, 0, whole, None, "unknown"))
+            continue
         found = _match_run(toks, first, last, automaton)
+        found = _demonyms_first(toks, first, last, found, cues)
         found += _demonyms(toks, first, last, found, cues)
         spans += found
         spans += _unknown_parts(toks, first, last, found, cues)
@@ -161,6 +179,15 @@ def _match_run(toks: list[Token], first: int, last: int, automaton) -> list[Span
         taken |= cover
         kept.append(h)
     return sorted(kept, key=lambda s: s.first)
+
+
+def _demonyms_first(toks: list[Token], first: int, last: int, found: list[Span],
+                    cues: Cues) -> list[Span]:
+    """A two-word demonym ("Sri Lankan") wins over a one-word place inside it ("Sri")."""
+    pairs = {i for i in range(first, last) if
+             f"{toks[i].fold} {toks[i + 1].fold}" in cues.demonyms}
+    cover = pairs | {i + 1 for i in pairs}
+    return [s for s in found if not (s.first == s.last and s.first in cover)]
 
 
 def _demonyms(toks: list[Token], first: int, last: int, found: list[Span],
@@ -226,12 +253,13 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
             s.marks.add("calendar")
         if s.key in cues.titles:
             s.marks.add("person")
-        if words[0] in ARTICLES and joined_before and before.capitalised and \
+        if _is_article(text, toks, s.first) and joined_before and before.capitalised and \
                 before.fold not in MODIFIERS and \
                 before.fold not in cues.demonyms and "sentence_start" not in s.marks and \
                 not _is_vocabulary(before.fold, cues):
             s.marks.add("name_tail")         # "Zaman al-Wasl", "Maghawir al-Thawra"
-        if before is not None and before.fold in cues.titles and before.fold not in ("head",):
+        if before is not None and before.fold in cues.titles and before.fold != "head" and \
+                words[-1] not in cues.place_words:
             s.marks.add("person")
         if joined_before and before.capitalised and before.fold not in cues.particles \
                 and cues.is_given_name(before.word) and not _in_spans(s.first - 1, spans):
@@ -240,9 +268,20 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
             s.marks.add("person")
         if len(words) == 1 and s.how == "gazetteer" and (
                 _compound_neighbour(text, toks, s.last + 1, joined_after, cues)
-                or (joined_before and "-" in text[before.end:toks[s.first].start]
+                or (joined_before and "sentence_start" not in s.marks
+                    and not (before.start == 0 or _SENTENCE_BEFORE.search(
+                        text, max(0, before.start - 4), before.start))
+                    and not _in_spans(s.first - 1, spans)
                     and _compound_neighbour(text, toks, s.first - 1, True, cues))):
             s.marks.add("compound")          # "Dodge Caravan", "Wal-Mart": well-known only
+            if cues.is_given_name(toks[s.first].word) and joined_after and after.capitalised:
+                s.marks.add("given_name")    # "Mary Wheeler": countries and capitals only
+        if after is not None and after.capitalised and after.fold in STREET_WORDS and \
+                joined_after:
+            s.marks.add("street")            # "West Tyler Street" is not the town
+        if re.match(r"\s*&\s*[A-Z]", text[s.end:s.end + 4]) or \
+                re.search(r"[A-Z]\w*\s*&\s*$", text[max(0, s.start - 20):s.start]):
+            s.marks.add("organisation")      # "Stevens & Wilkinson"
         if all(w in cues.particles or w in cues.place_words for w in words):
             s.marks.add("calendar")          # "The city": no name in it at all
         if joined_after and after.fold in cues.org_suffixes and after.capitalised:
@@ -296,8 +335,10 @@ def _person_words(toks: list[Token], spans: list[Span], runs: list[tuple[int, in
         if len(caps) < 2 or (first, last) in whole:
             continue
         titled = first > 0 and toks[first - 1].fold in cues.titles
+        initial = any(len(toks[i].word) == 1 and i != caps[-1] for i in caps[1:])
         for i in caps[:-1]:
-            if titled or toks[i].fold in cues.titles or cues.is_given_name(toks[i].word):
-                found.add(toks[caps[-1]].fold)
+            if titled or initial or toks[i].fold in cues.titles or \
+                    cues.is_given_name(toks[i].word):
+                found.add(toks[caps[-1]].fold)  # "Tyrise M. Bell": a middle initial too
                 break
     return found

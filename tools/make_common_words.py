@@ -2,8 +2,9 @@
 English words ("Police", "Reading", "Mobile", "Both"), which the mention finder only accepts
 with strong support.
 
-A key qualifies when its Zipf frequency in English (wordfreq) is at least 4.0 — or 4.6 when it
-is also a given name, since surnames and given names inflate a word's frequency ("Davis") —
+A key qualifies when its Zipf frequency in English (wordfreq) is at least 5.0 and no country,
+first-order division or capital carries it ("Man", "Reading"), or when it is at least 4.0 —
+4.6 for a given name, since names inflate a word's frequency ("Davis") —
 and no country, first-order division or capital carries it, nor a city of 100,000 as its own
 name ("Atlanta", "Mobile" stay names).
 Needs ``pip install wordfreq`` (a development tool, not a runtime dependency).
@@ -31,12 +32,18 @@ def main() -> None:
     major = {k for (k,) in ix.db.execute(
         f"SELECT DISTINCT k.key FROM keys k JOIN names n ON n.key_id = k.key_id "
         f"JOIN places p ON p.rowid = n.place WHERE {MAJOR}")}
+    admin = {k for (k,) in ix.db.execute(
+        "SELECT DISTINCT k.key FROM keys k JOIN names n ON n.key_id = k.key_id JOIN places p "
+        "ON p.rowid = n.place WHERE feature_code IN ('PCLI','ADM1','PPLC','CONT')")}
     words = []
     for (key,) in ix.db.execute("SELECT key FROM keys WHERE key NOT LIKE '% %'"):
-        if not key.isascii() or not key.isalpha() or len(key) < 2 or key in major:
+        if not key.isascii() or not key.isalpha() or len(key) < 2:
             continue
         zipf = zipf_frequency(key, "en")
-        if zipf < 4.0:
+        if zipf >= 5.0 and key not in admin:
+            words.append(key)                # "man", "reading": frequent whatever the town
+            continue
+        if zipf < 4.0 or key in major:
             continue
         if names.get_gender(key.capitalize()) != "unknown" and zipf < 4.6:
             continue
