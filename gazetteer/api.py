@@ -21,6 +21,8 @@ from .rank import MAJOR_CODES, Cand, Item, decide, prior, rank
 from .types import Candidate, Mention, Place
 
 MAX_NAME_CHARS = 200
+#: context bonus above which a place survives the person/compound name rules
+CONTEXT_SUPPORT = 1.6
 #: variant and fuzzy candidates whose stored name is less alike than this are dropped
 MIN_SIMILARITY = 0.75
 DROP_MARKS = frozenset({"person", "organisation", "calendar", "name_tail", "street"})
@@ -257,7 +259,8 @@ class Gazetteer:
         mentions = []
         for it in items:
             cand, conf, rule = decide(it)
-            if cand is not None and not keep_all and not _accept_marks(it, cand.place):
+            if cand is not None and not keep_all and \
+                    not _accept_marks(it, cand.place, text, self.cues):
                 continue
             if cand is None and not keep_all and "place_cue" not in it.marks:
                 continue
@@ -269,13 +272,21 @@ class Gazetteer:
         return mentions
 
 
-def _accept_marks(it: Item, place: Place) -> bool:
+def _accept_marks(it: Item, place: Place, text: str, cues) -> bool:
+    """Whether the winning place survives the span's context marks. Curated places and places
+    the other mentions clearly support (context bonus ≥ CONTEXT_SUPPORT) survive the name
+    rules."""
     major = place.feature_code in MAJOR_CODES or place.population >= 1_000_000
+    supported = place.id.startswith("overlay:") or (
+        it.priors and it.scores[it.best] - it.priors[it.best] >= CONTEXT_SUPPORT)
     if "acronym" in it.marks and place.feature_code not in MAJOR_CODES:
         return False
-    if "given_name" in it.marks and place.feature_code not in MAJOR_CODES:
+    if "given_name" in it.marks and place.feature_code not in MAJOR_CODES and not supported:
         return False
-    if "compound" in it.marks and not (major or place.feature_code == "PPLA"
+    if "lone_given_name" in it.marks and not (major or place.population >= 100_000
+                                              or supported or _place_cue(text, it.start, cues)):
+        return False
+    if "compound" in it.marks and not (major or place.feature_code == "PPLA" or supported
                                        or place.population >= 100_000):
         return False
     if "speaker" in it.marks and not major:

@@ -24,6 +24,7 @@ class Cues:
     place_words: frozenset[str]
     admin_of: frozenset[str]
     common_words: frozenset[str]
+    not_places: frozenset[str]          # institutions named like places ("White House")
     demonyms: dict[str, str]            # match key (also plural) -> ISO country code
     us_states: dict[str, str]           # AP / postal abbreviation key -> postal code
 
@@ -71,5 +72,7 @@ def load() -> Cues:
         calendar=frozenset(words["calendar"]),
         particles=frozenset(words["particles"]), place_words=frozenset(words["place_words"]),
         admin_of=frozenset(words["admin_of"]),
-        common_words=_lines(DATA / "common_words.txt"), demonyms=demonyms, us_states=us_states,
+        common_words=_lines(DATA / "common_words.txt"),
+        not_places=frozenset(match_key(w) for w in _lines(DATA / "not_places.txt")),
+        demonyms=demonyms, us_states=us_states,
     )

@@ -268,6 +268,8 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
             s.marks.add("person")
         if len(words) == 1 and s.how == "gazetteer" and (
                 _compound_neighbour(text, toks, s.last + 1, joined_after, cues)
+                or (joined_before and "-" in text[before.end:toks[s.first].start]
+                    and _compound_neighbour(text, toks, s.first - 1, True, cues))
                 or (joined_before and "sentence_start" not in s.marks
                     and not (before.start == 0 or _SENTENCE_BEFORE.search(
                         text, max(0, before.start - 4), before.start))
@@ -293,6 +295,10 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
             s.marks.add("speaker")
         if len(words) == 1 and words[0] in cues.common_words:
             s.marks.add("common_word")
+        if len(words) == 1 and s.how == "gazetteer" and cues.is_given_name(toks[s.first].word):
+            s.marks.add("lone_given_name")  # "said Tim": towns of 100,000+ or after "in"
+        if s.key in cues.not_places:
+            s.marks.add("organisation")
         surface = text[s.start:s.end]
         if surface.isupper() and sum(c.isalpha() for c in surface) <= 4:
             s.marks.add("acronym")           # "ISIS", "EU", "SDF": only countries and states

@@ -31,10 +31,11 @@ def main() -> None:
     names = gender_guesser.detector.Detector()
     major = {k for (k,) in ix.db.execute(
         f"SELECT DISTINCT k.key FROM keys k JOIN names n ON n.key_id = k.key_id "
-        f"JOIN places p ON p.rowid = n.place WHERE {MAJOR}")}
+        f"JOIN places p ON p.rowid = n.place WHERE ({MAJOR}) AND p.id NOT LIKE 'csc:%'")}
     admin = {k for (k,) in ix.db.execute(
         "SELECT DISTINCT k.key FROM keys k JOIN names n ON n.key_id = k.key_id JOIN places p "
-        "ON p.rowid = n.place WHERE feature_code IN ('PCLI','ADM1','PPLC','CONT')")}
+        "ON p.rowid = n.place WHERE feature_code IN ('PCLI','ADM1','PPLC','CONT') "
+        "AND p.id NOT LIKE 'csc:%'")}   # world divisions defer to this list, not the reverse
     words = []
     for (key,) in ix.db.execute("SELECT key FROM keys WHERE key NOT LIKE '% %'"):
         if not key.isascii() or not key.isalpha() or len(key) < 2:

@@ -50,8 +50,8 @@ def division_names(name: str) -> tuple[str, tuple[str, ...]]:
     cues = load()
     plain = all(w in MODIFIERS or w in cues.common_words or w in cues.particles
                 for w in key.split())
-    names = [name, *(() if plain and base != name else (base,)),
-             *(f"{base} {q}" for q in QUALIFIERS)]
+    names = [*(() if plain and " " not in name else (name,)),
+             *(() if plain else (base,)), *(f"{base} {q}" for q in QUALIFIERS)]
     return base, tuple(dict.fromkeys(names))
 
 
