@@ -21,6 +21,9 @@ from .rank import MAJOR_CODES, Cand, Item, decide, prior, rank
 from .types import Candidate, Mention, Place
 
 MAX_NAME_CHARS = 200
+#: feature words after a name the index lacks ("Neches River"): fall back to the head name
+HEAD_FEATURE_WORDS = frozenset({"river", "creek", "lake", "township", "park", "valley",
+                                "mountain", "mountains", "dam", "bay", "island", "forest"})
 #: context bonus above which a place survives the person/compound name rules
 CONTEXT_SUPPORT = 1.6
 #: variant and fuzzy candidates whose stored name is less alike than this are dropped
@@ -69,8 +72,20 @@ class Gazetteer:
             if rows:
                 return rows
         if fuzzy and len(vkey) >= 5:
-            return self._scored(key, self._fuzzy(vkey), "fuzzy")
-        return []
+            rows = self._scored(key, self._fuzzy(vkey), "fuzzy")
+            if rows:
+                return rows
+        return self._head_name(key)
+
+    def _head_name(self, key: str) -> list[Cand]:
+        """"Neches River", "Readington Township": a feature the index lacks, named after a
+        place it has. Offers the head name's places as a variant-level match (lower score,
+        rule ``+variant``): an approximate location near the feature, never an exact one."""
+        words = key.split()
+        if len(words) < 2 or words[-1] not in HEAD_FEATURE_WORDS:
+            return []
+        head = " ".join(words[:-1])
+        return [(p, prim, "variant", 0.85) for p, prim, _ in self.index.places_by_key(head)]
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Gazetteer per process; bounded
     def _admin(self, country_code: str, feature_code: str, admin1: str = "") -> Place | None:

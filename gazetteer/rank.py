@@ -40,7 +40,10 @@ CLOSE_KM = np.array([25.0, 100.0, 300.0, 800.0])
 CLOSENESS = np.array([1.0, 0.7, 0.4, 0.15, 0.0])
 MAX_CANDIDATES = 40                       # per mention, by prior; the tail never wins
 # Context weights: focus-country share, same first-order division, nearness, containment.
-W_COUNTRY, W_ADMIN, W_NEAR, W_CONTAINER = 1.2, 0.6, 1.0, 2.5
+W_COUNTRY, W_ADMIN, W_NEAR, W_CONTAINER = 1.2, 1.0, 1.5, 2.5
+# Every candidate with at least this share lends its point (weighted by its share), so two
+# ambiguous names that fit together ("Paris and Henry County", Tennessee) reinforce each other.
+MIN_POINT_SHARE, MAX_POINTS = 0.05, 200
 
 #: a candidate: (place, matched its primary name?, match kind, name similarity in [0, 1])
 Cand = tuple[Place, bool, str, float]
@@ -163,13 +166,14 @@ def _evidence(items: list[Item], shares: list[list[float]], demonyms: Counter) -
             mine_c[p.country_code] += w * (2 if p.feature_code in MAJOR_CODES else 1)
             if p.admin1 and p.feature_code not in ("PCLI", "CONT"):
                 mine_a[(p.country_code, p.admin1)] += w
-            if w >= 0.5 and p.located and p.feature_code not in ("PCLI", "CONT", "RGN"):
+            if w >= MIN_POINT_SHARE and p.located and \
+                    p.feature_code not in ("PCLI", "CONT", "RGN"):
                 points.append((it.key, p.point, w))
     for mine_c, mine_a in own.values():
         countries.update(mine_c)
         admins.update(mine_a)
-    if len(points) > 60:                      # long texts: the most certain places suffice
-        points = sorted(points, key=lambda x: -x[2])[:60]
+    if len(points) > MAX_POINTS:              # long texts: the most certain places suffice
+        points = sorted(points, key=lambda x: -x[2])[:MAX_POINTS]
     return Evidence(countries, admins, sum(countries.values()) or 1.0, points, dict(own))
 
 
@@ -204,8 +208,8 @@ def _scores(it: Item, priors: list[float], ev: Evidence, containers: dict,
             bonus += W_COUNTRY * max(0.0, others) / rest_total
         if p.admin1:
             admin = (p.country_code, p.admin1)
-            if ev.admins.get(admin, 0.0) - mine_a.get(admin, 0.0) >= 0.5:
-                bonus += W_ADMIN
+            bonus += W_ADMIN * min(1.0, max(0.0, ev.admins.get(admin, 0.0)
+                                            - mine_a.get(admin, 0.0)))
         for cc, admin1 in containers.get(id(it), ()):
             if p.country_code == cc and (admin1 is None or p.admin1 == admin1):
                 bonus += W_CONTAINER
