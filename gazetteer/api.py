@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from . import cues as cues_mod
 from .errors import InputError
-from .find import Span, find_spans, tokenize
+from .find import Span, find_spans, place_cue, tokenize
 from .index import Index, open_index
 from .normalize import match_key, strip_articles, variant_key
 from .rank import MAJOR_CODES, Cand, Item, decide, prior, rank
@@ -29,10 +29,6 @@ CONTEXT_SUPPORT = 1.6
 #: variant and fuzzy candidates whose stored name is less alike than this are dropped
 MIN_SIMILARITY = 0.75
 DROP_MARKS = frozenset({"person", "organisation", "calendar", "name_tail", "street"})
-# Words before an unknown proper noun that make a transliteration-variant lookup worth it.
-# ("to" and "at" are not: "told Reuters", "sent to Reuters".)
-LOCATIVES = frozenset({"in", "near", "outside", "from", "into", "around", "toward", "towards",
-                       "across", "inside", "via", "through"})
 
 
 class Gazetteer:
@@ -230,7 +226,7 @@ class Gazetteer:
         else:
             # Unknown proper noun: transliteration variants only after a locative ("in X",
             # "near X"), fuzzy matching only after a place-type phrase ("the village of X").
-            cue = _place_cue(text, span.start, self.cues)
+            cue = place_cue(text, span.start, self.cues)
             cands = []
             if cue and len(span.key) >= 4:
                 cands = self.candidates(surface, fuzzy=cue == "place_word")
@@ -299,7 +295,7 @@ def _accept_marks(it: Item, place: Place, text: str, cues) -> bool:
     if "given_name" in it.marks and place.feature_code not in MAJOR_CODES and not supported:
         return False
     if "lone_given_name" in it.marks and not (major or place.population >= 100_000
-                                              or supported or _place_cue(text, it.start, cues)):
+                                              or supported or place_cue(text, it.start, cues)):
         return False
     if "compound" in it.marks and not (major or place.feature_code == "PPLA" or supported
                                        or place.population >= 100_000):
@@ -309,16 +305,6 @@ def _accept_marks(it: Item, place: Place, text: str, cues) -> bool:
     if "common_word" in it.marks:
         return major or it.scores[it.best] >= 4.5
     return True
-
-
-def _place_cue(text: str, start: int, cues) -> str | None:
-    """"place_word" after "the village/town/province … of", "locative" after "in", "near" …"""
-    before = text[max(0, start - 40):start].lower().replace("-", " ").split()
-    if len(before) >= 2 and before[-1] == "of" and before[-2] in cues.place_words:
-        return "place_word"
-    if before and before[-1] in LOCATIVES:
-        return "locative"
-    return None
 
 
 def _demonym_tokens(toks, cues) -> Iterable[str]:

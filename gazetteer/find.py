@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from .cues import Cues
-from .normalize import ARTICLES, tokens
+from .normalize import ARTICLES, TOKEN_RE, fold_token
 
 _JOIN_GAP = re.compile(r"[ \t\-‐–'’]{0,3}")     # gaps allowed inside one name
 _ABBREV_GAP = re.compile(r"\.[ \t]?")           # "U.S.", "St. Louis"
@@ -30,6 +30,8 @@ STREET_WORDS = frozenset(["street", "st", "avenue", "ave", "road", "rd", "drive"
                           "boulevard", "blvd", "lane", "ln", "way", "parkway", "pkwy", "court",
                           "terrace", "highway", "hwy", "trail", "circle", "pike", "place"])
 _SENTENCE_BEFORE = re.compile(r"[.!?:\"“”\n]\s*$")
+_AMP_AFTER = re.compile(r"\s*&\s*[A-Z]")
+_AMP_BEFORE = re.compile(r"[A-Z]\w*\s*&\s*$")
 MODIFIERS = frozenset([
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
     "upper", "lower", "greater", "new", "old", "northeast", "northwest", "southeast",
@@ -61,16 +63,15 @@ class Token:
     capitalised: bool          # upper-case initial, or a caseless script (Arabic …)
 
 
-def _capitalised(word: str) -> bool:
-    c = word[0]
-    return c.isupper() or (not c.isascii() and c.isalpha() and c.lower() == c.upper())
-
-
 def tokenize(text: str) -> list[Token]:
-    out = []
-    for s, e, f in tokens(text):
-        word = text[s:e]
-        out.append(Token(s, e, f, word, _capitalised(word)))
+    """Word tokens with offsets, folded form and capitalisation, in one pass."""
+    out: list[Token] = []
+    append = out.append
+    for m in TOKEN_RE.finditer(text):
+        word = m.group()
+        c = word[0]
+        append(Token(m.start(), m.end(), fold_token(word), word,
+                     c.isupper() or (not c.isascii() and c.isalpha() and c.lower() == c.upper())))
     return out
 
 
@@ -133,6 +134,7 @@ def find_spans(text: str, toks: list[Token], automaton, cues: Cues) -> list[Span
         found += _demonyms(toks, first, last, found, cues)
         spans += found
         spans += _unknown_parts(toks, first, last, found, cues)
+    spans = [s for s in spans if s.how != "unknown" or _cued(text, toks, s, cues)]
     for s in spans:
         s.start, s.end = toks[s.first].start, toks[s.last].end
         if _POSSESSIVE_END.search(toks[s.last].word):
@@ -179,6 +181,31 @@ def _match_run(toks: list[Token], first: int, last: int, automaton) -> list[Span
         taken |= cover
         kept.append(h)
     return sorted(kept, key=lambda s: s.first)
+
+
+LOCATIVES = frozenset({"in", "near", "outside", "from", "into", "around", "toward", "towards",
+                       "across", "inside", "via", "through"})
+
+
+def place_cue(text: str, start: int, cues: Cues) -> str | None:
+    """"place_word" after "the village/town/province … of", "locative" after "in", "near" …
+    ("to" and "at" are not locatives here: "told Reuters", "sent to Reuters")."""
+    before = text[max(0, start - 40):start].lower().replace("-", " ").split()
+    if len(before) >= 2 and before[-1] == "of" and before[-2] in cues.place_words:
+        return "place_word"
+    if before and before[-1] in LOCATIVES:
+        return "locative"
+    return None
+
+
+def _cued(text: str, toks: list[Token], s: Span, cues: Cues) -> bool:
+    """Unknown proper nouns matter only after a place cue, or as a state abbreviation."""
+    if s.key in cues.us_states:
+        return True
+    prev = toks[s.first - 1].fold if s.first > 0 else ""
+    if prev not in LOCATIVES and prev != "of":
+        return False
+    return place_cue(text, toks[s.first].start, cues) is not None
 
 
 def _demonyms_first(toks: list[Token], first: int, last: int, found: list[Span],
@@ -241,13 +268,14 @@ def _mark(text: str, toks: list[Token], spans: list[Span], runs: list[tuple[int,
 
 def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str],
                cues: Cues) -> None:
+    placed = {i for s in spans if s.how == "gazetteer" for i in range(s.first, s.last + 1)}
     for s in spans:
         words = s.key.split()
         before = toks[s.first - 1] if s.first > 0 else None
         after = toks[s.last + 1] if s.last + 1 < len(toks) else None
         joined_before = before is not None and _joined(text, before, toks[s.first])
         joined_after = after is not None and _joined(text, toks[s.last], after)
-        if s.first == 0 or re.search(r"[.!?:\"“”\n]\s*$", text[max(0, s.start - 4):s.start]):
+        if s.first == 0 or _SENTENCE_BEFORE.search(text, max(0, s.start - 4), s.start):
             s.marks.add("sentence_start")
         if s.key in cues.calendar:
             s.marks.add("calendar")
@@ -262,7 +290,7 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
                 words[-1] not in cues.place_words:
             s.marks.add("person")
         if joined_before and before.capitalised and before.fold not in cues.particles \
-                and cues.is_given_name(before.word) and not _in_spans(s.first - 1, spans):
+                and cues.is_given_name(before.word) and (s.first - 1) not in placed:
             s.marks.add("person")
         if len(words) == 1 and words[0] in persons:
             s.marks.add("person")
@@ -273,7 +301,7 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
                 or (joined_before and "sentence_start" not in s.marks
                     and not (before.start == 0 or _SENTENCE_BEFORE.search(
                         text, max(0, before.start - 4), before.start))
-                    and not _in_spans(s.first - 1, spans)
+                    and (s.first - 1) not in placed
                     and _compound_neighbour(text, toks, s.first - 1, True, cues))):
             s.marks.add("compound")          # "Dodge Caravan", "Wal-Mart": well-known only
             if cues.is_given_name(toks[s.first].word) and joined_after and after.capitalised:
@@ -281,8 +309,8 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
         if after is not None and after.capitalised and after.fold in STREET_WORDS and \
                 joined_after:
             s.marks.add("street")            # "West Tyler Street" is not the town
-        if re.match(r"\s*&\s*[A-Z]", text[s.end:s.end + 4]) or \
-                re.search(r"[A-Z]\w*\s*&\s*$", text[max(0, s.start - 20):s.start]):
+        if _AMP_AFTER.match(text, s.end, s.end + 4) or \
+                _AMP_BEFORE.search(text, max(0, s.start - 20), s.start):
             s.marks.add("organisation")      # "Stevens & Wilkinson"
         if all(w in cues.particles or w in cues.place_words for w in words):
             s.marks.add("calendar")          # "The city": no name in it at all
@@ -324,10 +352,6 @@ def _compound_neighbour(text: str, toks: list[Token], i: int, joined: bool, cues
 def _is_vocabulary(word: str, cues: Cues) -> bool:
     return (word in cues.place_words or word in cues.titles or word in cues.org_suffixes
             or word in cues.common_words or word in cues.calendar)
-
-
-def _in_spans(i: int, spans: list[Span]) -> bool:
-    return any(s.first <= i <= s.last and s.how == "gazetteer" for s in spans)
 
 
 def _person_words(toks: list[Token], spans: list[Span], runs: list[tuple[int, int]],

@@ -141,11 +141,24 @@ def rank(items: list[Item], text: str, demonym_countries: Counter,
     for r in range(rounds):
         evidence = _evidence(items, shares, demonym_countries)
         final = r == rounds - 1
-        # A lone candidate's share is 1 whatever its score: score it in the last round only.
-        todo = [final or len(prs) > 1 for prs in priors]
+        # Mentions of one name share candidates and evidence: score one representative per
+        # name (mentions with their own containment context are scored on their own). A lone
+        # candidate's share is 1 whatever its score: score it in the last round only.
+        reps: dict[tuple, int] = {}
+        group = [(it.key, tuple(c[0].id for c in it.cands)) for it in items]
+        todo = []
+        for i, (it, prs) in enumerate(zip(items, priors, strict=True)):
+            alone = id(it) in containers
+            first = alone or reps.setdefault(group[i], i) == i
+            todo.append(first and (final or len(prs) > 1))
         near = _nearness_all(items, todo, evidence)
-        scores = [_scores(it, prs, evidence, containers, nr) if do else prs
+        scores = [_scores(it, prs, evidence, containers, nr) if do else None
                   for it, prs, do, nr in zip(items, priors, todo, near, strict=True)]
+        for i, (it, prs) in enumerate(zip(items, priors, strict=True)):
+            if scores[i] is None:
+                rep = scores[reps.get(group[i], i)]
+                scores[i] = list(rep) if rep is not None and id(it) not in containers \
+                    else prs
         shares = [softmax(sc) for sc in scores]
     for it, sc in zip(items, scores, strict=True):
         it.scores = sc
