@@ -171,8 +171,9 @@ class Gazetteer:
         """Every place mention in ``text``, resolved in context, in text order.
 
         A mention whose name is known but cannot be resolved confidently is returned with
-        ``place=None`` only when the text calls it a place; person names, organisations,
-        calendar words and demonyms are never returned.
+        ``place=None`` only when the text calls it a place; person names, organisations and
+        calendar words are never returned. Demonyms ("Syrian") come back as mentions of the
+        country (rule ``demonym``), state abbreviations ("Ky.") as the state.
         """
         if not isinstance(text, str):
             raise InputError("geoparse needs text (str)")
