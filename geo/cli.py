@@ -22,9 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 2 usage, 3 bad input, 4 not found, 5 data/index error, "
                "6 network service error, 1 internal error.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    from . import cli_gazetteer
+    from . import cli_events, cli_gazetteer
 
     cli_gazetteer.register(sub)
+    cli_events.register(sub)
     return parser
 
 

@@ -1,0 +1,56 @@
+"""`conflictmap events`: formats, bad inputs, atomic output."""
+
+import json
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from geo.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "parquet"])
+def test_events_on_bundled_seeds(capsys, tmp_path, fmt):
+    out = tmp_path / f"events.{fmt}"
+    assert main(["events", "--out", str(out)]) == 0
+    frame = pd.read_csv(out) if fmt == "csv" else (
+        gpd.read_file(out) if fmt == "geojson" else gpd.read_parquet(out))
+    assert len(frame) >= 20
+    assert {"event_date", "event_type", "actor1", "latitude", "longitude", "sources",
+            "n_sources"} <= set(frame.columns)
+    assert frame.n_sources.max() >= 2
+    assert "5 articles" in capsys.readouterr().err
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_events_from_a_folder_with_bad_files(capsys, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Title: Clashes\nDate: 2017-06-01\n\nThe PMU captured the "
+                                  "village of Umm Jrais from IS on Monday.", "utf-8")
+    (folder / "b.txt").write_bytes(b"\x00\x01\x02binary")
+    (folder / "c.txt").write_bytes(b"")
+    out = tmp_path / "e.csv"
+    code = main(["events", str(folder), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 3 and "b.txt" in err and "c.txt" in err and "Traceback" not in err
+    frame = pd.read_csv(out)
+    row = frame.iloc[0]
+    assert row.event_type == "Battles" and row.location == "Umm Jrais"
+    assert row.event_date == "2017-05-29" and json.loads(row.sources)[0]["title"] == "Clashes"
+
+
+def test_no_readable_input_writes_nothing(capsys, tmp_path):
+    bad = tmp_path / "x.txt"
+    bad.write_bytes(b"")
+    out = tmp_path / "never.csv"
+    assert main(["events", str(bad), "--out", str(out)]) == 3
+    assert not out.exists() and not list(tmp_path.glob(".never*"))
+    assert "no readable article" in capsys.readouterr().err
+
+
+def test_bad_output_format_is_a_clear_error(capsys, tmp_path):
+    assert main(["events", "--out", str(tmp_path / "e.xlsx")]) == 3
+    assert "unknown output format" in capsys.readouterr().err
