@@ -819,6 +819,16 @@ class _Context:
 
 # -- loading ------------------------------------------------------------------------------
 
+def _entries(path: Path, rows, table: str):
+    """(row, id, where) for each ``[[table]]`` entry, where = "[[table]] #n ('id')"."""
+    for n, row in enumerate(rows, 1):
+        where = f"[[{table}]] #{n}"
+        if not isinstance(row, dict):
+            raise _fail(path, where, "not a table")
+        ident = _str(row, "id", path, where)
+        yield row, ident, f"[[{table}]] #{n} ({ident!r})"
+
+
 def _fail(path: Path, where: str, msg: str) -> DataError:
     return DataError(f"{path}: {where}: {msg}")
 
@@ -875,12 +885,7 @@ def _parse(path: Path) -> ActorDictionary:
 
     blocs: dict[str, Bloc] = {}
     raw_links: dict[str, tuple[list[str], list[str]]] = {}
-    for n, row in enumerate(data["bloc"], 1):
-        where = f"[[bloc]] #{n}"
-        if not isinstance(row, dict):
-            raise _fail(path, where, "not a table")
-        bid = _str(row, "id", path, where)
-        where = f"[[bloc]] #{n} ({bid!r})"
+    for row, bid, where in _entries(path, data["bloc"], "bloc"):
         if not bid or bid in blocs:
             raise _fail(path, where, "empty or duplicate id")
         color = _str(row, "color", path, where)
@@ -909,12 +914,7 @@ def _parse(path: Path) -> ActorDictionary:
 
     actors: dict[str, Actor] = {}
     rows: dict[str, dict[str, list[str]]] = {}
-    for n, row in enumerate(data["actor"], 1):
-        where = f"[[actor]] #{n}"
-        if not isinstance(row, dict):
-            raise _fail(path, where, "not a table")
-        aid = _str(row, "id", path, where)
-        where = f"[[actor]] #{n} ({aid!r})"
+    for row, aid, where in _entries(path, data["actor"], "actor"):
         unknown = set(row) - _ACTOR_KEYS
         if unknown:
             raise _fail(path, where, f"unknown field(s) {sorted(unknown)}")
