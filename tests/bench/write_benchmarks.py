@@ -29,6 +29,7 @@ pytest); the LGL corpus is read from `../shared/eval/lgl.xml` (never copied into
 python tests/bench/bench_geoparse.py --json geo.json     # quality and speed on LGL
 python tests/bench/bench_index.py --json index.json      # index build, size, warm load
 python tests/bench/write_benchmarks.py geo.json index.json   # rewrites this file
+python tests/bench/bench_events.py                      # seed events vs the gold in tests/test_events.py
 ```
 
 ## Gazetteer index (`bench_index.py`)
