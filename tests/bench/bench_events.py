@@ -1,7 +1,7 @@
 """Event extraction on the seeds against the hand-coded gold in tests/test_events.py:
 recall of gold events and accuracy of type, actor1, location and date; plus throughput.
 
-    python tests/bench/bench_events.py
+    python tests/bench/bench_events.py [--json out.json]
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ def main() -> None:
         "seconds_cpu": round(seconds, 2),
     }
     print(json.dumps(figures, indent=2))
+    if len(sys.argv) > 2 and sys.argv[1] == "--json":
+        Path(sys.argv[2]).write_text(json.dumps(figures, indent=2) + "\n", "utf-8")
 
 
 if __name__ == "__main__":
