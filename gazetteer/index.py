@@ -138,11 +138,8 @@ class Index:
     def places_by_key(self, key: str, limit: int = 200) -> list[tuple[Place, bool, str]]:
         """Places having a name with this match key, most populous first.
         Each item: (place, name is the place's primary name, the name as stored)."""
-        rows = self.db.execute(
-            f"""SELECT {', '.join('p.' + c for c in PLACE_COLUMNS)}, n.is_primary, n.name
-                FROM keys k JOIN names n ON n.key_id = k.key_id JOIN places p ON p.rowid = n.place
-                WHERE k.key = ? ORDER BY p.population DESC LIMIT ?""", (key, limit))
-        return self._dedupe(rows)
+        return self._places_where("n.key_id = (SELECT key_id FROM keys WHERE key = ?)", key,
+                                  limit)
 
     def places_by_key_id(self, key_id: int, limit: int = 200) -> list[tuple[Place, bool, str]]:
         """Like :meth:`places_by_key` for a key id from the automaton (memoised: the index is
@@ -151,23 +148,19 @@ class Index:
         if hit is None:
             if len(self._by_key_id) > 50_000:
                 self._by_key_id.clear()
-            hit = self._by_key_id[(key_id, limit)] = self._places_by_key_id(key_id, limit)
+            hit = self._by_key_id[(key_id, limit)] = self._places_where("n.key_id = ?", key_id,
+                                                                         limit)
         return list(hit)
 
-    def _places_by_key_id(self, key_id: int, limit: int) -> list[tuple[Place, bool, str]]:
-        rows = self.db.execute(
-            f"""SELECT {', '.join('p.' + c for c in PLACE_COLUMNS)}, n.is_primary, n.name
-                FROM names n JOIN places p ON p.rowid = n.place
-                WHERE n.key_id = ? ORDER BY p.population DESC LIMIT ?""", (key_id, limit))
-        return self._dedupe(rows)
-
     def places_by_variant(self, vkey: str, limit: int = 200) -> list[tuple[Place, bool, str]]:
-        if not vkey:
-            return []
+        """Like :meth:`places_by_key` for a transliteration-variant key."""
+        return self._places_where("n.vkey = ?", vkey, limit) if vkey else []
+
+    def _places_where(self, condition: str, value, limit: int) -> list[tuple[Place, bool, str]]:
         rows = self.db.execute(
             f"""SELECT {', '.join('p.' + c for c in PLACE_COLUMNS)}, n.is_primary, n.name
                 FROM names n JOIN places p ON p.rowid = n.place
-                WHERE n.vkey = ? ORDER BY p.population DESC LIMIT ?""", (vkey, limit))
+                WHERE {condition} ORDER BY p.population DESC LIMIT ?""", (value, limit))
         return self._dedupe(rows)
 
     def variants_with_prefix(self, prefix: str, limit: int = 20000) -> list[str]:

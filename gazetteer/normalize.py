@@ -62,11 +62,6 @@ def fold_token(token: str) -> str:
     return _APOS_RE.sub("", word)
 
 
-def tokens(text: str) -> list[tuple[int, int, str]]:
-    """Word tokens of ``text`` as (start, end, folded) with character offsets into ``text``."""
-    return [(m.start(), m.end(), fold_token(m.group())) for m in TOKEN_RE.finditer(text)]
-
-
 def match_key(name: str) -> str:
     """Surface key: folded words joined by single spaces."""
     words = [fold_token(t) for t in TOKEN_RE.findall(name)]
