@@ -63,15 +63,29 @@ class Token:
     capitalised: bool          # upper-case initial, or a caseless script (Arabic …)
 
 
+_WORD_INFO: dict[str, tuple[str, bool]] = {}     # word -> (folded, capitalised); bounded
+
+
+def _word_info(word: str) -> tuple[str, bool]:
+    c = word[0]
+    info = (fold_token(word),
+            c.isupper() or (not c.isascii() and c.isalpha() and c.lower() == c.upper()))
+    if len(_WORD_INFO) < 200_000:
+        _WORD_INFO[word] = info
+    return info
+
+
 def tokenize(text: str) -> list[Token]:
-    """Word tokens with offsets, folded form and capitalisation, in one pass."""
+    """Word tokens with offsets, folded form and capitalisation (an upper-case initial, or a
+    caseless script such as Arabic), in one pass."""
     out: list[Token] = []
     append = out.append
+    get = _WORD_INFO.get
     for m in TOKEN_RE.finditer(text):
         word = m.group()
-        c = word[0]
-        append(Token(m.start(), m.end(), fold_token(word), word,
-                     c.isupper() or (not c.isascii() and c.isalpha() and c.lower() == c.upper())))
+        fold, cap = get(word) or _word_info(word)
+        start, end = m.span()
+        append(Token(start, end, fold, word, cap))
     return out
 
 
@@ -98,8 +112,8 @@ def proper_runs(text: str, toks: list[Token], cues: Cues) -> list[tuple[int, int
     while i < n:
         t = toks[i]
         starts = t.capitalised or (
-            _is_article(text, toks, i) and i + 1 < n and toks[i + 1].capitalised
-            and _joined(text, t, toks[i + 1]))
+            t.fold in ARTICLES and _is_article(text, toks, i) and i + 1 < n
+            and toks[i + 1].capitalised and _joined(text, t, toks[i + 1]))
         if not starts:
             i += 1
             continue
@@ -125,6 +139,9 @@ def find_spans(text: str, toks: list[Token], automaton, cues: Cues) -> list[Span
     spans: list[Span] = []
     runs = proper_runs(text, toks, cues)
     for first, last in runs:
+        if first == last:
+            spans += _single(toks[first], first, automaton, cues)
+            continue
         whole = " ".join(t.fold for t in toks[first:last + 1])
         if last > first and whole in cues.us_states:       # "W.Va.", "N.Y.": one name
             spans.append(Span(first, last, 0, 0, whole, None, "unknown"))
@@ -145,33 +162,37 @@ def find_spans(text: str, toks: list[Token], automaton, cues: Cues) -> list[Span
     return spans
 
 
+def _single(t: Token, i: int, automaton, cues: Cues) -> list[Span]:
+    """A one-word run (most runs): a direct look-up, else a demonym, else an unknown noun;
+    the same outcome as the general path below, without its bookkeeping."""
+    value = automaton.get(t.fold, None) if t.capitalised and len(t.fold) >= 2 else None
+    if value is not None:
+        return [Span(i, i, 0, 0, t.fold, value >> 8)]
+    if not t.capitalised:
+        return []
+    if t.fold in cues.demonyms:
+        return [Span(i, i, 0, 0, t.fold, None, "demonym", {"demonym"})]
+    return [Span(i, i, 0, 0, t.fold, None, "unknown")]
+
+
 def _match_run(toks: list[Token], first: int, last: int, automaton) -> list[Span]:
-    if first == last:                         # most runs are one word: a direct look-up
-        t = toks[first]
-        value = automaton.get(t.fold, None) if t.capitalised and len(t.fold) >= 2 else None
-        return [Span(first, first, 0, 0, t.fold, value >> 8)] if value is not None else []
-    starts: dict[int, int] = {}
-    ends: dict[int, int] = {}
-    parts: list[str] = []
-    pos = 0
-    for i in range(first, last + 1):
-        starts[pos] = i
-        pos += len(toks[i].fold)
-        ends[pos - 1] = i
-        parts.append(toks[i].fold)
-        pos += 1
-    norm = " ".join(parts)
+    """Longest non-overlapping index names in a run, aligned to its words: every word n-gram
+    is looked up in the automaton (a run is a few words; a substring scan would mostly find
+    names inside words)."""
+    folds = [t.fold for t in toks[first:last + 1]]
+    get = automaton.get
     hits: list[Span] = []
-    for end_pos, value in automaton.iter(norm):
-        length = value & 0xFF
-        start_pos = end_pos - length + 1
-        i, j = starts.get(start_pos), ends.get(end_pos)
-        if i is None or j is None or not toks[i].capitalised and toks[i].fold not in ARTICLES:
+    for i in range(first, last + 1):
+        if not toks[i].capitalised and toks[i].fold not in ARTICLES:
             continue
-        if not toks[j].capitalised and j == i:
-            continue
-        hits.append(Span(i, j, 0, 0, norm[start_pos:end_pos + 1], value >> 8))
-    hits.sort(key=lambda s: (-(s.last - s.first), s.first))
+        key = ""
+        for j in range(i, last + 1):
+            key = f"{key} {folds[j - first]}" if key else folds[j - first]
+            value = get(key, None)
+            if value is None or (j == i and not toks[j].capitalised):
+                continue
+            hits.append(Span(i, j, 0, 0, key, value >> 8))
+    hits.sort(key=lambda s: (s.first - s.last, s.first))
     taken: set[int] = set()
     kept: list[Span] = []
     for h in hits:

@@ -26,7 +26,7 @@ from anyascii import anyascii
 
 APOSTROPHES = "'’‘`´ʿʾʻʼ′"
 # A word: letters or digits, possibly with apostrophe-like marks inside (Ba'aj, Shi'ite).
-TOKEN_RE = re.compile(r"[^\W_](?:[" + APOSTROPHES + r"]?[^\W_])*", re.UNICODE)
+TOKEN_RE = re.compile(r"[^\W_]+(?:[" + APOSTROPHES + r"][^\W_]+)*", re.UNICODE)
 _APOS_RE = re.compile("[" + APOSTROPHES + "]")
 _POSSESSIVE_RE = re.compile("[" + APOSTROPHES + "]s$", re.IGNORECASE)
 
