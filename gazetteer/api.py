@@ -59,9 +59,9 @@ class Gazetteer:
         special = self._special(name, key)
         if special:
             return special
-        rows = [(p, prim, "exact", 1.0) for p, prim, _ in self.index.places_by_key(key)]
+        rows = self._exact(key) or self._exact(self._expanded(key))
         if rows:
-            return rows
+            return rows + self._bare_division(key)
         vkey = variant_key(name)
         if len(vkey) >= 3:
             rows = self._scored(key, self.index.places_by_variant(vkey), "variant")
@@ -71,7 +71,30 @@ class Gazetteer:
             rows = self._scored(key, self._fuzzy(vkey), "fuzzy")
             if rows:
                 return rows
-        return self._head_name(key)
+        return self._bare_division(key) or self._head_name(key)
+
+    def _exact(self, key: str) -> list[Cand]:
+        return [(p, prim, "exact", 1.0) for p, prim, _ in self.index.places_by_key(key)] \
+            if key else []
+
+    def _expanded(self, key: str) -> str:
+        """The key with abbreviated words written out ("loudon co" -> "loudon county"), or ""
+        when it has none."""
+        words = key.split()
+        full = [self.cues.abbreviations.get(w, w) for w in words]
+        return " ".join(full) if full != words else ""
+
+    def _bare_division(self, key: str) -> list[Cand]:
+        """"Gwinnett", "Avoyelles": a division the index has only with its division word
+        ("Gwinnett County", "Avoyelles Parish"). Offered as a variant-level match."""
+        if not key or key.split()[-1] in self.cues.bare_division_words:
+            return []
+        for word in self.cues.bare_division_words:
+            rows = [(p, prim, "variant", 0.9) for p, prim, _ in
+                    self.index.places_by_key(f"{key} {word}") if p.feature_class == "A"]
+            if rows:
+                return rows
+        return []
 
     def _head_name(self, key: str) -> list[Cand]:
         """"Neches River", "Readington Township": a feature the index lacks, named after a

@@ -23,6 +23,8 @@ class Cues:
     particles: frozenset[str]
     place_words: frozenset[str]
     admin_of: frozenset[str]
+    bare_division_words: tuple[str, ...]   # "Gwinnett" -> try "Gwinnett County" …
+    abbreviations: dict[str, str]          # folded word -> expansion ("twp" -> "township")
     common_words: frozenset[str]
     not_places: frozenset[str]          # institutions named like places ("White House")
     demonyms: dict[str, str]            # match key (also plural) -> ISO country code
@@ -59,8 +61,9 @@ def load() -> Cues:
         for r in csv.DictReader(fh):
             key = match_key(r["demonym"])
             demonyms[key] = r["country_code"]
-            if not key.endswith(("s", "sh", "ch", "ese", "i")):
-                demonyms[key + "s"] = r["country_code"]      # "Russians", "Americans"
+            if not key.endswith(("s", "sh", "ese")) and (not key.endswith("ch")
+                                                        or key == "czech"):
+                demonyms[key + "s"] = r["country_code"]      # "Russians", "Iraqis", "Czechs"
     us_states: dict[str, str] = {}
     with (DATA / "us_state_abbrev.csv").open(encoding="utf-8", newline="") as fh:
         for r in csv.DictReader(fh):
@@ -72,6 +75,8 @@ def load() -> Cues:
         calendar=frozenset(words["calendar"]),
         particles=frozenset(words["particles"]), place_words=frozenset(words["place_words"]),
         admin_of=frozenset(words["admin_of"]),
+        bare_division_words=tuple(words["bare_division_words"]),
+        abbreviations=dict(words["abbreviations"]),
         common_words=_lines(DATA / "common_words.txt"),
         not_places=frozenset(match_key(w) for w in _lines(DATA / "not_places.txt")),
         demonyms=demonyms, us_states=us_states,

@@ -94,3 +94,27 @@ def test_module_level_api_uses_the_default_gazetteer():
 
     assert gazetteer.lookup("Mosul")[0].country_code == "IQ"
     assert gazetteer.geocode("Mosul").raw["id"] == "geonames:99072"
+
+
+@pytest.mark.parametrize("name, feature_code, country", [
+    ("Dagestan", "ADM1", "RU"),                 # "Republic of Dagestan": the division words go
+    ("Abkhazia", "ADM1", "GE"),                 # "Autonomous Republic of Abkhazia"
+    ("Gwinnett", "ADM2", "US"),                 # only "Gwinnett County" is indexed
+    ("Avoyelles", "ADM2", "US"),                # "Avoyelles Parish"
+    ("Gwinnett Co.", "ADM2", "US"),             # abbreviated division word
+    ("Loudon Co.", "ADM2", "US"),
+    ("Ft. Worth", "PPL", "US"),                 # "Fort Worth"
+])
+def test_division_words_and_abbreviations(gaz, name, feature_code, country):
+    best = gaz.lookup(name)[0]
+    assert (best.feature_code, best.country_code) == (feature_code, country)
+
+
+@pytest.mark.parametrize("text, cc", [
+    ("Iraqis", "IQ"), ("Israelis", "IL"), ("Czechs", "CZ"), ("Pakistanis", "PK"),
+    ("Sinhalese", "LK"), ("Azeri", "AZ"),
+])
+def test_demonyms_and_plurals_resolve_to_the_country(gaz, text, cc):
+    mention = gaz.resolve(f"Many {text} came.", [(5, 5 + len(text))])[0]
+    assert mention.place is not None and mention.place.feature_code == "PCLI"
+    assert mention.place.country_code == cc

@@ -28,6 +28,11 @@ DIVISION_WORDS = ("Governorate", "Province", "Region", "District", "Oblast", "St
                   "Canton", "Division", "Republic", "Autonomous Region", "Territory")
 QUALIFIERS = ("province", "governorate", "region", "state")
 _SUFFIX = re.compile(r"\s+(?:" + "|".join(DIVISION_WORDS) + r")$", re.IGNORECASE)
+# "Republic of Dagestan", "Autonomous Republic of Abkhazia", "Province of Cuneo": the division
+# words before the name ("Isle of Wight", "Bay of Plenty" are names and keep their words).
+_PREFIX = re.compile(r"^(?:Autonomous\s+|Metropolitan\s+)?(?:" + "|".join(DIVISION_WORDS)
+                     + r"|City|Borough|London Borough|Royal Borough|Metropolitan Borough)"
+                       r"\s+of\s+(?=\S)", re.IGNORECASE)
 
 
 def _states_file() -> Path:
@@ -45,7 +50,7 @@ def division_names(name: str) -> tuple[str, tuple[str, ...]]:
     from ..find import MODIFIERS
     from ..normalize import match_key
 
-    base = _SUFFIX.sub("", name).strip() or name
+    base = _PREFIX.sub("", _SUFFIX.sub("", name).strip()).strip() or name
     key = match_key(base)
     cues = load()
     plain = all(w in MODIFIERS or w in cues.common_words or w in cues.particles
