@@ -27,7 +27,7 @@ from .normalize import ARTICLES, match_key, variant_key
 from .sources.base import Record, Source
 from .types import Place
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 #: automaton values pack (key_id << 8 | key length); longer keys are looked up, not scanned
 MAX_KEY_CHARS = 255
 PLACE_COLUMNS = ("id", "name", "lat", "lon", "country_code", "feature_class", "feature_code",

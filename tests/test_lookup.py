@@ -118,3 +118,13 @@ def test_demonyms_and_plurals_resolve_to_the_country(gaz, text, cc):
     mention = gaz.resolve(f"Many {text} came.", [(5, 5 + len(text))])[0]
     assert mention.place is not None and mention.place.feature_code == "PCLI"
     assert mention.place.country_code == cc
+
+
+@pytest.mark.parametrize("division, town", [
+    ("Kharkiv Oblast", "Kharkiv"), ("North Darfur", "El Fasher"),
+    ("Marib Governorate", "Marib"), ("Nineveh province", "Mosul"),
+])
+def test_divisions_share_the_geonames_admin1_code_of_their_towns(gaz, division, town):
+    div, place = gaz.lookup(division)[0], gaz.lookup(town)[0]
+    assert div.feature_code == "ADM1" and place.feature_class == "P"
+    assert (div.country_code, div.admin1) == (place.country_code, place.admin1)

@@ -2,11 +2,15 @@
 countries-states-cities database (ODbL 1.0), as shipped by the PyPI package
 ``country-state-city``: 4,871 divisions with a representative point (lat, lon).
 
-US states come from ``us_census`` instead. Each division is indexed under its full name
-("Nineveh Governorate"), its base name without the division word ("Nineveh") and the base
-name with the usual English qualifiers ("Nineveh province"). When the base name is also the
-name of a populated place in the same country ("Raqqa", "Baghdad"), the index gives the bare
-name to the town, as news text uses it, and the division keeps its qualified names
+US states come from ``us_census`` instead. A division's ``admin1`` is the GeoNames code of its
+towns where ``admin_codes`` can establish it (so that division and towns support each other in
+ranking), else the database's own ISO 3166-2 suffix; ``raw`` keeps the row as read.
+
+Each division is indexed under its full name ("Nineveh Governorate", "Republic of Dagestan"),
+its base name without the division words ("Nineveh", "Dagestan") and the base name with the
+usual English qualifiers ("Nineveh province"). When the base name is also the name of a
+populated place in the same country ("Raqqa", "Baghdad"), the index gives the bare name to the
+town, as news text uses it, and the division keeps its qualified names
 (``defer_bare_name_to_towns``).
 """
 
@@ -20,6 +24,7 @@ from pathlib import Path
 
 from ..errors import DataError
 from ..types import Place
+from .admin_codes import cities_file, geonames_admin1_codes, geonames_cities_file
 from .base import Record, Source, content_fingerprint, file_fingerprint, raw_json
 
 CREDIT = "countries-states-cities database (ODbL 1.0), via country-state-city"
@@ -69,7 +74,8 @@ class WorldStatesSource(Source):
     def fingerprint(self) -> str:
         from ..cues import DATA
 
-        return ("world_states:" + file_fingerprint([_states_file()])
+        return ("world_states:" + file_fingerprint([_states_file(), cities_file(),
+                                                    geonames_cities_file()])
                 + content_fingerprint([DATA / "common_words.txt", DATA / "cues.toml"]))
 
     def records(self) -> Iterator[Record]:
@@ -78,6 +84,7 @@ class WorldStatesSource(Source):
             states = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise DataError(f"cannot read {path}: {exc}") from exc
+        codes = geonames_admin1_codes()
         for row in states:
             cc = (row.get("countryCode") or "").upper()
             if cc == "US" or not row.get("name"):
@@ -90,6 +97,8 @@ class WorldStatesSource(Source):
             yield Record(
                 Place(id=f"csc:{cc}-{row.get('isoCode', '')}-{row['name']}", name=row["name"],
                       lat=lat, lon=lon, country_code=cc, feature_class="A",
-                      feature_code="ADM1", admin1=row.get("isoCode", ""), source=CREDIT,
+                      feature_code="ADM1",
+                      admin1=codes.get((cc, row.get("isoCode", "")), row.get("isoCode", "")),
+                      source=CREDIT,
                       raw=raw_json(row)),
                 names)
