@@ -205,6 +205,7 @@ class Gazetteer:
         toks = tokenize(text)
         spans = find_spans(text, toks, self.index.automaton, self.cues)
         demonyms = Counter(_demonym_tokens(toks, self.cues))
+        self.index.prefetch(s.key_id for s in spans if s.key_id is not None)
         items = [self._demonym_item(text, s) if "demonym" in s.marks else self._item(text, s)
                  for s in spans if not (s.marks & DROP_MARKS)]
         items = [it for it in items if it.cands or it.marks & {"place_cue"}]

@@ -152,6 +152,28 @@ class Index:
                                                                          limit)
         return list(hit)
 
+    def prefetch(self, key_ids: Iterable[int], limit: int = 200) -> None:
+        """Load the places of many key ids in one query (what :meth:`places_by_key_id` would
+        return for each, memoised); a text's names cost one round trip, not one each."""
+        todo = sorted({k for k in key_ids if (k, limit) not in self._by_key_id})
+        for chunk in range(0, len(todo), 500):          # SQLite's bound-parameter limit
+            ids = todo[chunk:chunk + 500]
+            rows = self.db.execute(
+                f"""SELECT n.key_id, {', '.join('p.' + c for c in PLACE_COLUMNS)},
+                           n.is_primary, n.name
+                    FROM names n JOIN places p ON p.rowid = n.place
+                    WHERE n.key_id IN ({', '.join('?' * len(ids))})
+                    ORDER BY n.key_id, p.population DESC""", ids)
+            grouped: dict[int, list] = {k: [] for k in ids}
+            for row in rows:
+                bucket = grouped[row[0]]
+                if len(bucket) < limit:
+                    bucket.append(row[1:])
+            if len(self._by_key_id) > 50_000:
+                self._by_key_id.clear()
+            for k, krows in grouped.items():
+                self._by_key_id[(k, limit)] = self._dedupe(krows)
+
     def places_by_variant(self, vkey: str, limit: int = 200) -> list[tuple[Place, bool, str]]:
         """Like :meth:`places_by_key` for a transliteration-variant key."""
         return self._places_where("n.vkey = ?", vkey, limit) if vkey else []
