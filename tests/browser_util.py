@@ -1,0 +1,164 @@
+"""Helpers for the map tests: synthetic event frames (no gazetteer needed), and Debian
+chromium driven by Playwright with every non-local request refused.
+
+Playwright's own browser download is never used: ``launch`` starts ``/usr/bin/chromium``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+SHOTS = Path("/tmp/conflictmap-shots")
+XSS = ('<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
+       '</script><script>window.__xss=3</script>')
+
+
+def event_row(n: int, lat: float | None, lon: float | None, first: str, last: str, **over):
+    """One row shaped like ``geo.event_table.events_frame`` output."""
+    from geo.event_table import ACLED_COLUMNS, OUR_COLUMNS
+
+    row = dict.fromkeys([*ACLED_COLUMNS, *OUR_COLUMNS], "")
+    row |= {"event_id_cnty": f"SYR{n}", "event_date": last, "first_date": first,
+            "last_date": last, "time_precision": 1 if first == last else 2,
+            "event_type": "Battles", "sub_event_type": "Armed clash",
+            "actor1": "Popular Mobilization Forces", "bloc1": "iran_axis",
+            "actor2": "Islamic State", "bloc2": "islamic_state", "location": "Umm Jrais",
+            "latitude": lat, "longitude": lon, "approximate": False, "uncertainty_km": None,
+            "fatalities": 0, "n_sources": 1, "rule": "armed_clash", "date_source": "metadata",
+            "modality": "asserted",
+            "sources": json.dumps([{"article": f"a{n}", "title": f"Article {n}",
+                                    "published": last, "source": "Test Wire",
+                                    "sentence": "The PMU clashed with IS near Umm Jrais."}]),
+            "geometry": Point(lon, lat) if lat is not None else None}
+    row |= over
+    return row
+
+
+def synthetic_events(hostile: bool = True) -> gpd.GeoDataFrame:
+    """Six events over 2017-05-01..2017-06-04 (one unlocated, one approximate with a 30 km
+    radius); with ``hostile`` every article field of event 2 carries script payloads."""
+    rows = [
+        event_row(0, 34.45, 40.92, "2017-05-01", "2017-05-01"),
+        event_row(1, 34.37, 41.05, "2017-05-10", "2017-05-12", event_type="Strategic "
+                  "developments", bloc1="us_coalition", approximate=True, uncertainty_km=30.0),
+        event_row(2, 35.0, 41.2, "2017-05-20", "2017-05-20"),
+        event_row(3, 36.0, 42.0, "2017-05-29", "2017-06-01",
+                  event_type="Explosions/Remote violence"),
+        event_row(4, 33.3, 44.4, "2017-06-04", "2017-06-04", bloc1=""),
+        event_row(5, None, None, "2017-05-15", "2017-05-15"),
+    ]
+    if hostile:
+        rows[2] |= {"location": XSS, "actor1": XSS, "actor2": XSS, "claimed_by": XSS,
+                    "sub_event_type": XSS, "notes": XSS,
+                    "sources": json.dumps([{"article": XSS, "title": XSS, "source": XSS,
+                                            "published": "2017-05-20",
+                                            "sentence": f"Fighters clashed in {XSS} today."}])}
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+def synthetic_mentions(hostile: bool = True) -> gpd.GeoDataFrame:
+    """Two place mentions shaped like ``geo.mentions.mentions_frame`` output."""
+    text = XSS if hostile else "Umm Jrais"
+    rows = [{"article": text, "sentence": f"Fighting near {text} went on.", "text": text,
+             "start": 14, "end": 14 + len(text), "name": text, "place_id": "p1",
+             "country_code": "SY", "feature_code": "PPL", "lat": 34.9, "lon": 41.3,
+             "located": True, "confidence": 0.9, "rule": "prior", "geometry": Point(41.3, 34.9)},
+            {"article": "b", "sentence": "Mosul is quiet.", "text": "Mosul", "start": 0, "end": 5,
+             "name": "Mosul", "place_id": "p2", "country_code": "IQ", "feature_code": "PPLA",
+             "lat": 36.34, "lon": 43.13, "located": True, "confidence": 0.9, "rule": "prior",
+             "geometry": Point(43.13, 36.34)}]
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+# -- the browser ------------------------------------------------------------------------
+
+def launch(playwright):
+    """Debian chromium, headless. Skips the test when it is not installed, except under CI
+    (``CI`` set), where a missing browser is a failure."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs it with apt-get")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path):
+    """A static file server for ``directory`` on 127.0.0.1 (a free port); yields its URL."""
+    handler = functools.partial(_Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+class Watch:
+    """Everything a page did that a test asserts on: console errors, uncaught exceptions,
+    dialogs (auto-dismissed), refused requests and the requests served from local files."""
+
+    def __init__(self, page, local: dict[str, Path] | None = None):
+        self.errors, self.dialogs, self.refused, self.served = [], [], [], []
+        self.requests = []
+        self.local = local or {}
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.on("dialog", self._dialog)
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.route("**/*", self._route)
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _route(self, route):
+        url = route.request.url
+        if url in self.local:
+            self.served.append(url)
+            route.fulfill(path=str(self.local[url]))
+        elif url.startswith(("http://127.0.0.1", "file:", "data:")):
+            route.continue_()
+        else:
+            self.refused.append(url)
+            route.abort()
+
+
+def shot(page, tmp_path: Path, name: str) -> Path:
+    """Screenshot into ``tmp_path``, with a copy in /tmp/conflictmap-shots/ for review."""
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, SHOTS / path.name)
+    return path
+
+
+def map_state(page) -> dict:
+    """The page's event counts: total, shown (the script's counter) and drawn (DOM)."""
+    return page.evaluate("""() => {
+        const s = window.conflictmap.maps[0];
+        return {total: s.total, shown: s.shown,
+                drawn: document.querySelectorAll('.leaflet-marker-pane .cm-event').length};
+    }""")
