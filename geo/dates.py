@@ -269,3 +269,70 @@ def _year_for(month: int, day: int, ref: dt.date | None) -> dt.date | None:
 
 def _month_end(first: dt.date) -> dt.date:
     return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+RELATIVE_RULES = frozenset({"weekday", "last_weekday", "days_ago", "day_before_yesterday",
+                            "yesterday", "last_night", "this_week", "last_week", "last_weekend",
+                            "earlier_this_month", "this_month", "last_month",
+                            "earlier_this_year", "this_year", "last_year", "today",
+                            "explicit_no_year"})
+
+
+def find_dates_in_window(text: str, first: dt.date, last: dt.date, *,
+                         day_first: bool | None = None) -> list[DateMention]:
+    """Date mentions of a text published on an unknown day between ``first`` and ``last``:
+    a relative date ("on Monday", "yesterday") stands for every day it could mean across the
+    window (resolved against both ends, which bound it because resolution is monotonic in the
+    reference), with the precision that span allows ("day" when both ends agree); the rule
+    gets the suffix ``@window``. With ``first == last`` this is ``find_dates``."""
+    early = find_dates(text, first, day_first=day_first)
+    if first == last:
+        return early
+    late = {(m.start, m.end): m for m in find_dates(text, last, day_first=day_first)}
+    out = []
+    for m in early:
+        other = late.get((m.start, m.end))
+        if other is None or m.rule not in RELATIVE_RULES:
+            out.append(m)
+            continue
+        lo, hi = min(m.first, other.first), max(m.last, other.last)
+        if (lo, hi) == (m.first, m.last):
+            out.append(m)
+            continue
+        span = (hi - lo).days + 1
+        precision = m.precision if m.precision in ("month", "year") else \
+            "day" if span == 1 else "week" if span <= 7 else "month"
+        out.append(DateMention(m.text, m.start, m.end, lo, hi, precision, f"{m.rule}@window"))
+    return out
+
+
+_OFFSET_NUM = rf"(?P<n>\d{{1,2}}|{_NUM}|a)"
+_OFFSETS = re.compile(
+    rf"\b(?i:(?P<next>the\s+(?:next|following)\s+day|the\s+day\s+after|a\s+day\s+later"
+    rf"|{_OFFSET_NUM}\s+days?\s+later)|(?P<prev>the\s+(?:previous|preceding)\s+day"
+    rf"|the\s+day\s+before(?!\s+yesterday)|a\s+day\s+(?:earlier|before)))\b")
+
+
+@dataclass(frozen=True, slots=True)
+class DayOffset:
+    """An expression dating something from another event's day: "the next day" (+1),
+    "two days later" (+2), "the day before" (-1)."""
+
+    text: str
+    start: int
+    end: int
+    days: int
+
+
+def find_day_offsets(text: str) -> list[DayOffset]:
+    """Expressions that date relative to an earlier-told event ("the next day"), which
+    ``find_dates`` leaves out; the caller supplies the day they count from."""
+    out = []
+    for m in _OFFSETS.finditer(text):
+        if m.group("next"):
+            n = (m.group("n") or "1").lower()
+            days = int(n) if n.isdigit() else NUMBER_WORDS.get(n, 1)
+        else:
+            days = -1
+        out.append(DayOffset(m.group(0), m.start(), m.end(), days))
+    return out

@@ -424,3 +424,45 @@ def test_seed_surname_repeats_keep_the_actor(actors, seed_texts):
     text = seed_texts[next(n for n in seed_texts if n.startswith("001"))]
     nouri = [m for m in actors.find(text) if m.text == "Nouri"]
     assert len(nouri) == 2 and all(m.actor.id == "pmf" for m in nouri)
+
+
+# -- groups the dictionary does not know ------------------------------------------------------
+
+@pytest.mark.parametrize("text, name", [
+    ("the Zorgan Brigade attacked Mosul", "Zorgan Brigade"),
+    ("Fighters of Liwa al-Quds stormed the town", "Liwa al-Quds"),
+    ("forces loyal to the Southern Transitional Council clashed", "Southern Transitional Council"),
+    ("The Black Banner Battalions claimed it", "Black Banner Battalions"),
+])
+def test_unknown_groups(actors, text, name):
+    known = actors.find(text)
+    (m,) = actors.find_unknown(text, known)
+    assert m.text == name and text[m.start:m.end] == name
+    assert (m.actor.name, m.actor.bloc, m.actor.kind, m.actor.inter) == (
+        name, "other", "unidentified", 3)
+    assert m.actor.parent == "unidentified_armed_group"
+
+
+@pytest.mark.parametrize("text", [
+    "The Syrian Army and the Free Syrian Army", "The Brigade left", "Reuters news said",
+    "the brigade commander", "In the Popular Mobilization Units",
+])
+def test_no_unknown_group(actors, text):
+    assert actors.find_unknown(text, actors.find(text)) == []
+
+
+def test_state_forces_of_countries_the_dictionary_lacks(actors):
+    text = "Nigerien soldiers and Syrian forces"
+    (m,) = actors.find_state_forces(text, [(0, 8, "NE", "Niger"), (22, 28, "SY", "Syria")],
+                                    actors.find(text))
+    assert m.text == "Nigerien soldiers" and m.actor.name == "Military Forces of Niger"
+    assert (m.actor.inter, m.actor.country, m.actor.kind) == (1, "NE", "state")
+
+
+def test_public_api_and_words(actors):
+    import geo.actors as mod
+
+    for name in ("ActorDictionary", "load_actors", "Bloc", "Actor", "Person", "ActorMention",
+                 "expand_braces", "DEFAULT_PATH"):
+        assert hasattr(mod, name)
+    assert "spokesman" in actors.words("roles") and actors.words("no such list") == frozenset()

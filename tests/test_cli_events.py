@@ -54,3 +54,34 @@ def test_no_readable_input_writes_nothing(capsys, tmp_path):
 def test_bad_output_format_is_a_clear_error(capsys, tmp_path):
     assert main(["events", "--out", str(tmp_path / "e.xlsx")]) == 3
     assert "unknown output format" in capsys.readouterr().err
+
+
+def test_articles_with_no_events_unknown_actors_and_no_dates(capsys, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "quiet.txt").write_text("Title: Quiet\nDate: 2017-06-01\n\nMarkets in Baghdad "
+                                      "were busy. The weather was hot.", "utf-8")
+    (folder / "zorgan.txt").write_text("Title: Zorgan\nDate: 2017-06-01\n\nThe Zorgan Brigade "
+                                       "attacked Mosul on Monday.", "utf-8")
+    (folder / "undated.txt").write_text("The PMU captured the town of Tal Afar from IS.",
+                                        "utf-8")
+    out = tmp_path / "e.csv"
+    assert main(["events", str(folder), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "3 articles, 2 events" in err and "Traceback" not in err
+    frame = pd.read_csv(out)
+    zorgan = frame[frame.actor1 == "Zorgan Brigade"].iloc[0]
+    assert zorgan.bloc1 == "other" and zorgan.location == "Mosul"
+    undated = frame[frame.location.str.contains("Tal", na=False)].iloc[0]
+    assert undated.date_source == "article:inferred"      # from the batch's dates
+    assert undated.time_precision == 2
+
+
+def test_only_eventless_articles_write_an_empty_table(capsys, tmp_path):
+    src = tmp_path / "quiet.txt"
+    src.write_text("Title: Quiet\nDate: 2017-06-01\n\nNothing happened today.", "utf-8")
+    out = tmp_path / "e.csv"
+    assert main(["events", str(src), "--out", str(out)]) == 0
+    assert "0 events" in capsys.readouterr().err
+    frame = pd.read_csv(out)
+    assert len(frame) == 0 and "event_type" in frame.columns

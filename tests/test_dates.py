@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from gazetteer.errors import InputError
-from geo.dates import find_dates, parse_date
+from geo.dates import find_dates, find_dates_in_window, find_day_offsets, parse_date
 
 THU = date(2017, 6, 1)      # a Thursday
 SUN = date(2017, 6, 4)      # a Sunday
@@ -159,3 +159,40 @@ def test_parse_date(value, expected):
 def test_parse_date_rejects(value):
     with pytest.raises(InputError, match="malformed date"):
         parse_date(value)
+
+
+# -- an undated article: relative dates across its inferred window ---------------------------
+
+@pytest.mark.parametrize(("text", "first", "last", "precision", "rule"), [
+    ("reached the border on Monday", date(2017, 5, 29), None, "day", "weekday"),
+    ("pushed south yesterday", date(2017, 5, 31), date(2017, 6, 3), "week", "yesterday@window"),
+    ("Last Saturday, the paper", date(2017, 5, 27), date(2017, 6, 3), "month",
+     "last_weekday@window"),
+    ("bombed earlier this month", THU, SUN, "month", "earlier_this_month@window"),
+    ("On May 18, a strike", date(2017, 5, 18), None, "day", "explicit_no_year"),
+    ("in 2015", date(2015, 1, 1), date(2015, 12, 31), "year", "explicit"),
+])
+def test_window_resolution(text, first, last, precision, rule):
+    (m,) = find_dates_in_window(text, THU, SUN)
+    assert (m.first, m.last, m.precision, m.rule) == (first, last or first, precision, rule)
+
+
+def test_window_of_one_day_is_find_dates():
+    text = "On Monday and yesterday, this week"
+    assert find_dates_in_window(text, THU, THU) == find_dates(text, THU)
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("The next day, he said", 1), ("the following day", 1), ("a day later", 1),
+    ("two days later", 2), ("3 days later", 3), ("the day before, they", -1),
+    ("the previous day", -1),
+])
+def test_day_offsets(text, days):
+    (m,) = find_day_offsets(text)
+    assert m.days == days and text[m.start:m.end] == m.text
+
+
+@pytest.mark.parametrize("text", ["the day before yesterday", "next day delivery",
+                                  "every day", "days later"])
+def test_no_day_offsets(text):
+    assert find_day_offsets(text) == []
