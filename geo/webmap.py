@@ -30,7 +30,14 @@ from jinja2 import Template
 from gazetteer.errors import InputError
 
 from . import assets
-from .boundaries import border_line, corridor, countries, map_countries, within_corridor
+from .boundaries import (
+    border_line,
+    corridor,
+    countries,
+    local_crs,
+    map_countries,
+    within_corridor,
+)
 
 EVENTS, MENTIONS, COUNTRIES, BORDER, CORRIDOR = (
     "Events", "Place mentions", "Country borders", "Iraq–Syria border", "Border corridor")
@@ -146,7 +153,7 @@ def _place_spans(sentence: str, names: list[str]) -> list[tuple[int, int]]:
         if at >= 0:
             return [(at, at + len(name))]
     words = list(TOKEN_RE.finditer(sentence))
-    for name in names:
+    for name in (n for n in names if n and n.strip()):
         key, width = variant_key(name), len(name.split())
         for n in {width, width + 1, max(1, width - 1)}:
             for i in range(len(words) - n + 1):
@@ -340,6 +347,19 @@ def _geojson(frame: gpd.GeoDataFrame, name: str, style: dict, tooltip: str | Non
                           tooltip=html.escape(tooltip) if tooltip else None)
 
 
+FOCUS_KM = 100.0          # countries are drawn in detail within this distance of the events
+
+
+def _around(points: gpd.GeoSeries, km: float):
+    """The convex hull of ``points`` (lon, lat) grown by ``km`` kilometres, buffered in metres
+    in a local equidistant projection; a polygon in lon/lat. One hull, not one buffer per
+    point, so 10,000 events cost no more than ten."""
+    hull = shapely.MultiPoint(list(points)).convex_hull
+    crs = local_crs(hull)
+    grown = gpd.GeoSeries([hull], crs="EPSG:4326").to_crs(crs).buffer(km * 1000.0)
+    return grown.to_crs("EPSG:4326").iloc[0]
+
+
 def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None, *,
               start=None, end=None, corridor_km: float = 50, layers: set[str] | None = None,
               blocs: dict | None = None, border: tuple[str, str] = ("IQ", "SY"),
@@ -373,7 +393,7 @@ def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None
         folium.TileLayer("OpenStreetMap", name=OSM, overlay=True, show=False).add_to(m)
     focus = zone.geometry.iloc[0]         # countries drawn in detail: around it and the events
     if len(located):
-        focus = focus.union(shapely.MultiPoint(list(located.geometry)).buffer(1.0))
+        focus = focus.union(_around(located.geometry, FOCUS_KM))
     if COUNTRIES in layers:
         _geojson(map_countries(focus)[["name", "geometry"]], COUNTRIES,
                  {"color": "#546e7a", "weight": 1, "fillColor": "#f7f5ef", "fillOpacity": 1},

@@ -1,16 +1,191 @@
+"""The dashboard (app.py) through Streamlit's AppTest: it runs on the seeds; the date slider,
+the step button and the filters change the metrics and the events drawn on the map; uploaded
+and pasted articles join the map; bad input gives a message and changes nothing; a filter
+change does not reload the gazetteer. The map itself is checked in the arguments sent to the
+streamlit-folium component (the browser test, test_app_browser.py, draws it)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.slow
 
+APP = Path(__file__).resolve().parent.parent / "app.py"
+NEW_ARTICLE = ("Title: Clashes near Tal Afar\nSource: Test Wire\nDate: 2017-06-08\n\n"
+               "Popular Mobilization Forces captured the village of Tal Afar from Islamic "
+               "State fighters, Iraqi officials said.\n")
 
-def test_dashboard_runs_on_the_bundled_seeds():
-    from pathlib import Path
 
+@pytest.fixture()
+def at(gaz):
     from streamlit.testing.v1 import AppTest
 
-    app = Path(__file__).resolve().parent.parent / "app.py"
-    at = AppTest.from_file(str(app), default_timeout=240).run()
+    app = AppTest.from_file(str(APP), default_timeout=300).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def metrics(at) -> dict[str, int]:
+    return {m.label: int(m.value) for m in at.metric}
+
+
+def map_args(at) -> dict:
+    (comp,) = [e for e in at.main if getattr(e, "type", None) == "component_instance"]
+    return json.loads(comp.proto.json_args)
+
+
+def map_events(at) -> list[dict]:
+    """The event records the map's script draws (one marker each)."""
+    script = map_args(at)["script"]
+    m = re.search(r"cm\.addEvents\(map, \w+,\s*", script)
+    if m is None:
+        return []
+    records, _ = json.JSONDecoder().raw_decode(script, m.end())
+    return records
+
+
+def messages(at) -> tuple[list[str], list[str]]:
+    """Error and success messages as shown (Markdown escapes removed)."""
+    def shown(text):
+        return re.sub(r"\\(.)", r"\1", text)
+
+    return [shown(e.value) for e in at.error], [shown(s.value) for s in at.success]
+
+
+def test_runs_on_the_seeds_with_the_map_served_locally(at):
+    m = metrics(at)
+    assert m["events"] >= 20 and m["sources"] == 5 and m["places"] >= 20
+    assert m["unlocated places"] >= 1
+    drawn = map_events(at)
+    assert 10 <= len(drawn) <= m["events"]                  # unlocated events are not drawn
+    args = map_args(at)
+    links = args["js_links"] + args["css_links"]
+    assert links and not [u for u in links if re.match(r"(https?:)?//", u)]   # no CDN
+    assert "leaflet.js" in args["js_links"][0]
+    assert set(args["returned_objects"]) == {"last_object_clicked",
+                                             "last_object_clicked_tooltip"}
+    (slider,) = [s for s in at.sidebar.slider if s.label == "Dates"]
+    assert slider.value[1] == date(2017, 6, 4)
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == m["events"]
+    assert {b.label for b in at.sidebar.button} >= {"Play", "Stop", "Step"}
+
+
+def test_date_slider_and_step_change_counts_and_map(at):
+    from geo import dashboard
+
+    loads = dashboard.LOADS["gazetteer"]
+    before, drawn = metrics(at), len(map_events(at))
+    (slider,) = [s for s in at.sidebar.slider if s.label == "Dates"]
+    slider.set_value((date(2017, 6, 4), date(2017, 6, 4))).run()
     assert not at.exception
-    metrics = {m.label: int(m.value) for m in at.metric}
-    assert metrics["places"] >= 30 and metrics["unlocated places"] >= 5
-    assert metrics["mentions"] >= metrics["places"]
+    after = metrics(at)
+    assert 0 < after["events"] < before["events"]
+    assert after["sources"] < before["sources"]
+    assert 0 < len(map_events(at)) < drawn
+    assert all(e["d1"] >= "2017-06-04" and e["d0"] <= "2017-06-04" for e in map_events(at))
+    assert len(at.dataframe[0].value) == after["events"]
+
+    slider.set_value((date(2017, 5, 20), date(2017, 5, 31))).run()
+    (step,) = [b for b in at.sidebar.button if b.label == "Step"]
+    step.click().run()
+    (slider,) = [s for s in at.sidebar.slider if s.label == "Dates"]
+    assert slider.value == (date(2017, 5, 21), date(2017, 6, 1))
+    assert all(e["d1"] >= "2017-05-21" and e["d0"] <= "2017-06-01" for e in map_events(at))
+    assert dashboard.LOADS["gazetteer"] == loads                     # cached: not reloaded
+
+
+def test_bloc_filter_changes_counts_and_map(at):
+    before, drawn = metrics(at), map_events(at)
+    (blocs,) = [w for w in at.sidebar.multiselect if w.label == "Blocs"]
+    assert "kurdish_forces" in blocs.options or "Kurdish-led forces (SDF, YPG, Peshmerga)" in \
+        blocs.options
+    blocs.select("kurdish_forces").run()
+    assert not at.exception
+    after = metrics(at)
+    assert 0 < after["events"] < before["events"]
+    kurdish = "#f9a825"
+    assert 0 < len(map_events(at)) < len(drawn)
+    assert any(e["color"] == kurdish for e in map_events(at))
+    (types,) = [w for w in at.sidebar.multiselect if w.label == "Event types"]
+    types.select("Violence against civilians").run()
+    assert metrics(at)["events"] <= after["events"]
+
+
+def test_layer_toggle_and_corridor_width_change_the_map(at):
+    script = map_args(at)["script"]
+    at.sidebar.checkbox(key="layer:Events").uncheck().run()
+    assert map_events(at) == [] and not at.exception
+    (width,) = [s for s in at.sidebar.slider if s.label.startswith("Border corridor")]
+    width.set_value(150).run()
+    new = map_args(at)["script"]
+    assert new != script and "within 150 km of the border" in new
+
+
+def test_upload_adds_events(at):
+    before, drawn = metrics(at), len(map_events(at))
+    at.file_uploader[0].set_value(("tal_afar.txt", NEW_ARTICLE.encode(), "text/plain")).run()
+    assert not at.exception
+    errors, done = messages(at)
+    assert not errors and done and "tal_afar.txt: added" in done[0]
+    after = metrics(at)
+    assert after["events"] > before["events"] and after["sources"] == before["sources"] + 1
+    assert len(map_events(at)) > drawn
+    (slider,) = [s for s in at.sidebar.slider if s.label == "Dates"]
+    assert slider.value[1] == date(2017, 6, 8)              # the range grew to the new date
+    at.run()                                                # a rerun does not add it again
+    assert metrics(at) == after
+
+
+def test_paste_adds_events(at):
+    before = metrics(at)
+    at.text_area(key="paste_text").input(NEW_ARTICLE.replace("Tal Afar", "Sinjar"))
+    at.text_input(key="paste_name").input("sinjar report")
+    [b for b in at.button if b.label == "Add pasted text"][0].click().run()
+    errors, done = messages(at)
+    assert not errors and "sinjar report: added" in done[0]
+    assert metrics(at)["events"] > before["events"]
+    assert at.text_area(key="paste_text").value == ""
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+    ("latin1.txt", "Kämpfe in Mossul, sagte der Sprecher.".encode("latin-1"), "not UTF-8"),
+    ("weather.txt", b"The weather was mild and nobody went anywhere that day.",
+     "no places found"),
+])
+def test_bad_upload_gives_a_message_and_changes_nothing(at, name, data, message):
+    before, drawn = metrics(at), map_events(at)
+    at.file_uploader[0].set_value((name, data, "text/plain")).run()
+    assert not at.exception
+    errors, done = messages(at)
+    assert len(errors) == 1 and message in errors[0] and name in errors[0] and not done
+    assert metrics(at) == before and map_events(at) == drawn
+
+
+def test_bad_paste_gives_a_message_and_changes_nothing(at):
+    before = metrics(at)
+    at.text_area(key="paste_text").input("\x00\x01\x02\x03binary\x04\x05" * 10)
+    [b for b in at.button if b.label == "Add pasted text"][0].click().run()
+    errors, _ = messages(at)
+    assert errors and "binary" in errors[0]
+    assert metrics(at) == before
+
+
+def test_play_steps_through_time_to_the_end_and_stops(at):
+    (slider,) = [s for s in at.sidebar.slider if s.label == "Dates"]
+    last = slider.value[1]
+    start = date.fromordinal(last.toordinal() - 2)
+    slider.set_value((start, start)).run()
+    (play,) = [b for b in at.sidebar.button if b.label == "Play"]
+    play.click().run()                       # reruns once a second until the window ends
+    assert not at.exception
+    (slider,) = [s for s in at.sidebar.slider if s.label == "Dates"]
+    assert slider.value == (last, last)
+    assert at.session_state.playing is False
+    day = last.isoformat()
+    assert all(e["d1"] >= day and e["d0"] <= day for e in map_events(at))

@@ -219,3 +219,10 @@ def test_local_asset_urls_for_a_dashboard():
     assert f'<script src="{urls["leaflet.js"]}"></script>' in cdn
     assert not REMOTE_LOAD.search(cdn)
     assert not REMOTE_LOAD.search(webmap.map_html(m, self_contained=True))
+
+
+def test_place_highlight_survives_empty_names_and_sentences():
+    from geo.webmap import _place_spans
+
+    assert _place_spans("", ["", "Mosul"]) == []
+    assert _place_spans("Fighting in Mosul.", ["", " ", "Mosul"]) == [(12, 17)]

@@ -1,0 +1,270 @@
+"""The dashboard's pure functions (geo/dashboard.py): filters, timeline, metrics, the play step,
+sources panel escaping, downloads, and adding an article (those with the index are slow)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from gazetteer.errors import InputError
+from geo import dashboard as d
+from geo.event_table import ACLED_COLUMNS, OUR_COLUMNS
+
+
+def _event(day, etype="Battles", a1="Islamic State", b1="islamic_state", a2="", b2="",
+           place="geonames:1", lat=36.3, lon=43.1, sources=None, rule="attack", **kw):
+    row = {c: "" for c in [*ACLED_COLUMNS, *OUR_COLUMNS]}
+    row |= {"event_date": day, "event_type": etype, "actor1": a1, "bloc1": b1, "actor2": a2,
+            "bloc2": b2, "place_id": place, "latitude": lat, "longitude": lon, "rule": rule,
+            "approximate": False, "uncertainty_km": None, "n_sources": 1,
+            "sources": json.dumps(sources or [{"article": "a1", "title": "T", "sentence": "S"}]),
+            "geometry": Point(lon, lat) if lat is not None else None}
+    return row | kw
+
+
+@pytest.fixture()
+def events():
+    rows = [
+        _event("2017-06-01", place="geonames:1"),
+        _event("2017-06-01", "Strategic developments", "Popular Mobilization Forces",
+               "iran_axis", place="geonames:2", lat=34.0, lon=41.0,
+               sources=[{"article": "a2", "title": "U", "sentence": "x"}]),
+        _event("2017-06-03", a1="Syrian Democratic Forces", b1="kurdish_forces",
+               a2="Islamic State", b2="islamic_state", place="geonames:3", lat=35.9, lon=39.0),
+        _event("2017-06-04", a1="", b1="", place="geonames:4", lat=None, lon=None),
+        _event(None, place="", lat=None, lon=None),
+    ]
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+def test_date_bounds(events):
+    assert d.date_bounds(events) == (date(2017, 6, 1), date(2017, 6, 4))
+    assert d.date_bounds(events.iloc[:0]) is None
+
+
+def test_filter_by_dates_actors_blocs_types(events):
+    assert len(d.filter_events(events)) == 5                    # no filter: undated kept
+    assert len(d.filter_events(events, date(2017, 6, 1), date(2017, 6, 3))) == 3
+    assert len(d.filter_events(events, "2017-06-02", None)) == 2
+    assert len(d.filter_events(events, None, "2017-06-01")) == 2
+    assert len(d.filter_events(events, actors=["Islamic State"])) == 3   # actor1 or actor2
+    assert len(d.filter_events(events, blocs=["kurdish_forces", "iran_axis"])) == 2
+    assert len(d.filter_events(events, event_types={"Strategic developments"})) == 1
+    both = d.filter_events(events, "2017-06-02", "2017-06-30", blocs=["islamic_state"])
+    assert both["event_date"].tolist() == ["2017-06-03"]
+    assert len(d.filter_events(events, actors=[], blocs=None, event_types=())) == 5
+
+
+def test_filter_by_dates_uses_the_span_of_an_event_like_the_exported_map(events):
+    from geo.webmap import in_date_range
+
+    events = events.copy()
+    events.loc[2, ["first_date", "last_date"]] = ["2017-05-28", "2017-06-03"]   # a week
+    assert d.date_bounds(events) == (date(2017, 5, 28), date(2017, 6, 4))
+    got = d.filter_events(events, "2017-05-30", "2017-05-31")
+    assert got.index.tolist() == [2]                          # overlaps, though dated 06-03
+    for lo, hi in [("2017-05-30", "2017-05-31"), ("2017-06-01", "2017-06-01"),
+                   ("2017-06-04", None), (None, "2017-06-02")]:
+        mine = d.filter_events(events, lo, hi).index.tolist()
+        theirs = in_date_range(events.replace({"": None}), lo, hi).index.tolist()
+        assert mine == theirs, (lo, hi)
+
+
+def test_filter_mentions_by_publication_date():
+    m = pd.DataFrame({"published": ["2017-06-01", "2017-06-04", None], "place_id": list("abc"),
+                      "located": [True, True, False]})
+    assert len(d.filter_mentions(m, date(2017, 6, 2), date(2017, 6, 5))) == 2   # undated kept
+    assert len(d.filter_mentions(m)) == 3
+
+
+def test_filter_options(events):
+    opts = d.filter_options(events)
+    assert opts["blocs"] == ["iran_axis", "islamic_state", "kurdish_forces"]
+    assert "Syrian Democratic Forces" in opts["actors"] and "" not in opts["actors"]
+    assert opts["event_types"] == ["Battles", "Strategic developments"]
+
+
+def test_timeline_counts_events_per_day_by_bloc(events):
+    t = d.timeline(events)
+    assert list(t.columns) == ["date", "bloc", "events"]
+    got = {(r.date.date().isoformat(), r.bloc): r.events for r in t.itertuples()}
+    assert got == {("2017-06-01", "islamic_state"): 1, ("2017-06-01", "iran_axis"): 1,
+                   ("2017-06-03", "kurdish_forces"): 1, ("2017-06-04", d.UNATTRIBUTED): 1}
+    assert d.timeline(events.iloc[:0]).empty
+
+
+def test_metrics(events):
+    mentions = pd.DataFrame({"place_id": ["geonames:1", "geonames:9", "geonames:8"],
+                             "located": [True, True, False]})
+    m = d.metrics(events, mentions)
+    assert m == {"events": 5, "places": 4, "sources": 2, "unlocated places": 2}
+    assert d.metrics(events.iloc[:0], mentions.iloc[:0]) == {
+        "events": 0, "places": 0, "sources": 0, "unlocated places": 0}
+
+
+def test_date_filter_is_open_while_the_window_spans_everything():
+    bounds = (date(2017, 6, 1), date(2017, 6, 10))
+    assert d.date_filter(bounds, bounds) == (None, None)
+    assert d.date_filter((date(2017, 6, 2), date(2017, 6, 10)), bounds) == \
+        (date(2017, 6, 2), date(2017, 6, 10))
+    assert d.date_filter(None, bounds) == (None, None)
+
+
+def test_step_window_moves_and_stops_at_the_end():
+    bounds = (date(2017, 6, 1), date(2017, 6, 10))
+    assert d.step_window((date(2017, 6, 1), date(2017, 6, 3)), bounds) == \
+        (date(2017, 6, 2), date(2017, 6, 4))
+    assert d.step_window((date(2017, 6, 1), date(2017, 6, 8)), bounds, days=7) == \
+        (date(2017, 6, 3), date(2017, 6, 10))                   # clamped, width kept
+    assert d.step_window((date(2017, 6, 5), date(2017, 6, 10)), bounds) is None
+
+
+def test_located(events):
+    assert d.located(events)["place_id"].tolist() == ["geonames:1", "geonames:2",
+                                                      "geonames:3"]
+
+
+def test_events_at_a_clicked_point(events):
+    assert d.events_at(events, 36.3, 43.1)["place_id"].tolist() == ["geonames:1"]
+    assert d.events_at(events, 36.30001, 43.09999)["place_id"].tolist() == ["geonames:1"]
+    assert d.events_at(events, 10.0, 10.0).empty
+
+
+def test_events_at_one_place_told_apart_by_the_tooltip(events):
+    same = events.copy()
+    same.loc[:, ["latitude", "longitude"]] = [36.3, 43.1]
+    same["location"] = "Mosul"
+    assert len(d.events_at(same, 36.3, 43.1)) == 5
+    hit = d.events_at(same, 36.3, 43.1, "Strategic developments: Mosul (2017-06-01)")
+    assert hit.index.tolist() == [1]
+    assert len(d.events_at(same, 36.3, 43.1, "Riots: Mosul (2017-06-01)")) == 5
+
+
+def test_serve_map_assets_copies_once_and_keeps_relative_paths(tmp_path):
+    src = tmp_path / "src"
+    (src / "images").mkdir(parents=True)
+    (src / "leaflet.js").write_text("js")
+    (src / "images" / "a.png").write_bytes(b"png")
+    files = {"leaflet.js": src / "leaflet.js", "images/a.png": src / "images" / "a.png"}
+    dest = tmp_path / "static" / "vendor"
+    urls = d.serve_map_assets(files, dest, "/app/static/vendor/")
+    assert urls == {"leaflet.js": "/app/static/vendor/leaflet.js",
+                    "images/a.png": "/app/static/vendor/images/a.png"}
+    assert (dest / "images" / "a.png").read_bytes() == b"png"
+    mtime = (dest / "leaflet.js").stat().st_mtime_ns
+    d.serve_map_assets(files, dest, "/app/static/vendor")
+    assert (dest / "leaflet.js").stat().st_mtime_ns == mtime          # unchanged: not copied
+    (src / "leaflet.js").write_text("js v2")
+    d.serve_map_assets(files, dest, "/app/static/vendor")
+    assert (dest / "leaflet.js").read_text() == "js v2"
+
+
+def test_sources_html_escapes_article_text_and_marks_the_trigger():
+    evil = "<script>alert(1)</script>"
+    row = _event("2017-06-01", location="<img src=x onerror=alert(1)>", rule="attack_verbs",
+                 sources=[{"article": "a", "title": evil, "url": "javascript:alert(1)",
+                           "source": "<b>x</b>", "published": "2017-06-01",
+                           "sentence": "Militants <img src=x onerror=alert(2)> attacked Mosul."},
+                          {"article": "b", "title": "ok", "url": "https://example.org/?a=1&b='",
+                           "sentence": "plain"}])
+    out = d.sources_html(row)
+    assert "<script" not in out and "<img" not in out and "<b>x</b>" not in out
+    assert "&lt;script&gt;" in out and "&lt;img src=x onerror=alert(2)&gt;" in out
+    assert "javascript:" not in out                              # no link for a non-http URL
+    assert "href='https://example.org/?a=1&amp;b=&#x27;'" in out
+
+
+def test_highlight_marks_the_rule_trigger():
+    out = d.highlight("PMU fighters captured the <town> of Tal Afar.", "territory_taken")
+    assert out == ("PMU fighters <mark>captured</mark> the &lt;town&gt; of Tal Afar.")
+    assert d.highlight("<x>", "no such rule") == "&lt;x&gt;"
+    assert d.highlight("", "territory_taken") == ""
+
+
+def test_plain_markdown_shows_text_as_written():
+    assert d.plain_markdown("my_file*1*.txt: not UTF-8 [x](javascript:y) <b>") == (
+        r"my\_file\*1\*\.txt\: not UTF\-8 \[x\]\(javascript\:y\) \<b\>")
+
+
+def test_downloads(events):
+    csv = d.events_csv(events).decode("utf-8")
+    assert csv.splitlines()[0].startswith("event_id_cnty,event_date")
+    assert "geometry" not in csv.splitlines()[0]
+    assert len(pd.read_csv(pd.io.common.StringIO(csv))) == 5
+    gj = json.loads(d.events_geojson(events))
+    assert gj["type"] == "FeatureCollection" and len(gj["features"]) == 5
+    first = gj["features"][0]
+    assert first["geometry"]["coordinates"] == [43.1, 36.3]       # lon, lat
+    assert gj["features"][3]["geometry"] is None
+
+
+def test_event_table_columns(events):
+    t = d.event_table(events)
+    assert "geometry" not in t.columns and t.columns[0] == "event_date" and len(t) == 5
+
+
+# -- with the gazetteer index -------------------------------------------------------------
+
+NEW_ARTICLE = ("Title: Fighting near Tal Afar\nSource: Test Wire\nDate: 2017-06-06\n\n"
+               "Popular Mobilization Forces captured the village of Tal Afar from Islamic "
+               "State fighters, Iraqi officials said.\n")
+
+
+@pytest.fixture(scope="module")
+def corpus(gaz):
+    from geo.actors import load_actors
+
+    return d.seed_corpus(gaz, load_actors())
+
+
+@pytest.mark.slow
+def test_seed_corpus(corpus):
+    assert len(corpus.articles) == 5
+    assert len(corpus.events) >= 20 and len(corpus.mentions) >= 50
+    assert {"title", "published"} <= set(corpus.mentions.columns)
+    assert d.date_bounds(corpus.events)[1] == date(2017, 6, 4)
+    m = d.metrics(corpus.events, corpus.mentions)
+    assert m["sources"] == 5 and m["places"] >= 20 and m["unlocated places"] >= 1
+
+
+@pytest.mark.slow
+def test_add_article_adds_events_and_leaves_the_old_state(corpus, gaz):
+    before = (len(corpus.articles), len(corpus.events), len(corpus.mentions))
+    new = d.add_article(corpus, NEW_ARTICLE.encode("utf-8"), "tal_afar.txt", gaz)
+    assert (len(corpus.articles), len(corpus.events), len(corpus.mentions)) == before
+    assert len(new.articles) == before[0] + 1
+    assert len(new.events) > before[1] and len(new.mentions) > before[2]
+    assert d.date_bounds(new.events)[1] == date(2017, 6, 6)
+    added = d.filter_events(new.events, "2017-06-06", "2017-06-06")
+    assert "Fighting near Tal Afar" in added["sources"].iloc[0]
+    again = d.add_article(new, "Date: 2017-06-07\n\nIS fighters attacked Mosul on Tuesday.",
+                          "pasted", gaz)
+    assert len(again.articles) == len(new.articles) + 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("data", "message"), [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
+    ("abc\x00\x01\x02\x03" * 20, "binary"),
+    (b"   \n ", "empty"),
+    (b"\xff\xfe\xfa not utf-8 \x81", "not UTF-8"),
+    ("x" * 2000, "too large"),
+    ("The weather was mild and nobody went anywhere that day.", "no places found"),
+])
+def test_add_article_rejects_bad_input(corpus, gaz, data, message):
+    with pytest.raises(InputError, match=message):
+        d.add_article(corpus, data, "bad", gaz, max_bytes=1000)
+
+
+@pytest.mark.slow
+def test_add_article_refuses_a_duplicate(corpus, gaz):
+    from geo.articles import SEEDS
+
+    raw = sorted(SEEDS.glob("*.txt"))[0].read_bytes()
+    with pytest.raises(InputError, match="already on the map"):
+        d.add_article(corpus, raw, "copy.txt", gaz)
