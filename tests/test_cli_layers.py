@@ -1,0 +1,77 @@
+"""``conflictmap layers`` and the layers of the bundled seeds."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pytest
+
+from geo.cli import main
+
+
+def test_bad_date_exits_3_with_one_line(tmp_path, capsys):
+    for bad in ("2017-13-04", "June 4", ""):
+        assert main(["layers", "--date", bad, "--out", str(tmp_path / "l.geojson")]) == 3
+        err = capsys.readouterr().err
+        assert err.startswith("conflictmap: error: bad --date") and err.count("\n") == 1
+    assert not list(tmp_path.iterdir())
+
+
+def test_bad_format_and_width_exit_3(tmp_path, capsys):
+    assert main(["layers", "--date", "2017-06-04", "--out", str(tmp_path / "l.csv")]) == 3
+    assert main(["layers", "--date", "2017-06-04", "--out", str(tmp_path / "l.geojson"),
+                 "--radius-km", "0"]) == 3
+    assert capsys.readouterr().err.count("\n") == 2
+
+
+@pytest.fixture(scope="module")
+def seed_layers(tmp_path_factory):
+    out = tmp_path_factory.mktemp("layers") / "layers.geojson"
+    assert main(["layers", "--date", "2017-06-04", "--out", str(out)]) == 0
+    assert [p.name for p in out.parent.iterdir()] == ["layers.geojson"]     # no temp files
+    return gpd.read_file(out)
+
+
+@pytest.mark.slow
+def test_seed_layers_written_with_every_layer(seed_layers):
+    assert {"control", "control_area", "border", "corridor", "border_crossing",
+            "corridor_event", "deconfliction_zone", "land_corridor"} <= set(seed_layers.layer)
+    assert (seed_layers.date == "2017-06-04").all()
+
+
+@pytest.mark.slow
+def test_seed_pmu_border_villages_are_taken_but_unlocated(seed_layers):
+    """The extractor gives PMU (iran_axis) captures of border villages near al-Ba'aj; the
+    gazetteer knows the villages but has no coordinates for them, so they are evidence
+    without a geometry (and no area)."""
+    control = seed_layers[seed_layers.layer == "control"]
+    taken = control[(control.bloc == "iran_axis") & (control.status == "taken")]
+    assert {"Umm Jrais", "Wadi al-Midar", "Taru", "al-Khibrah"} <= set(taken.name)
+    villages = taken[taken.name.isin(["Umm Jrais", "Taru"])]
+    assert villages.geometry.isna().all() or villages.geometry.is_empty.all()
+    assert all(len(json.loads(e) if isinstance(e, str) else e) for e in villages.event_ids)
+    assert "Jayar Ghalfas" in set(control[control.status == "contested"].name)
+
+
+@pytest.mark.slow
+def test_seed_coalition_tanf_zone_and_corridor(seed_layers):
+    zone = seed_layers[seed_layers.layer == "deconfliction_zone"]
+    assert len(zone) == 1 and zone.bloc.iloc[0] == "us_coalition"
+    crossings = seed_layers[seed_layers.layer == "border_crossing"]
+    assert zone.geometry.iloc[0].covers(
+        crossings[crossings.name == "al-Tanf border crossing"].geometry.iloc[0])
+    inside = seed_layers[seed_layers.layer == "corridor_event"]
+    tanf = inside[inside.name == "al-Tanf border crossing"]
+    assert len(tanf) >= 2 and tanf.geometry.within(zone.geometry.iloc[0]).all()
+    answer = seed_layers[(seed_layers.layer == "land_corridor")
+                         & (seed_layers.kind == "answer")]
+    assert answer.answer.iloc[0] == "no"      # the seeds hold no connected Iran-aligned ground
+
+
+@pytest.mark.slow
+def test_seed_layers_as_parquet(tmp_path):
+    out = tmp_path / "layers.parquet"
+    assert main(["layers", "--date", "2017-06-01", "--out", str(out)]) == 0
+    frame = gpd.read_parquet(out)
+    assert "deconfliction_zone" in set(frame.layer) and frame.crs.to_epsg() == 4326
