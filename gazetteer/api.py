@@ -89,9 +89,11 @@ class Gazetteer:
         ("Gwinnett County", "Avoyelles Parish"). Offered as a variant-level match."""
         if not key or key.split()[-1] in self.cues.bare_division_words:
             return []
-        for word in self.cues.bare_division_words:
-            rows = [(p, prim, "variant", 0.9) for p, prim, _ in
-                    self.index.places_by_key(f"{key} {word}") if p.feature_class == "A"]
+        qualified = [f"{key} {word}" for word in self.cues.bare_division_words]
+        found = self.index.places_by_keys(qualified)         # one query, not one per word
+        for name in qualified:
+            rows = [(p, prim, "variant", 0.9) for p, prim, _ in found.get(name, ())
+                    if p.feature_class == "A"]
             if rows:
                 return rows
         return []

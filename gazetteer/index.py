@@ -141,6 +141,25 @@ class Index:
         return self._places_where("n.key_id = (SELECT key_id FROM keys WHERE key = ?)", key,
                                   limit)
 
+    def places_by_keys(self, keys: Sequence[str], limit: int = 200
+                       ) -> dict[str, list[tuple[Place, bool, str]]]:
+        """:meth:`places_by_key` for several keys in one query: {key: places} (keys with no
+        place are left out)."""
+        if not keys:
+            return {}
+        rows = self.db.execute(
+            f"""SELECT k.key, {', '.join('p.' + c for c in PLACE_COLUMNS)}, n.is_primary, n.name
+                FROM keys k JOIN names n ON n.key_id = k.key_id
+                JOIN places p ON p.rowid = n.place
+                WHERE k.key IN ({', '.join('?' * len(keys))})
+                ORDER BY k.key, p.population DESC""", list(keys))
+        grouped: dict[str, list] = {}
+        for row in rows:
+            bucket = grouped.setdefault(row[0], [])
+            if len(bucket) < limit:
+                bucket.append(row[1:])
+        return {k: self._dedupe(v) for k, v in grouped.items()}
+
     def places_by_key_id(self, key_id: int, limit: int = 200) -> list[tuple[Place, bool, str]]:
         """Like :meth:`places_by_key` for a key id from the automaton (memoised: the index is
         read-only and places are immutable)."""

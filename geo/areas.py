@@ -148,12 +148,7 @@ def control_areas(at: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None = Non
         cell = _polygonal(r["_cell"])
         if cell is not None and not cell.is_empty:
             rows.append(_area_row("", "contested", cell, located.loc[[r.name]]))
-    if not rows:
-        return gpd.GeoDataFrame(columns=AREA_COLUMNS, geometry="geometry", crs=WGS84)
-    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs).to_crs(WGS84)
-    out.insert(0, "layer", "control_area")
-    out.insert(1, "area_id", [f"A{i + 1}" for i in range(len(out))])
-    return out[AREA_COLUMNS]
+    return _layer_frame(rows, crs, "control_area", "area_id", "A", AREA_COLUMNS)
 
 
 def _area_row(bloc: str, status: str, geom, members: pd.DataFrame) -> dict:
@@ -218,9 +213,16 @@ def frontlines(areas: gpd.GeoDataFrame, actors=None, *, tolerance_m: float = TOL
                      "event_ids_a": a.event_ids, "event_ids_b": b.event_ids,
                      "confidence": min(float(a.confidence), float(b.confidence)),
                      "geometry": line})
+    return _layer_frame(rows, crs, "frontline", "front_id", "F", FRONT_COLUMNS)
+
+
+def _layer_frame(rows: list[dict], crs, layer: str, id_column: str, prefix: str,
+                 columns: list[str]) -> gpd.GeoDataFrame:
+    """``rows`` (geometry in ``crs``, metres) as an EPSG:4326 frame named ``layer`` with ids
+    ``prefix``1, ``prefix``2 …; an empty frame with ``columns`` when there are none."""
     if not rows:
-        return gpd.GeoDataFrame(columns=FRONT_COLUMNS, geometry="geometry", crs=WGS84)
+        return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs=WGS84)
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs).to_crs(WGS84)
-    out.insert(0, "layer", "frontline")
-    out.insert(1, "front_id", [f"F{i + 1}" for i in range(len(out))])
-    return out[FRONT_COLUMNS]
+    out.insert(0, "layer", layer)
+    out.insert(1, id_column, [f"{prefix}{i + 1}" for i in range(len(out))])
+    return out[columns]

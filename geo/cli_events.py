@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gazetteer.errors import InputError
+from .cli_articles import add_article_arguments, input_articles
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,29 +15,18 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "from articles, merge those told by several articles, and write them. "
                     "Bad inputs are reported and skipped (exit 3); the output is written "
                     "atomically.")
-    ev.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: seeds/)")
-    ev.add_argument("--manifest", help="CSV with file,title,source,date,url columns")
+    add_article_arguments(ev)
     ev.add_argument("--format", choices=("csv", "geojson", "parquet"), help="default: from --out")
     ev.add_argument("--out", required=True, help="output file")
-    ev.add_argument("--encoding", help="input encoding (default UTF-8)")
     ev.set_defaults(func=cmd_events)
 
 
 def cmd_events(args: argparse.Namespace) -> int:
-    from .articles import bundled_seeds, read_articles
     from .event_table import events_frame
     from .export import write_frame
     from .pipeline import article_events
 
-    if args.paths:
-        articles, errors = read_articles(args.paths, manifest=args.manifest,
-                                         encoding=args.encoding)
-    else:
-        articles, errors = bundled_seeds(), []
-    for path, message in errors:
-        print(f"conflictmap: skipped {path}: {message}", file=sys.stderr)
-    if not articles:
-        raise InputError("no readable article among the inputs")
+    articles, errors = input_articles(args)
     events = article_events(articles)
     frame = events_frame(events)
     out = write_frame(frame, args.out, args.format)

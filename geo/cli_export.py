@@ -8,6 +8,8 @@ import sys
 
 from gazetteer.errors import InputError
 
+from .cli_articles import add_article_arguments, input_articles
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     ex = sub.add_parser(
@@ -16,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "HTML map with a time slider, layer control and legend. With "
                     "--self-contained the page inlines Leaflet and opens with no network; "
                     "otherwise it loads Leaflet from the CDN. Written atomically.")
-    ex.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: seeds/)")
+    add_article_arguments(ex)
     ex.add_argument("--out", required=True, help="output HTML file")
     ex.add_argument("--start", help="first day shown, YYYY-MM-DD")
     ex.add_argument("--end", help="last day shown, YYYY-MM-DD")
@@ -24,13 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                     help="inline every script and stylesheet (works offline)")
     ex.add_argument("--corridor-km", type=float, default=50.0,
                     help="width of the border corridor in km (default 50)")
-    ex.add_argument("--manifest", help="CSV with file,title,source,date,url columns")
-    ex.add_argument("--encoding", help="input encoding (default UTF-8)")
     ex.set_defaults(func=cmd_export)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .articles import bundled_seeds, read_articles
     from .event_table import events_frame
     from .mentions import mentions_frame
     from .pipeline import article_events
@@ -41,15 +40,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise InputError(f"--start {start} is after --end {end}")
     if not args.corridor_km > 0:
         raise InputError(f"--corridor-km must be a positive number of km, not {args.corridor_km}")
-    if args.paths:
-        articles, errors = read_articles(args.paths, manifest=args.manifest,
-                                         encoding=args.encoding)
-    else:
-        articles, errors = bundled_seeds(), []
-    for path, message in errors:
-        print(f"conflictmap: skipped {path}: {message}", file=sys.stderr)
-    if not articles:
-        raise InputError("no readable article among the inputs")
+    articles, errors = input_articles(args)
     from gazetteer import default_gazetteer
 
     gaz = default_gazetteer()

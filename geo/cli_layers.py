@@ -9,6 +9,8 @@ import sys
 
 from gazetteer.errors import InputError
 
+from .cli_articles import add_article_arguments, input_articles
+
 FORMATS = ("geojson", "parquet")
 
 
@@ -21,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "corridor_event, corridor_control, deconfliction_zone, land_corridor) "
                     "into one GeoJSON or GeoParquet file with a 'layer' column. Written "
                     "atomically.")
-    ly.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: seeds/)")
+    add_article_arguments(ly)
     ly.add_argument("--date", required=True, help="the day, YYYY-MM-DD")
     ly.add_argument("--out", required=True, help="output file (.geojson or .parquet)")
     ly.add_argument("--format", choices=FORMATS, help="default: from the --out extension")
@@ -31,8 +33,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                     help="days after which an observation's confidence halves (default 30)")
     ly.add_argument("--corridor-km", type=float, default=50.0,
                     help="width of the border corridor in km (default 50)")
-    ly.add_argument("--manifest", help="CSV with file,title,source,date,url columns")
-    ly.add_argument("--encoding", help="input encoding (default UTF-8)")
     ly.set_defaults(func=cmd_layers)
 
 
@@ -43,7 +43,6 @@ def _positive(value: float, flag: str) -> float:
 
 
 def cmd_layers(args: argparse.Namespace) -> int:
-    from .articles import bundled_seeds, read_articles
     from .control import control_events
     from .event_table import events_frame
     from .export import write_frame
@@ -59,15 +58,7 @@ def cmd_layers(args: argparse.Namespace) -> int:
     for value, flag in ((args.radius_km, "--radius-km"), (args.half_life_days,
                         "--half-life-days"), (args.corridor_km, "--corridor-km")):
         _positive(value, flag)
-    if args.paths:
-        articles, errors = read_articles(args.paths, manifest=args.manifest,
-                                         encoding=args.encoding)
-    else:
-        articles, errors = bundled_seeds(), []
-    for path, message in errors:
-        print(f"conflictmap: skipped {path}: {message}", file=sys.stderr)
-    if not articles:
-        raise InputError("no readable article among the inputs")
+    articles, errors = input_articles(args)
     events = events_frame(control_events(articles))
     layers = layers_for_date(events, day, radius_km=args.radius_km,
                              half_life_days=args.half_life_days, corridor_km=args.corridor_km)

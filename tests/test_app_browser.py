@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_util import Watch, launch, shot
+from browser_util import Watch, shot
 from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -85,16 +85,6 @@ def expected(gaz):
     titles = {s["title"] for v in events["sources"] for s in json.loads(v) if s.get("title")}
     return {"all": located(events), "last": located(dash.filter_events(events, last, last)),
             "last_day": last, "titles": titles}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 def _markers(page) -> int:

@@ -5,7 +5,7 @@ CDN version gets Leaflet's CDN URLs answered from the local files (``geo.assets`
 from __future__ import annotations
 
 import pytest
-from browser_util import Watch, launch, map_state, serve, shot, synthetic_events
+from browser_util import Watch, map_state, serve, shot, synthetic_events
 
 from geo import assets, webmap
 
@@ -18,16 +18,6 @@ OPEN_ALL = """() => {
         p => p.dispatchEvent(new MouseEvent('click', {bubbles: true})));
     return document.querySelectorAll('.leaflet-popup').length;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 @pytest.fixture
