@@ -6,28 +6,47 @@ claims the ground nearest to it), cut to a disc of ``radius_km`` around the plac
 to the land of the country polygons (Natural Earth 10 m). All of it is computed in metres in a
 local azimuthal equidistant projection centred on the places (``geo.boundaries.local_crs``;
 the centre rounded to half a degree so that successive dates share one projection). The cells
-of places a bloc holds or took are dissolved per bloc and split into connected areas; each area
-lists its places and event ids and carries ``confidence`` (the mean of its places'
-confidences; ``confidence_min`` the lowest) for styling. Contested places give their cells as
-``status`` "contested" areas with no bloc; places whose last observation is a loss give no
-area (nobody is known to hold them). A place farther than ``radius_km`` from every other
-observation therefore holds a disc of that radius: the radius is the reach of one report.
+of places a bloc holds or took are dissolved per bloc (snapped to a ``GRID_M`` metre grid) and
+split into connected areas; each area lists its places and event ids and carries
+``confidence`` (the mean of its places' confidences; ``confidence_min`` the lowest) for
+styling. Contested places give their cells as ``status`` "contested" areas with no bloc;
+places whose last observation is a loss give no area (nobody is known to hold them). A place
+farther than ``radius_km`` from every other observation therefore holds a disc of that radius:
+the radius is the reach of one report. Approximate places (a relative location such as "west
+of Mosul", ``approximate`` True in ``control_at``) claim no cell: their point is not where the
+report happened.
 
 **Method (frontlines).** Where two areas of blocs that are hostile to each other
-(``geo.actors.ActorDictionary.hostile``) share a boundary (within ``tolerance_m`` metres), that
-shared boundary is a frontline, with the places and event ids of both sides. Areas that do not
-touch (a gap wider than the tolerance) give no line: no one reported the ground between them.
+(``geo.actors.ActorDictionary.hostile``) share a boundary, that shared boundary is a
+frontline, with the places and event ids of both sides. Areas that do not touch give no line:
+no one reported the ground between them.
+
+**How it stays fast.** The cells depend only on the set of located places (and the radius and
+the land), not on who holds them, so they are computed once per set of places and reused
+across dates (``CellSet``, a small cache; only the labels and confidences change from day to
+day). The Voronoi cells form an exact coverage (neighbours share their vertices), so a bloc's
+cells are dissolved with a coverage union, and only the few cells that the disc or the coast
+cuts are handled by polygon overlay. The neighbours of every cell and their shared edges
+(ridges, in metres) are read off the cells' rings once per set; the frontlines of a date are
+the ridges between cells of hostile blocs, clipped to the radius and the land, grouped per
+pair of areas and merged. Areas that this module did not build in this process (read from a
+file, edited) take the general route: each pair's shared boundary within ``tolerance_m``
+metres by polygon intersection.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.errors import GEOSException
 from shapely.geometry import MultiPoint, Point, box
 
 from .boundaries import local_crs
@@ -36,6 +55,8 @@ WGS84 = "EPSG:4326"
 RADIUS_KM = 30.0
 TOLERANCE_M = 100.0
 GRID_M = 1.0            # cells are snapped to a 1 m grid when dissolved (no slivers)
+QUAD_SEGS = 16          # a disc is a polygon of 4 * QUAD_SEGS sides
+CELL_CACHE_SIZE = 4     # sets of places whose cells are kept
 AREA_COLUMNS = ["layer", "area_id", "bloc", "status", "n_places", "places", "place_keys",
                 "event_ids", "confidence", "confidence_min", "since", "observed", "area_km2",
                 "geometry"]
@@ -46,14 +67,21 @@ FRONT_COLUMNS = ["layer", "front_id", "bloc_a", "bloc_b", "area_a", "area_b", "l
 def projection_for(geoms) -> str:
     """A local equidistant CRS (WKT) centred on ``geoms`` (lon/lat), centre rounded
     to half a degree."""
-    c = shapely.union_all(np.asarray(geoms, dtype=object)).envelope.centroid
-    return local_crs(Point(round(c.x * 2) / 2, round(c.y * 2) / 2)).to_wkt()
+    bounds = shapely.bounds(np.asarray(geoms, dtype=object))
+    x0, y0 = np.nanmin(bounds[:, :2], axis=0)
+    x1, y1 = np.nanmax(bounds[:, 2:], axis=0)
+    return _crs_wkt(round((x0 + x1) / 2 * 2) / 2, round((y0 + y1) / 2 * 2) / 2)
+
+
+@lru_cache(maxsize=64)
+def _crs_wkt(lon: float, lat: float) -> str:
+    return local_crs(Point(lon, lat)).to_wkt()
 
 
 @lru_cache(maxsize=16)
 def _land(crs: str, bounds: tuple[float, float, float, float]):
-    """The union of the country polygons meeting ``bounds`` (lon/lat), projected to ``crs``,
-    prepared (cached per projection and rounded bounds)."""
+    """The union of the country polygons meeting ``bounds`` (lon/lat), projected to ``crs``
+    (metres), prepared (cached per projection and rounded bounds)."""
     from .boundaries import countries
 
     c = countries()
@@ -82,28 +110,6 @@ def _land_for(countries_frame, crs: str, pts_ll: np.ndarray, radius_km: float):
     return land
 
 
-def _cells(xy: np.ndarray, radius_m: float, land) -> np.ndarray:
-    """The Voronoi cell of every point (projected), cut to a disc of ``radius_m`` and clipped
-    to ``land``; one geometry per point, in the points' order (equal points share a cell)."""
-    pts = shapely.points(xy)
-    discs = shapely.buffer(pts, radius_m, quad_segs=16)
-    uniq, inverse = np.unique(np.round(xy, 3), axis=0, return_inverse=True)
-    inverse = np.asarray(inverse).reshape(-1)
-    if len(uniq) == 1:
-        cells = discs
-    else:
-        env = box(*uniq.min(axis=0), *uniq.max(axis=0)).buffer(2 * radius_m)
-        vor = shapely.voronoi_polygons(MultiPoint(uniq), extend_to=env, ordered=True)
-        cells = shapely.intersection(np.asarray(vor.geoms, dtype=object)[inverse], discs)
-    if land is not None:
-        inside = shapely.contains_properly(land, cells)
-        cut = ~inside
-        if cut.any():
-            cells = cells.copy()
-            cells[cut] = shapely.intersection(cells[cut], land)
-    return cells
-
-
 def _polygonal(geom):
     """Only the polygon parts of ``geom`` (intersections may add slivers of lines)."""
     if geom is None or geom.is_empty:
@@ -114,15 +120,255 @@ def _polygonal(geom):
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
+def _clip_to_land(geoms: np.ndarray, land) -> np.ndarray:
+    """``geoms`` (projected) intersected with ``land`` (prepared); only those not already
+    inside it are overlaid, each with the land clipped to its bounding box first."""
+    if land is None or not len(geoms):
+        return geoms
+    out = np.asarray(geoms, dtype=object).copy()
+    todo = np.flatnonzero(~shapely.contains_properly(land, out) & ~shapely.is_empty(out))
+    for i in todo:
+        near = shapely.clip_by_rect(land, *shapely.bounds(out[i]))
+        out[i] = shapely.intersection(out[i], shapely.make_valid(near))
+    return out
+
+
+# -- cells, computed once per set of places ---------------------------------------------------
+
+class CellSet:
+    """The Voronoi cells of distinct projected points ``xy`` (metres, shape (n, 2)), each cut
+    to a disc of ``radius_m`` metres around its point and clipped to ``land`` (a projected
+    polygon or None), in the points' order.
+
+    ``vor``: the uncut Voronoi cells (an exact coverage); ``whole``: True where the cut cell is
+    the Voronoi cell itself (inside its disc and the land); ``cells``: the cut cells;
+    ``discs(idx)``: the discs of some points; ``ridges()`` every pair of neighbouring cells
+    and ``ridge_lines`` their shared edges."""
+
+    def __init__(self, xy: np.ndarray, radius_m: float, land):
+        self.xy = np.asarray(xy, dtype=float)
+        self.radius_m = float(radius_m)
+        self.land = land
+        n = len(self.xy)
+        self._discs: dict[int, object] = {}
+        env = box(*self.xy.min(axis=0), *self.xy.max(axis=0)).buffer(2 * self.radius_m)
+        vor = None
+        if n > 1:
+            vor = np.asarray(shapely.voronoi_polygons(MultiPoint(self.xy), extend_to=env,
+                                                      ordered=True).geoms, dtype=object)
+        if vor is None or len(vor) != n:
+            vor = np.asarray([env] * n, dtype=object) if n == 1 else \
+                np.asarray([shapely.intersection(v, env) for v in self._slow_voronoi(env)],
+                           dtype=object)
+        self.vor = vor
+        # a (convex) cell lies in its disc when all its vertices lie within the radius of
+        # the polygon inscribed in the circle (a little less than the radius)
+        whole = np.zeros(n, dtype=bool)
+        if n > 1:
+            coords, which = shapely.get_coordinates(vor, return_index=True)
+            far = np.zeros(n)
+            np.maximum.at(far, which, np.hypot(*(coords - self.xy[which]).T))
+            whole = far < self.radius_m * np.cos(np.pi / (4 * QUAD_SEGS)) - 1.0
+        if land is not None:
+            whole[whole] = shapely.contains_properly(land, vor[whole])
+        self.whole = whole
+        cells = vor.copy()
+        cut = np.flatnonzero(~whole)
+        if len(cut):
+            cells[cut] = _clip_to_land(shapely.intersection(vor[cut], self.discs(cut)), land)
+        self.cells = cells
+        self._outside: dict[int, object] = {}
+        self._ridges = None
+
+    def _slow_voronoi(self, env):
+        """Cells in the points' order when GEOS cannot order them (old GEOS): matched by
+        containment."""
+        polys = list(shapely.voronoi_polygons(MultiPoint(self.xy), extend_to=env).geoms)
+        tree = shapely.STRtree(np.asarray(polys, dtype=object))
+        pts = shapely.points(self.xy)
+        out = []
+        for p in pts:
+            hit = tree.query(p, predicate="intersects")
+            out.append(polys[int(hit[0])] if len(hit) else shapely.Polygon())
+        return out
+
+    def discs(self, idx: np.ndarray) -> np.ndarray:
+        """The discs (polygons of ``4 * QUAD_SEGS`` sides) of points ``idx``."""
+        todo = [int(i) for i in idx if int(i) not in self._discs]
+        if todo:
+            made = shapely.buffer(shapely.points(self.xy[todo]), self.radius_m,
+                                  quad_segs=QUAD_SEGS)
+            self._discs.update(zip(todo, made, strict=True))
+        return np.asarray([self._discs[int(i)] for i in idx], dtype=object)
+
+    def outside(self, idx: np.ndarray) -> np.ndarray:
+        """For cut cells ``idx``: the part of the Voronoi cell outside the cut cell."""
+        todo = [int(i) for i in idx if int(i) not in self._outside]
+        if todo:
+            diff = shapely.difference(self.vor[todo], self.cells[todo])
+            self._outside.update(zip(todo, diff, strict=True))
+        return np.asarray([self._outside[int(i)] for i in idx], dtype=object)
+
+    def dissolve(self, idx) -> object:
+        """The union of the cut cells ``idx`` (indices into the points): a coverage union of
+        their Voronoi cells less what the discs and the coast cut off (those parts snapped to
+        a ``GRID_M`` metre grid)."""
+        idx = np.unique(np.asarray(idx, dtype=int))
+        try:
+            merged = shapely.coverage_union_all(self.vor[idx])
+            cut = idx[~self.whole[idx]]
+            if len(cut):
+                # only the connected parts that a cut cell belongs to are overlaid (on the
+                # grid, so no slivers are left where two cut cells meet); the others are
+                # exact unions of whole cells
+                off = shapely.union_all(self.outside(cut))
+                shapely.prepare(off)
+                parts = shapely.get_parts(merged)
+                hit = shapely.intersects(off, parts)
+                if hit.any():
+                    done = shapely.difference(shapely.multipolygons(parts[hit]), off,
+                                              grid_size=GRID_M)
+                    merged = shapely.multipolygons(
+                        [*parts[~hit], *shapely.get_parts(_polygonal(done))])
+        except GEOSException:           # a robustness failure: the plain (slower) union
+            merged = shapely.union_all(self.cells[idx], grid_size=GRID_M)
+        return _polygonal(merged)
+
+    def ridges(self) -> np.ndarray:
+        """Every pair of neighbouring cells (i < j, shape (m, 2)): Voronoi cells that share an
+        edge (read off the cells' rings, whose shared vertices are identical). Cached; the
+        edges themselves come from ``ridge_lines``."""
+        if self._ridges is not None:
+            return self._ridges[0]
+        pairs, ends = np.zeros((0, 2), dtype=int), np.zeros((0, 2, 2))
+        if len(self.vor) > 1:
+            coords, ring = shapely.get_coordinates(shapely.get_exterior_ring(self.vor),
+                                                   return_index=True)
+            same = ring[1:] == ring[:-1]
+            a, b, cell = coords[:-1][same], coords[1:][same], ring[:-1][same]
+            nonzero = np.any(a != b, axis=1)
+            a, b, cell = a[nonzero], b[nonzero], cell[nonzero]
+            both = np.vstack([a, b])
+            vid = pd.factorize(both[:, 0] + 1j * both[:, 1])[0].astype(np.int64)
+            va, vb = vid[:len(a)], vid[len(a):]
+            key = np.minimum(va, vb) * (int(vid.max()) + 1) + np.maximum(va, vb)
+            order = np.argsort(key, kind="stable")
+            dup = key[order][1:] == key[order][:-1]
+            first, second = order[:-1][dup], order[1:][dup]
+            ci, cj = cell[first], cell[second]
+            keep = ci != cj
+            first, ci, cj = first[keep], ci[keep], cj[keep]
+            pairs = np.stack([np.minimum(ci, cj), np.maximum(ci, cj)], axis=1)
+            ends = np.stack([a[first], b[first]], axis=1)
+        self._ridges = (pairs, ends, {})
+        return pairs
+
+    def ridge_lines(self, ks: np.ndarray) -> np.ndarray:
+        """The edges of ridges ``ks`` (indices into ``ridges()``) as LineStrings (metres), cut
+        to the disc and the land where either cell is cut (then possibly empty or a
+        MultiLineString). Cached per ridge."""
+        pairs = self.ridges()
+        _, ends, made = self._ridges
+        ks = np.asarray(ks, dtype=int)
+        todo = np.asarray([k for k in ks.tolist() if k not in made], dtype=int)
+        if len(todo):
+            lines = shapely.linestrings(ends[todo])
+            cut = ~(self.whole[pairs[todo, 0]] & self.whole[pairs[todo, 1]])
+            if cut.any():
+                lines[cut] = _clip_to_land(
+                    shapely.intersection(lines[cut], self.discs(pairs[todo[cut], 0])),
+                    self.land)
+            made.update(zip(todo.tolist(), lines, strict=True))
+        return np.asarray([made[k] for k in ks.tolist()], dtype=object)
+
+
+_CELL_CACHE: OrderedDict = OrderedDict()
+
+
+def cell_set(xy: np.ndarray, radius_m: float, land, crs: str = "") -> CellSet:
+    """The ``CellSet`` of distinct projected points ``xy`` (metres), from a small cache keyed
+    by the points, the radius, the land and the projection: a set of places seen on an earlier
+    date reuses its cells."""
+    xy = np.ascontiguousarray(xy, dtype=float)
+    key = (hashlib.blake2b(xy.tobytes(), digest_size=16).hexdigest(), xy.shape,
+           float(radius_m), id(land), crs)
+    hit = _CELL_CACHE.get(key)
+    if hit is not None and hit.land is land:
+        _CELL_CACHE.move_to_end(key)
+        return hit
+    cells = CellSet(xy, radius_m, land)
+    _CELL_CACHE[key] = cells
+    while len(_CELL_CACHE) > CELL_CACHE_SIZE:
+        _CELL_CACHE.popitem(last=False)
+    return cells
+
+
+def clear_cell_cache() -> None:
+    """Forget every cached ``CellSet`` (and the areas registered for fast frontlines)."""
+    _CELL_CACHE.clear()
+    _AREAS.clear()
+    _AREA_OF_GEOM.clear()
+
+
+def _cells(xy: np.ndarray, radius_m: float, land) -> np.ndarray:
+    """The cut cell of every projected point (metres), in the points' order (equal points
+    share a cell)."""
+    uniq, inverse = np.unique(np.round(xy, 3), axis=0, return_inverse=True)
+    return cell_set(uniq, radius_m, land).cells[np.asarray(inverse).reshape(-1)]
+
+
+# -- control areas ----------------------------------------------------------------------------
+
+@dataclass
+class _AreaState:
+    """What ``frontlines`` needs of one ``control_areas`` result: its projection, the
+    projected area polygons, their blocs, the cells and which held area each cell is in."""
+
+    crs: str
+    geoms_ll: np.ndarray            # the frame's geometry objects (EPSG:4326), per area
+    geoms_m: np.ndarray             # the same areas in ``crs`` (metres)
+    blocs: list
+    cells: CellSet
+    cell_area: list = field(default_factory=list)    # (cell index, area position) pairs
+
+
+_AREAS: OrderedDict = OrderedDict()     # token -> _AreaState (the last few results)
+_AREA_OF_GEOM: dict = {}                # id(geometry object) -> (token, area position)
+_AREA_REGISTRY_SIZE = 4
+_TOKENS = iter(range(1 << 62))
+
+
+def _register(state: _AreaState) -> None:
+    token = next(_TOKENS)
+    _AREAS[token] = state
+    for pos, g in enumerate(state.geoms_ll):
+        _AREA_OF_GEOM[id(g)] = (token, pos)
+    while len(_AREAS) > _AREA_REGISTRY_SIZE:
+        old_token, old = _AREAS.popitem(last=False)
+        for g in old.geoms_ll:
+            if _AREA_OF_GEOM.get(id(g), (None,))[0] == old_token:
+                del _AREA_OF_GEOM[id(g)]
+
+
+def _located_rows(at: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if not len(at):
+        return at
+    keep = at.geometry.notna() & ~at.geometry.is_empty
+    if "approximate" in at.columns:
+        keep &= ~at["approximate"].fillna(False).astype(bool)
+    return at[keep]
+
+
 def control_areas(at: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None = None, *,
                   radius_km: float = RADIUS_KM, crs: str | None = None) -> gpd.GeoDataFrame:
     """Areas held per bloc (and contested areas) from ``geo.control.control_at`` rows; see the
     module docstring. ``countries`` defaults to Natural Earth 10 m
-    (``geo.boundaries.countries``); ``crs`` to a local equidistant projection. Columns:
-    ``AREA_COLUMNS``; geometry (Multi)Polygon, EPSG:4326."""
+    (``geo.boundaries.countries``); ``crs`` to a local equidistant projection (metres);
+    ``radius_km`` in km. Columns: ``AREA_COLUMNS`` (``area_km2`` in km²); geometry
+    (Multi)Polygon, EPSG:4326 (lon, lat)."""
     if not radius_km > 0:
         raise ValueError(f"radius_km must be positive, not {radius_km!r}")
-    located = at[at.geometry.notna() & ~at.geometry.is_empty] if len(at) else at
+    located = _located_rows(at)
     if located.empty:
         return gpd.GeoDataFrame(columns=AREA_COLUMNS, geometry="geometry", crs=WGS84)
     located = located.reset_index(drop=True)
@@ -131,41 +377,109 @@ def control_areas(at: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None = Non
     proj = located.geometry.to_crs(crs)
     xy = shapely.get_coordinates(proj.values)
     land = _land_for(countries, crs, ll, radius_km)
-    cells = _cells(xy, radius_km * 1000.0, land)
-    located = located.assign(_cell=list(cells), _pt=list(proj.values))
-    rows = []
-    holding = located[located.status.isin(["held", "taken"]) & (located.bloc != "")]
-    for bloc, grp in holding.groupby("bloc", sort=True):
-        merged = _polygonal(shapely.union_all(np.asarray(grp["_cell"].values, dtype=object),
-                                              grid_size=GRID_M))
-        parts = [p for p in getattr(merged, "geoms", [merged]) if not p.is_empty]
-        tree = shapely.STRtree(np.asarray(grp["_pt"].values, dtype=object))
-        for part in parts:
-            idx = tree.query(part, predicate="intersects")
-            members = grp.iloc[np.sort(idx)] if len(idx) else grp.iloc[:0]
-            rows.append(_area_row(bloc, "held", part, members))
-    for _, r in located[located.status == "contested"].iterrows():
-        cell = _polygonal(r["_cell"])
+    uniq, inverse = np.unique(np.round(xy, 3), axis=0, return_inverse=True)
+    inverse = np.asarray(inverse).reshape(-1)
+    cells = cell_set(uniq, radius_km * 1000.0, land, crs)
+
+    status = located["status"].to_numpy(dtype=object)
+    bloc = located["bloc"].fillna("").to_numpy(dtype=object)
+    holding = np.isin(status, ["held", "taken"]) & (bloc != "")
+    geoms, area_bloc, area_status, members = [], [], [], []
+    cell_area: list[tuple[int, int]] = []
+    pts = np.asarray(proj.values, dtype=object)
+    for b in sorted(set(bloc[holding])):
+        rows = np.flatnonzero(holding & (bloc == b))
+        parts = shapely.get_parts(cells.dissolve(inverse[rows]))
+        parts = parts[~shapely.is_empty(parts)]
+        if not len(parts):
+            continue
+        tree = shapely.STRtree(parts)
+        hit_pt, hit_part = tree.query(pts[rows], predicate="intersects")
+        part_rows: list[list[int]] = [[] for _ in parts]
+        for i, p in zip(hit_pt.tolist(), hit_part.tolist(), strict=True):
+            part_rows[p].append(int(rows[i]))
+        # order the parts by their first place (the order of the control rows)
+        bounds = shapely.bounds(parts).tolist()
+        order = sorted(range(len(parts)), key=lambda k: (min(part_rows[k], default=1 << 62),
+                                                           bounds[k]))
+        base = len(geoms)
+        pos_of = {k: base + n for n, k in enumerate(order)}
+        for k in order:
+            geoms.append(parts[k])
+            area_bloc.append(b)
+            area_status.append("held")
+            members.append(sorted(part_rows[k]))
+        # which area each of the bloc's cells lies in (for frontlines)
+        uc = np.unique(inverse[rows])
+        probes = shapely.points(cells.xy[uc])
+        cut = ~cells.whole[uc]
+        probes[cut] = shapely.point_on_surface(cells.cells[uc[cut]])
+        ok = ~shapely.is_empty(probes)
+        c_hit, p_hit = tree.query(probes[ok], predicate="intersects")
+        cell_area += [(int(uc[ok][c]), pos_of[int(p)]) for c, p in zip(c_hit, p_hit,
+                                                                       strict=True)]
+    for r in np.flatnonzero(status == "contested"):
+        cell = _polygonal(cells.cells[inverse[r]])
         if cell is not None and not cell.is_empty:
-            rows.append(_area_row("", "contested", cell, located.loc[[r.name]]))
-    return _layer_frame(rows, crs, "control_area", "area_id", "A", AREA_COLUMNS)
+            geoms.append(cell)
+            area_bloc.append("")
+            area_status.append("contested")
+            members.append([int(r)])
+    if not geoms:
+        return gpd.GeoDataFrame(columns=AREA_COLUMNS, geometry="geometry", crs=WGS84)
+    out = _area_frame(located, geoms, area_bloc, area_status, members, crs)
+    _register(_AreaState(crs, np.asarray(out.geometry.values, dtype=object),
+                         np.asarray(geoms, dtype=object), area_bloc, cells, cell_area))
+    return out
 
 
-def _area_row(bloc: str, status: str, geom, members: pd.DataFrame) -> dict:
-    events: list[str] = []
-    for e in members["event_ids"]:
-        events += json.loads(e)
-    conf = members["confidence"].astype(float)
-    return {"bloc": bloc, "status": status, "n_places": len(members),
-            "places": json.dumps(list(members["location"]), ensure_ascii=False),
-            "place_keys": json.dumps(list(members["place_key"])),
-            "event_ids": json.dumps(list(dict.fromkeys(events))),
-            "confidence": round(float(conf.mean()), 4) if len(conf) else 0.0,
-            "confidence_min": round(float(conf.min()), 4) if len(conf) else 0.0,
-            "since": min(members["since"]) if len(members) else "",
-            "observed": max(members["observed"]) if len(members) else "",
-            "area_km2": round(geom.area / 1e6, 3), "geometry": geom}
+def _area_frame(located: pd.DataFrame, geoms: list, blocs: list, statuses: list,
+                members: list[list[int]], crs: str) -> gpd.GeoDataFrame:
+    """The areas (projected ``geoms`` in ``crs``) as an EPSG:4326 frame with AREA_COLUMNS;
+    ``members`` the rows of ``located`` in each area."""
+    location = located["location"].tolist()
+    keys = located["place_key"].tolist()
+    events = located["event_ids"].tolist()
+    conf = located["confidence"].astype(float).tolist()
+    since = located["since"].tolist()
+    observed = located["observed"].tolist()
+    cols: dict[str, list] = {c: [] for c in ("n_places", "places", "place_keys", "event_ids",
+                                             "confidence", "confidence_min", "since",
+                                             "observed")}
+    for m in members:
+        c = [conf[i] for i in m]
+        cols["n_places"].append(len(m))
+        cols["places"].append(json.dumps([location[i] for i in m], ensure_ascii=False))
+        cols["place_keys"].append(json.dumps([keys[i] for i in m]))
+        cols["event_ids"].append(_event_ids([events[i] for i in m]))
+        cols["confidence"].append(round(sum(c) / len(c), 4) if m else 0.0)
+        cols["confidence_min"].append(round(min(c), 4) if m else 0.0)
+        cols["since"].append(min(since[i] for i in m) if m else "")
+        cols["observed"].append(max(observed[i] for i in m) if m else "")
+    area_km2 = np.round(shapely.area(np.asarray(geoms, dtype=object)) / 1e6, 3)
+    frame = pd.DataFrame({"bloc": blocs, "status": statuses, **cols, "area_km2": area_km2})
+    return _layer_frame(frame, geoms, crs, "control_area", "area_id", "A", AREA_COLUMNS)
 
+
+@lru_cache(maxsize=1 << 16)
+def _ids(text) -> tuple:
+    """The ids of one JSON list of event ids (memoised: the same lists recur every day)."""
+    return tuple(json.loads(text)) if isinstance(text, str) and text else ()
+
+
+def _event_ids(texts: list) -> str:
+    """Several JSON lists of event ids as one JSON list, first occurrences in order."""
+    if len(texts) == 1:
+        return _ids_json(_ids(texts[0]))
+    return json.dumps(list(dict.fromkeys(e for t in texts for e in _ids(t))))
+
+
+@lru_cache(maxsize=1 << 16)
+def _ids_json(ids: tuple) -> str:
+    return json.dumps(list(dict.fromkeys(ids)))
+
+
+# -- frontlines -------------------------------------------------------------------------------
 
 def _hostile(actors, a: str, b: str) -> bool:
     try:
@@ -179,7 +493,10 @@ def frontlines(areas: gpd.GeoDataFrame, actors=None, *, tolerance_m: float = TOL
     """Lines where held areas of mutually hostile blocs meet (``actors``: an
     ``ActorDictionary``, default ``geo.actors.load_actors()``). One row per pair of areas:
     both blocs and area ids, ``length_km``, the places and event ids of both sides, and
-    ``confidence`` (the lower of the two areas'). Columns: ``FRONT_COLUMNS``; EPSG:4326."""
+    ``confidence`` (the lower of the two areas'). Lines shorter than ``min_length_m`` metres
+    are left out. Areas built by ``control_areas`` in this process give the shared edges of
+    their cells; other areas (and any ``crs`` given) the boundary of one area within
+    ``tolerance_m`` metres of the other. Columns: ``FRONT_COLUMNS``; EPSG:4326 (lon, lat)."""
     held = areas[(areas["status"] == "held") & areas.geometry.notna()] if len(areas) else areas
     if len(held) < 2:
         return gpd.GeoDataFrame(columns=FRONT_COLUMNS, geometry="geometry", crs=WGS84)
@@ -188,24 +505,156 @@ def frontlines(areas: gpd.GeoDataFrame, actors=None, *, tolerance_m: float = TOL
 
         actors = load_actors()
     held = held.reset_index(drop=True)
+    known = _known_areas(held) if crs is None else None
+    if known is not None:
+        rows, crs = _ridge_fronts(held, *known, actors, tolerance_m, min_length_m)
+    else:
+        rows, crs = _overlay_fronts(held, actors, tolerance_m, min_length_m, crs)
+    if not rows:
+        return gpd.GeoDataFrame(columns=FRONT_COLUMNS, geometry="geometry", crs=WGS84)
+    frame = pd.DataFrame([{k: v for k, v in r.items() if k != "geometry"} for r in rows])
+    return _layer_frame(frame, [r["geometry"] for r in rows], crs, "frontline", "front_id",
+                        "F", FRONT_COLUMNS)
+
+
+def _known_areas(held: gpd.GeoDataFrame):
+    """(state, positions) when every held area is an unchanged area of one registered
+    ``control_areas`` result, else None."""
+    geoms = held.geometry.values
+    token, positions = None, []
+    for g in geoms:
+        hit = _AREA_OF_GEOM.get(id(g))
+        if hit is None or (token is not None and hit[0] != token):
+            return None
+        token = hit[0]
+        state = _AREAS.get(token)
+        if state is None or state.geoms_ll[hit[1]] is not g:
+            return None
+        positions.append(hit[1])
+    if len(set(positions)) != len(positions):
+        return None
+    state = _AREAS[token]
+    if list(held["bloc"]) != [state.blocs[p] for p in positions]:
+        return None
+    return state, positions
+
+
+def _ridge_fronts(held: gpd.GeoDataFrame, state: _AreaState, positions: list, actors,
+                  tolerance_m: float, min_length_m: float) -> tuple[list[dict], str]:
+    """Frontlines from the shared edges of cells in hostile areas (see the module
+    docstring); hostile areas that share no edge but come within ``tolerance_m`` metres of
+    each other (at a corner) take the general route."""
+    row_of = {p: i for i, p in enumerate(positions)}          # area position -> held row
+    areas_of: dict[int, list[int]] = {}
+    for cell, pos in state.cell_area:
+        if pos in row_of:
+            areas_of.setdefault(cell, []).append(row_of[pos])
+    pairs = state.cells.ridges()
+    if not len(pairs) or not areas_of:
+        return [], state.crs
+    blocs = held["bloc"].tolist()
+    names = sorted(set(blocs))
+    code = {b: k for k, b in enumerate(names)}
+    hostile = np.array([[a != b and _hostile(actors, a, b) for b in names] for a in names],
+                       dtype=bool).reshape(len(names), len(names))
+    bloc_code = np.array([code[b] for b in blocs])
+    single = np.full(len(state.cells.xy), -1)
+    multi = []
+    for cell, rows in areas_of.items():
+        if len(rows) == 1:
+            single[cell] = rows[0]
+        else:
+            multi.append(cell)
+    ra, rb = single[pairs[:, 0]], single[pairs[:, 1]]
+    sel = np.flatnonzero((ra >= 0) & (rb >= 0))
+    sel = sel[hostile[bloc_code[ra[sel]], bloc_code[rb[sel]]]]
+    ra, rb, ks = ra[sel].tolist(), rb[sel].tolist(), sel.tolist()
+    if multi:                       # cells in several areas (places at one point)
+        for k in np.flatnonzero(np.isin(pairs[:, 0], multi) | np.isin(pairs[:, 1], multi)):
+            for a in areas_of.get(int(pairs[k, 0]), []):
+                for b in areas_of.get(int(pairs[k, 1]), []):
+                    if hostile[bloc_code[a], bloc_code[b]]:
+                        ra.append(a)
+                        rb.append(b)
+                        ks.append(int(k))
+    found: dict[tuple[int, int], object] = {}
+    if ks:
+        lo, hi = np.minimum(ra, rb), np.maximum(ra, rb)
+        parts, which = shapely.get_parts(state.cells.ridge_lines(np.asarray(ks)),
+                                         return_index=True)
+        keep = (shapely.get_type_id(parts) == 1) & ~shapely.is_empty(parts)   # LineStrings
+        parts, which = parts[keep], which[keep]
+        if len(parts):
+            key = lo[which].astype(np.int64) * len(blocs) + hi[which]
+            groups, group_of = np.unique(key, return_inverse=True)
+            order = np.argsort(group_of, kind="stable")
+            merged = shapely.line_merge(shapely.multilinestrings(parts[order],
+                                                                 indices=group_of[order]))
+            found = {divmod(int(g), len(blocs)): line
+                     for g, line in zip(groups.tolist(), merged, strict=True)}
+    geoms = state.geoms_m[np.asarray(positions)]
+    if tolerance_m > 0:             # corners: within the tolerance, no shared edge
+        grow = np.array([-tolerance_m, -tolerance_m, tolerance_m, tolerance_m])
+        boxes = shapely.box(*(shapely.bounds(geoms) + grow).T)
+        left, right = shapely.STRtree(geoms).query(boxes)       # bounding boxes only
+        keep = (left < right) & hostile[bloc_code[left], bloc_code[right]]
+        left, right = left[keep], right[keep]
+        if found:
+            known_pairs = np.array(list(found), dtype=np.int64)
+            keep = ~np.isin(left * len(blocs) + right,
+                            known_pairs[:, 0] * len(blocs) + known_pairs[:, 1])
+            left, right = left[keep], right[keep]
+        near = shapely.dwithin(geoms[left], geoms[right], tolerance_m)
+        for i, j in zip(left[near].tolist(), right[near].tolist(), strict=True):
+            line = _shared_boundary(geoms[i], geoms[j], tolerance_m)
+            if line is not None:
+                found[(i, j)] = line
+    cols = {c: held[c].tolist() for c in ("bloc", "area_id", "places", "event_ids")}
+    conf = held["confidence"].astype(float).tolist()
+    rows = []
+    for (i, j) in sorted(found):
+        line = found[(i, j)]
+        if line.length < min_length_m and tolerance_m > 0:
+            # a short shared edge: what lies within the tolerance may be long enough
+            line = _shared_boundary(geoms[i], geoms[j], tolerance_m) or line
+        n = line.length
+        if n < min_length_m:
+            continue
+        rows.append({"bloc_a": cols["bloc"][i], "bloc_b": cols["bloc"][j],
+                     "area_a": cols["area_id"][i], "area_b": cols["area_id"][j],
+                     "length_km": round(n / 1000.0, 3), "places_a": cols["places"][i],
+                     "places_b": cols["places"][j], "event_ids_a": cols["event_ids"][i],
+                     "event_ids_b": cols["event_ids"][j], "confidence": min(conf[i], conf[j]),
+                     "geometry": line})
+    return rows, state.crs
+
+
+def _shared_boundary(a, b, tolerance_m: float):
+    """The boundary of ``a`` within ``tolerance_m`` of ``b`` (projected, metres), merged, or
+    None."""
+    shared = shapely.intersection(a.boundary, b.buffer(tolerance_m))
+    lines = [g for g in getattr(shared, "geoms", [shared])
+             if g.geom_type in ("LineString", "MultiLineString") and not g.is_empty]
+    return shapely.line_merge(shapely.union_all(lines)) if lines else None
+
+
+def _overlay_fronts(held: gpd.GeoDataFrame, actors, tolerance_m: float, min_length_m: float,
+                    crs: str | None) -> tuple[list[dict], str]:
+    """Frontlines of any areas: the boundary of one area within ``tolerance_m`` of the
+    other, per pair of hostile areas closer than the tolerance."""
     crs = crs or projection_for(held.geometry.values)
     geoms = held.geometry.to_crs(crs).values
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="dwithin", distance=tolerance_m)
     rows = []
-    for i, j in zip(left, right, strict=True):
+    for i, j in sorted(zip(left.tolist(), right.tolist(), strict=True)):
         if i >= j:
             continue
         a, b = held.iloc[i], held.iloc[j]
         if a.bloc == b.bloc or not _hostile(actors, a.bloc, b.bloc):
             continue
-        shared = shapely.intersection(geoms[i].boundary, geoms[j].buffer(tolerance_m))
-        lines = [g for g in getattr(shared, "geoms", [shared])
-                 if g.geom_type in ("LineString", "MultiLineString") and not g.is_empty]
-        if not lines:
-            continue
-        line = shapely.line_merge(shapely.union_all(lines))
-        if line.length < min_length_m:
+        line = _shared_boundary(geoms[i], geoms[j], tolerance_m)
+        if line is None or line.length < min_length_m:
             continue
         rows.append({"bloc_a": a.bloc, "bloc_b": b.bloc, "area_a": a.area_id,
                      "area_b": b.area_id, "length_km": round(line.length / 1000.0, 3),
@@ -213,16 +662,15 @@ def frontlines(areas: gpd.GeoDataFrame, actors=None, *, tolerance_m: float = TOL
                      "event_ids_a": a.event_ids, "event_ids_b": b.event_ids,
                      "confidence": min(float(a.confidence), float(b.confidence)),
                      "geometry": line})
-    return _layer_frame(rows, crs, "frontline", "front_id", "F", FRONT_COLUMNS)
+    return rows, crs
 
 
-def _layer_frame(rows: list[dict], crs, layer: str, id_column: str, prefix: str,
-                 columns: list[str]) -> gpd.GeoDataFrame:
-    """``rows`` (geometry in ``crs``, metres) as an EPSG:4326 frame named ``layer`` with ids
-    ``prefix``1, ``prefix``2 …; an empty frame with ``columns`` when there are none."""
-    if not rows:
-        return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs=WGS84)
-    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs).to_crs(WGS84)
+def _layer_frame(frame: pd.DataFrame, geoms: list, crs, layer: str, id_column: str,
+                 prefix: str, columns: list[str]) -> gpd.GeoDataFrame:
+    """``frame`` with ``geoms`` (in ``crs``, metres) as an EPSG:4326 frame named ``layer``
+    with ids ``prefix``1, ``prefix``2 …"""
+    series = gpd.GeoSeries(np.asarray(geoms, dtype=object), crs=crs).to_crs(WGS84)
+    out = gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=series.values, crs=WGS84)
     out.insert(0, "layer", layer)
     out.insert(1, id_column, [f"{prefix}{i + 1}" for i in range(len(out))])
     return out[columns]

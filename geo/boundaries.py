@@ -65,7 +65,13 @@ def border_line(a: str = "IQ", b: str = "SY", tolerance_m: float = GAP_TOLERANCE
     (geodesic) and a (Multi)LineString geometry (lon/lat). The outline of ``a`` is kept where
     it lies within ``tolerance_m`` metres of the outline of ``b``, so the small gaps and
     overlaps between two generalised polygons do not break the line. Raises ValueError for
-    an unknown code or two countries that share no border."""
+    an unknown code or two countries that share no border. Computed once per arguments (a
+    copy is returned)."""
+    return _border_line(a, b, float(tolerance_m)).copy()
+
+
+@lru_cache(maxsize=32)
+def _border_line(a: str, b: str, tolerance_m: float) -> gpd.GeoDataFrame:
     sa, sb = country_shape(a), country_shape(b)
     crs = local_crs(shapely.union_all([sa, sb]))
     outlines = gpd.GeoSeries([sa.boundary, sb.boundary], crs=WGS84).to_crs(crs)

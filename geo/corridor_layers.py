@@ -3,8 +3,10 @@ question (pure functions, GeoDataFrame → GeoDataFrame, EPSG:4326, (lon, lat)).
 
 * ``border_crossings()``: the border crossings the gazetteer knows (feature code PSTB in its
   curated overlay, ``gazetteer/data/places.csv``, read directly so no index is needed), each
-  with its source. Today that is al-Tanf (SY) and al-Walid (IQ); other crossings (al-Qaim /
-  Albu Kamal, Rabia / Yarubiyah) have no supported crossing point in any offline source.
+  with its source: al-Tanf (SY, GeoNames) and al-Walid (IQ, Wikipedia coordinates), and two
+  derived, approximate points (``uncertainty_km``): al-Qaim–Albu Kamal (where the line between
+  the two GeoNames towns crosses the Natural Earth border) and al-Yarubiyah–Rabia (the border
+  point nearest to the GeoNames town of al-Yarubiyah; Rabia has no offline point).
 * ``deconfliction_zone()``: the 55 km zone the US-led coalition declared around its al-Tanf
   garrison in 2017, a geodesic circle (``pyproj.Geod.fwd`` from the garrison's gazetteer point
   every degree of azimuth on the WGS84 ellipsoid), flagged with its sources.
@@ -55,14 +57,35 @@ def _overlay_place(name: str):
     raise LookupError(f"{name!r} is not in the gazetteer overlay")
 
 
+def _uncertainty_km(place) -> float | None:
+    """The overlay row's ``uncertainty_km`` (a derived, approximate point), else None."""
+    try:
+        value = float(place.raw_record().get("uncertainty_km") or "nan")
+    except (TypeError, ValueError):
+        return None
+    return value if value == value else None
+
+
+CROSSING_COLUMNS = ["name", "country_code", "place_id", "source", "source_confidence",
+                    "approximate", "uncertainty_km", "geometry"]
+
+
 def border_crossings() -> gpd.GeoDataFrame:
     """Located border crossings (PSTB) of the gazetteer overlay: name, country_code, place_id,
-    source, geometry (Point)."""
-    rows = [{"name": p.name, "country_code": p.country_code, "place_id": p.id,
-             "source": p.source, "geometry": Point(p.lon, p.lat)}
-            for p in _overlay_places() if p.feature_code == "PSTB" and p.lat is not None]
-    return gpd.GeoDataFrame(rows, columns=["name", "country_code", "place_id", "source",
-                                           "geometry"], geometry="geometry", crs=WGS84)
+    source (where the point comes from: GeoNames, Wikipedia, or how it was derived),
+    source_confidence (the overlay's word on it), approximate and uncertainty_km (km; for
+    points derived from the towns either side of the border), geometry (Point, lon/lat)."""
+    rows = []
+    for p in _overlay_places():
+        if p.feature_code != "PSTB" or p.lat is None:
+            continue
+        unc = _uncertainty_km(p)
+        rows.append({"name": p.name, "country_code": p.country_code, "place_id": p.id,
+                     "source": p.source,
+                     "source_confidence": p.raw_record().get("confidence", ""),
+                     "approximate": unc is not None, "uncertainty_km": unc,
+                     "geometry": Point(p.lon, p.lat)})
+    return gpd.GeoDataFrame(rows, columns=CROSSING_COLUMNS, geometry="geometry", crs=WGS84)
 
 
 def geodesic_circle(lat: float, lon: float, radius_km: float, n: int = 360) -> Polygon:
@@ -76,6 +99,11 @@ def geodesic_circle(lat: float, lon: float, radius_km: float, n: int = 360) -> P
 def deconfliction_zone(radius_km: float = TANF_ZONE_KM) -> gpd.GeoDataFrame:
     """The al-Tanf deconfliction zone: one row (layer, name, radius_km, centre, centre_lat,
     centre_lon, source, geometry) around the gazetteer's "al-Tanf garrison"."""
+    return _deconfliction_zone(float(radius_km)).copy()
+
+
+@lru_cache(maxsize=8)
+def _deconfliction_zone(radius_km: float) -> gpd.GeoDataFrame:
     g = _overlay_place("al-Tanf garrison")
     return gpd.GeoDataFrame([{
         "layer": "deconfliction_zone", "name": "al-Tanf deconfliction zone",
@@ -91,24 +119,18 @@ def corridor_layers(events: gpd.GeoDataFrame, at: gpd.GeoDataFrame | None = None
     side), ``border_crossing``, ``corridor_event`` (located events inside, with their ids and
     sources), ``corridor_control`` (control places of ``at`` inside) and
     ``deconfliction_zone``. One frame, a ``layer`` column naming each row's layer."""
-    from .boundaries import border_line, corridor, within_corridor
-
-    line = border_line(a, b)
-    zone = corridor(line, width_km)
-    parts = [
-        line.assign(layer="border", name=f"{a}–{b} border"),
-        zone.assign(layer="corridor", name=f"{a}–{b} border corridor"),
-        within_corridor(border_crossings(), zone).assign(layer="border_crossing"),
-    ]
+    line, zone, crossings, area = _corridor_parts(a, b, float(width_km))
+    parts = [line.copy(), zone.copy(), crossings.copy()]
     if events is not None and len(events):
         cols = [c for c in ("event_id_cnty", "event_date", "first_date", "event_type",
                             "sub_event_type", "actor1", "actor2", "bloc1", "bloc2", "location",
-                            "control", "modality", "sources", "sentences", "geometry")
+                            "control", "modality", "approximate", "uncertainty_km", "sources",
+                            "sentences", "geometry")
                 if c in events.columns]
-        inside = within_corridor(events[cols], zone)
+        inside = _inside(events[cols], area)
         parts.append(inside.rename(columns={"location": "name"}).assign(layer="corridor_event"))
     if at is not None and len(at):
-        inside = within_corridor(at, zone)
+        inside = _inside(at, area)
         parts.append(inside.rename(columns={"location": "name"})
                      .assign(layer="corridor_control"))
     parts.append(deconfliction_zone())
@@ -118,6 +140,35 @@ def corridor_layers(events: gpd.GeoDataFrame, at: gpd.GeoDataFrame | None = None
     front = ["layer", "name"]
     return gpd.GeoDataFrame(out[front + [c for c in out.columns if c not in front]],
                             geometry="geometry", crs=WGS84)
+
+
+@lru_cache(maxsize=8)
+def _corridor_parts(a: str, b: str, width_km: float):
+    """The border line, the corridor and the crossings inside it (frames with their layer
+    names) and the corridor polygon (lon/lat, prepared), computed once per width."""
+    from .boundaries import border_line, corridor, within_corridor
+
+    line = border_line(a, b)
+    zone = corridor(line, width_km)
+    crossings = within_corridor(border_crossings(), zone).assign(layer="border_crossing")
+    area = shapely.union_all(zone.geometry.values)
+    shapely.prepare(area)
+    return (line.assign(layer="border", name=f"{a}–{b} border"),
+            zone.assign(layer="corridor", name=f"{a}–{b} border corridor"), crossings, area)
+
+
+def _inside(frame: gpd.GeoDataFrame, area) -> gpd.GeoDataFrame:
+    """The rows of ``frame`` (EPSG:4326) whose geometry lies in ``area`` (on its edge
+    counts), as ``geo.boundaries.within_corridor``."""
+    if frame.crs is not None and frame.crs != WGS84:
+        from .boundaries import within_corridor
+
+        return within_corridor(frame, gpd.GeoDataFrame(geometry=[area], crs=WGS84))
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    ok = ~shapely.is_missing(geoms)
+    ok[ok] = ~shapely.is_empty(geoms[ok])
+    ok[ok] = shapely.covered_by(geoms[ok], area)
+    return frame[ok]
 
 
 # -- the land-corridor question -------------------------------------------------------------
@@ -152,6 +203,29 @@ def _dijkstra(edges: dict[int, list[tuple[int, float]]], src: int, dst: int):
     return dist[dst], path[::-1]
 
 
+def _anchors_of(c: gpd.GeoDataFrame, origin: str, target: str, capital: tuple):
+    """(crs, anchors): a local equidistant projection (WKT, metres) and the origin country
+    (within ``CORRIDOR_BOUNDS``), the capital's point and the target country in it."""
+    from .areas import projection_for
+
+    window = box(*CORRIDOR_BOUNDS)
+    origin_geom = shapely.union_all(c[(c.iso2 == origin) | (c.iso3 == origin)].geometry.values)
+    target_geom = shapely.union_all(c[(c.iso2 == target) | (c.iso3 == target)].geometry.values)
+    cap = Point(capital[1], capital[0])
+    crs = projection_for([origin_geom.intersection(window), target_geom, cap])
+    anchors = gpd.GeoSeries([origin_geom.intersection(window), cap, target_geom],
+                            crs=WGS84).to_crs(crs).values
+    return crs, np.asarray(anchors, dtype=object)
+
+
+@lru_cache(maxsize=8)
+def _anchors(origin: str, target: str, capital: tuple):
+    """``_anchors_of`` for the Natural Earth countries (cached)."""
+    from .boundaries import countries
+
+    return _anchors_of(countries(), origin, target, capital)
+
+
 LC_COLUMNS = ["layer", "kind", "name", "connected", "answer", "gap_km", "total_gap_km",
               "n_gaps", "leg", "bloc", "area_id", "blocs", "event_ids", "source", "geometry"]
 
@@ -176,22 +250,16 @@ def land_corridor(areas: gpd.GeoDataFrame, day=None, *, actors=None,
     connected, total_gap_km, n_gaps, the blocs, every event id on the path), ``path_area``
     (the held areas on the path, with their event ids) and ``gap``
     (the shortest straight segment across each break, with its length in km)."""
-    from .areas import projection_for
-    from .boundaries import countries as ne_countries
-
     if blocs is None:
         blocs = aligned_blocs(actors)
-    c = countries if countries is not None else ne_countries()
-    window = box(*CORRIDOR_BOUNDS)
-    origin_geom = shapely.union_all(c[(c.iso2 == origin) | (c.iso3 == origin)].geometry.values)
-    target_geom = shapely.union_all(c[(c.iso2 == target) | (c.iso3 == target)].geometry.values)
-    cap = Point(capital[1], capital[0])
+    if countries is None:
+        crs, anchors = _anchors(origin, target, tuple(capital))
+    else:
+        crs, anchors = _anchors_of(countries, origin, target, tuple(capital))
     held = areas[(areas["status"] == "held") & areas["bloc"].isin(blocs)] if len(areas) else \
         areas
     held = held.reset_index(drop=True)
-    crs = projection_for([origin_geom.intersection(window), target_geom, cap])
     to_m = lambda geoms: gpd.GeoSeries(list(geoms), crs=WGS84).to_crs(crs).values  # noqa: E731
-    anchors = to_m([origin_geom.intersection(window), cap, target_geom])
     area_m = to_m(held.geometry.values) if len(held) else np.array([], dtype=object)
     tol, link = tolerance_km * 1000.0, max_link_km * 1000.0
     # pieces: areas within the tolerance of each other (union-find)
@@ -210,19 +278,10 @@ def land_corridor(areas: gpd.GeoDataFrame, day=None, *, actors=None,
     for i in range(len(area_m)):
         groups.setdefault(find(i), []).append(i)
     members = list(groups.values())
-    pieces = [shapely.union_all(area_m[m]) for m in members]
+    pieces = [area_m[m[0]] if len(m) == 1 else shapely.union_all(area_m[m]) for m in members]
     nodes = [*anchors, *pieces]           # 0 = origin, 1 = capital, 2 = target
     geoms = np.asarray(nodes, dtype=object)
     edges: dict[int, list[tuple[int, float]]] = {}
-
-    def add(u, v):
-        d = float(shapely.distance(geoms[u], geoms[v]))
-        w = 0.0 if d <= tol else d / 1000.0
-        edges.setdefault(u, []).append((v, w))
-        edges.setdefault(v, []).append((u, w))
-    for u in range(3):
-        for v in range(u + 1, 3):
-            add(u, v)
     if len(geoms) <= COMPLETE_GRAPH_MAX:
         pairs = [(u, v) for u in range(len(geoms)) for v in range(max(u + 1, 3), len(geoms))]
     else:       # many pieces: link those within max_link_km and each to its nearest other
@@ -232,8 +291,14 @@ def land_corridor(areas: gpd.GeoDataFrame, day=None, *, actors=None,
         pairs = {(min(u, v), max(u, v)) for u, v in zip(*np.hstack([near, nearest]),
                                                          strict=True) if u != v}
         pairs = sorted((u, v) for u, v in pairs if v >= 3)
-    for u, v in pairs:
-        add(u, v)
+    pairs = [(0, 1), (0, 2), (1, 2), *pairs]
+    us = np.fromiter((p[0] for p in pairs), dtype=int, count=len(pairs))
+    vs = np.fromiter((p[1] for p in pairs), dtype=int, count=len(pairs))
+    for u, v, d in zip(us.tolist(), vs.tolist(), shapely.distance(geoms[us], geoms[vs]).tolist(),
+                       strict=True):
+        w = 0.0 if d <= tol else d / 1000.0
+        edges.setdefault(u, []).append((v, w))
+        edges.setdefault(v, []).append((u, w))
     legs = [("Iran border → Damascus", 0, 1), ("Damascus → Lebanon", 1, 2)]
     names = {0: f"{origin} border", 1: "Damascus", 2: target}
     rows, path_nodes, gaps = [], [], []
@@ -246,17 +311,18 @@ def land_corridor(areas: gpd.GeoDataFrame, day=None, *, actors=None,
         path_nodes += [n for n in path if n >= 3]
     on_path = [i for n in dict.fromkeys(path_nodes) for i in members[n - 3]]
     event_ids: list[str] = []
+    h_bloc, h_id, h_events = (held[c].tolist() if len(held) else []
+                              for c in ("bloc", "area_id", "event_ids"))
     for i in on_path:
-        r = held.iloc[i]
-        ids = json.loads(r.event_ids)
+        ids = json.loads(h_events[i])
         event_ids += ids
-        rows.append({"kind": "path_area", "name": f"{r.bloc} area {r.area_id}",
-                     "bloc": r.bloc, "area_id": r.area_id, "event_ids": json.dumps(ids),
-                     "geometry": area_m[i]})
+        rows.append({"kind": "path_area", "name": f"{h_bloc[i]} area {h_id[i]}",
+                     "bloc": h_bloc[i], "area_id": h_id[i], "event_ids": json.dumps(ids),
+                     "geometry": None, "_area": i})     # the area's own lon/lat polygon
     for leg, u, v, d in gaps:
         seg = shapely.shortest_line(geoms[u], geoms[v])
         label = lambda n: names.get(n) or "held area " + ", ".join(  # noqa: E731
-            held.iloc[i].area_id for i in members[n - 3])
+            h_id[i] for i in members[n - 3])
         rows.append({"kind": "gap", "name": f"gap {label(u)} → {label(v)}", "leg": leg,
                      "gap_km": round(d / 1000.0, 1), "geometry": seg})
     total = round(sum(g[3] for g in gaps) / 1000.0, 1)
@@ -271,7 +337,13 @@ def land_corridor(areas: gpd.GeoDataFrame, day=None, *, actors=None,
                     "event_ids": json.dumps(list(dict.fromkeys(event_ids))),
                     "source": f"capital: {DAMASCUS_SOURCE}; borders: Natural Earth 10 m",
                     "geometry": anchors[1]})
-    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs).to_crs(WGS84)
+    area_rows = [k for k, r in enumerate(rows) if "_area" in r]
+    projected = gpd.GeoSeries([r["geometry"] for r in rows], crs=crs).to_crs(WGS84).values
+    geoms_ll = np.asarray(projected, dtype=object)
+    for k in area_rows:
+        geoms_ll[k] = held.geometry.values[rows[k].pop("_area")]
+    out = gpd.GeoDataFrame([{k: v for k, v in r.items() if k != "geometry"} for r in rows],
+                           geometry=geoms_ll, crs=WGS84)
     out["layer"] = "land_corridor"
     out["connected"], out["answer"] = connected, answer
     out["total_gap_km"], out["n_gaps"] = total, len(gaps)

@@ -50,7 +50,10 @@ def layers_for_date(events: gpd.GeoDataFrame, day, *, observations=None,
     ``control_observations(events)`` across dates. Unlocated control places are kept (empty
     geometry) in the ``control`` layer as evidence. The ``corridor_event`` layer holds the
     events inside the corridor whose days meet the ``event_window_days`` up to ``day``,
-    located to a place (approximate points over 25 km of uncertainty left out)."""
+    located to a place (approximate points over ``MAX_UNCERTAINTY_KM`` km of uncertainty left
+    out; those kept carry ``approximate`` and ``uncertainty_km``). The control areas' cells
+    are cached per set of located places (``geo.areas.cell_set``), so successive dates with
+    the same places reuse them."""
     if actors is None:
         from .actors import load_actors
 
@@ -66,6 +69,8 @@ def layers_for_date(events: gpd.GeoDataFrame, day, *, observations=None,
     parts.append(land_corridor(areas, str(day), actors=actors))
     parts = [p for p in parts if len(p)]
     out = pd.concat(parts, ignore_index=True)
+    if "approximate" in out.columns:        # a plain bool: False where a layer has none
+        out["approximate"] = out["approximate"].fillna(False).astype(bool)
     out["date"] = str(day)
     front = ["layer", "date", "name"]
     out = out[front + [c for c in out.columns if c not in front]]

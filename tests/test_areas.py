@@ -5,11 +5,21 @@ from __future__ import annotations
 import json
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry import Point
 from test_control import ev
 
-from geo.areas import control_areas, frontlines
+from geo.areas import (
+    _CELL_CACHE,
+    _cells,
+    _land_for,
+    clear_cell_cache,
+    control_areas,
+    frontlines,
+    projection_for,
+)
 from geo.control import control_at, control_observations
 
 
@@ -92,3 +102,97 @@ def test_nothing_located_gives_empty_frames():
     areas, fronts = layers([ev(1, None, None, "iran_axis", "captured", "2017-05-01",
                                place="overlay:taru-iq")], "2017-05-02")
     assert areas.empty and fronts.empty
+
+
+# -- cells computed once per set of places, frontlines from shared cell edges ---------------
+
+BLOCS = ["islamic_state", "iran_axis", "syrian_government", "us_coalition", "kurdish_forces"]
+
+
+def scattered(n=40, seed=3, day="2017-05-01", flip=()):
+    """``n`` places in eastern Syria and western Iraq (39–42°E, 33.5–36°N), random blocs,
+    a few contested; places in ``flip`` are captured by islamic_state on 2017-05-20."""
+    rng = np.random.default_rng(seed)
+    lon, lat = rng.uniform(39.0, 42.0, n), rng.uniform(33.5, 36.0, n)
+    blocs = rng.choice(BLOCS, n)
+    rows = []
+    for i in range(n):
+        kind = "contested" if i % 9 == 0 else "holds"
+        rows.append(ev(i, float(lon[i]), float(lat[i]), str(blocs[i]), kind, day,
+                       bloc2="islamic_state" if kind == "contested" else "",
+                       modality="situation" if kind == "holds" else "asserted",
+                       place=f"P{i}"))
+    rows += [ev(100 + i, float(lon[i]), float(lat[i]), "islamic_state", "captured",
+                "2017-05-20", bloc2=str(blocs[i]), place=f"P{i}") for i in flip]
+    return rows
+
+
+def at_for(rows, day):
+    return control_at(control_observations(
+        gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")), day)
+
+
+def same_frames(a, b):
+    assert list(a.columns) == list(b.columns) and len(a) == len(b)
+    pd.testing.assert_frame_equal(a.drop(columns="geometry"), b.drop(columns="geometry"))
+    assert shapely.equals_exact(np.asarray(a.geometry.values), np.asarray(b.geometry.values),
+                                tolerance=1e-9).all()
+
+
+def test_cached_cells_give_the_same_areas_as_a_fresh_computation():
+    rows = scattered(flip=(1, 2, 3, 5, 8))
+    clear_cell_cache()
+    first = control_areas(at_for(rows, "2017-05-10"))
+    n_sets = len(_CELL_CACHE)
+    # a later day: the same places, other holders -> the cells are reused, not recomputed
+    later = control_areas(at_for(rows, "2017-05-25"))
+    assert len(_CELL_CACHE) == n_sets
+    clear_cell_cache()
+    fresh = control_areas(at_for(rows, "2017-05-25"))
+    same_frames(later, fresh)
+    assert not later.drop(columns="geometry").equals(first.drop(columns="geometry"))
+    clear_cell_cache()
+    same_frames(first, control_areas(at_for(rows, "2017-05-10")))
+
+
+def test_areas_are_the_union_of_the_cut_cells():
+    """The coverage-union dissolve gives what a plain union of the cut cells gives."""
+    at = at_for(scattered(60, seed=5), "2017-05-10")
+    areas = control_areas(at)
+    located = at.reset_index(drop=True)
+    crs = projection_for(located.geometry.values)
+    xy = shapely.get_coordinates(located.geometry.to_crs(crs).values)
+    ll = shapely.get_coordinates(located.geometry.values)
+    cells = _cells(xy, 30_000.0, _land_for(None, crs, ll, 30.0))
+    for bloc in set(areas.bloc) - {""}:
+        mine = shapely.union_all(areas[areas.bloc == bloc].to_crs(crs).geometry.values)
+        held = (located.bloc == bloc).to_numpy() & located.status.isin(["held", "taken"])
+        plain = shapely.union_all(cells[held.to_numpy()], grid_size=1.0)
+        assert shapely.symmetric_difference(mine, plain).area < 1e-5 * plain.area + 1e4
+
+
+def test_frontlines_from_cell_edges_match_the_polygon_method():
+    at = at_for(scattered(60, seed=7), "2017-05-10")
+    areas = control_areas(at)
+    fast = frontlines(areas)
+    # new geometry objects: not the registered areas, so the general route is taken
+    copy = areas.set_geometry(shapely.from_wkb(shapely.to_wkb(areas.geometry.values)))
+    slow = frontlines(copy)
+    assert len(fast) >= 3
+    assert list(fast.area_a + fast.area_b) == list(slow.area_a + slow.area_b)
+    # the polygon method also keeps what lies within 100 m of the other side beyond the shared
+    # edge's ends (about 0.1 km at each end, more where the areas meet at a shallow angle)
+    extra = slow.length_km.to_numpy() - fast.length_km.to_numpy()
+    assert np.all(extra > -0.01) and np.all(extra < 1.0) and np.median(extra) < 0.25
+    crs = projection_for(areas.geometry.values)
+    gap = shapely.hausdorff_distance(np.asarray(fast.to_crs(crs).geometry.values),
+                                     np.asarray(slow.to_crs(crs).geometry.values))
+    assert np.median(gap) < 150.0 and gap.max() < 600.0
+
+
+def test_approximate_places_claim_no_cell():
+    rough = ev(9, 40.15, 34.1, "us_coalition", "captured", "2017-05-05", bloc2="islamic_state",
+               approximate=True, uncertainty_km=50.0)
+    areas, _ = layers(two_sides([rough]), "2017-05-10")
+    assert "us_coalition" not in set(areas.bloc)
+    assert sorted(areas.bloc) == ["iran_axis", "islamic_state"]

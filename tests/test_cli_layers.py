@@ -75,3 +75,35 @@ def test_seed_layers_as_parquet(tmp_path):
     assert main(["layers", "--date", "2017-06-01", "--out", str(out)]) == 0
     frame = gpd.read_parquet(out)
     assert "deconfliction_zone" in set(frame.layer) and frame.crs.to_epsg() == 4326
+
+
+@pytest.mark.slow
+def test_seed_control_places_after_the_place_rules(seed_layers):
+    """At-Tanf (not Deir ez-Zor, the aim of the sentence) is held by the coalition; Tehran,
+    named as the militias' sponsor, is no control place; "west of Mosul" is kept as an
+    approximate place of its own, while Mosul itself stays IS-held."""
+    control = seed_layers[seed_layers.layer == "control"]
+    names = set(control.name)
+    assert "Tehran" not in names and "Deir ez-Zor" not in names
+    tanf = control[control.name == "al-Tanf border crossing"]
+    assert list(tanf.bloc) == ["us_coalition"] and list(tanf.status) == ["held"]
+    rough = control[control.approximate.fillna(False).astype(bool)]
+    assert len(rough) >= 1 and (rough.uncertainty_km <= 50).all()
+    assert rough.place_key.str.startswith("approx:").all()
+    assert "Mosul" in rough.name.iloc[0] and rough.bloc.iloc[0] == "iran_axis"
+    mosul = control[control.name == "Mosul"]
+    assert list(mosul.bloc) == ["islamic_state"]
+    areas = seed_layers[seed_layers.layer == "control_area"]
+    assert not any("approximate" in p for p in areas.places)     # no cell for it
+
+
+@pytest.mark.slow
+def test_seed_border_crossings_say_where_each_point_comes_from(seed_layers):
+    crossings = seed_layers[seed_layers.layer == "border_crossing"].set_index("name")
+    assert {"al-Tanf border crossing", "al-Walid border crossing",
+            "al-Qaim–Albu Kamal border crossing",
+            "al-Yarubiyah–Rabia border crossing"} <= set(crossings.index)
+    assert crossings.source.str.len().min() > 10
+    derived = crossings[crossings.approximate.fillna(False).astype(bool)]
+    assert len(derived) == 2 and (derived.uncertainty_km > 0).all()
+    assert derived.source.str.contains("GeoNames").all()

