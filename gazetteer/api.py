@@ -13,11 +13,13 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from . import cues as cues_mod
+from .context import place_facts
 from .errors import InputError
-from .find import Span, find_spans, place_cue, tokenize
+from .find import Span, find_spans, name_tokens, place_cue
 from .index import Index, open_index
+from .memo import LRU
 from .normalize import match_key, strip_articles, variant_key
-from .rank import MAJOR_CODES, Cand, Item, decide, prior, rank
+from .rank import MAJOR_CODES, Cand, Item, by_prior, decide, prior, rank
 from .types import Candidate, Mention, Place
 
 MAX_NAME_CHARS = 200
@@ -29,6 +31,8 @@ CONTEXT_SUPPORT = 1.6
 #: variant and fuzzy candidates whose stored name is less alike than this are dropped
 MIN_SIMILARITY = 0.75
 DROP_MARKS = frozenset({"person", "organisation", "calendar", "name_tail", "street"})
+#: names whose ranked candidates a Gazetteer keeps (each at most rank.MAX_CANDIDATES places)
+EXACT_RANKED_MAX = 10_000
 
 
 class Gazetteer:
@@ -42,6 +46,7 @@ class Gazetteer:
         self._index = index
         self.online = online
         self.cues = cues_mod.load()
+        self._ranked = LRU(EXACT_RANKED_MAX)      # key id -> (candidates, priors, facts)
 
     @property
     def index(self) -> Index:
@@ -204,13 +209,15 @@ class Gazetteer:
             raise InputError("geoparse needs text (str)")
         if not text.strip():
             return []
-        toks = tokenize(text)
-        spans = find_spans(text, toks, self.index.automaton, self.cues)
+        toks = name_tokens(text, self.cues)
+        spans = find_spans(text, toks, self.index.names, self.cues)
         demonyms = Counter(_demonym_tokens(toks, self.cues))
-        self.index.prefetch(s.key_id for s in spans if s.key_id is not None)
+        spans = [s for s in spans if not (s.marks & DROP_MARKS)]
+        self.index.prefetch(s.key_id for s in spans
+                            if s.key_id is not None and s.key_id not in self._ranked)
         items = [self._demonym_item(text, s) if "demonym" in s.marks else self._item(text, s)
-                 for s in spans if not (s.marks & DROP_MARKS)]
-        items = [it for it in items if it.cands or it.marks & {"place_cue"}]
+                 for s in spans]
+        items = [it for it in items if it.cands or "place_cue" in it.marks]
         return self._resolve_items(text, items, demonyms)
 
     def _demonym_item(self, text: str, span: Span) -> Item:
@@ -233,7 +240,7 @@ class Gazetteer:
             surface = text[start:end]
             cands = self.candidates(surface) if match_key(surface) else []
             items.append(Item(surface, start, end, match_key(surface), cands))
-        toks = tokenize(text)
+        toks = name_tokens(text, self.cues)
         order = sorted(range(len(items)), key=lambda i: items[i].start)
         mentions = self._resolve_items(text, [items[i] for i in order],
                                        Counter(_demonym_tokens(toks, self.cues)), keep_all=True)
@@ -247,6 +254,12 @@ class Gazetteer:
         state = self._state_abbreviation(text, span)
         if state is not None:
             return state
+        extra = self._admin_of(text, span)
+        if span.how == "gazetteer" and not extra:
+            # the usual case: the name's places, ordered by prior once per process
+            cands, priors, facts = self._exact_ranked(span.key_id)
+            return Item(surface, span.start, span.end, span.key, list(cands), set(span.marks),
+                        priors=list(priors), facts=facts)
         if span.how == "gazetteer":
             cands = [(p, prim, "exact", 1.0) for p, prim, _ in
                      self.index.places_by_key_id(span.key_id)]
@@ -259,8 +272,19 @@ class Gazetteer:
                 cands = self.candidates(surface, fuzzy=cue == "place_word")
             if cue == "place_word":
                 span.marks.add("place_cue")
-        cands += self._admin_of(text, span)
-        return Item(surface, span.start, span.end, span.key, cands, set(span.marks))
+        return Item(surface, span.start, span.end, span.key, cands + extra, set(span.marks))
+
+    def _exact_ranked(self, key_id: int) -> tuple[tuple[Cand, ...], tuple[float, ...], tuple]:
+        """The places of an automaton key as exact candidates, ordered and cut by prior
+        (``rank.by_prior``), with their priors and ``context.place_facts``; memoised (LRU of
+        EXACT_RANKED_MAX key ids)."""
+        hit = self._ranked.get(key_id)
+        if hit is None:
+            cands, priors = by_prior([(p, prim, "exact", 1.0) for p, prim, _ in
+                                      self.index.places_by_key_id(key_id)])
+            hit = self._ranked[key_id] = (tuple(cands), tuple(priors),
+                                          tuple(place_facts(c[0]) for c in cands))
+        return hit
 
     def _state_abbreviation(self, text: str, span: Span) -> Item | None:
         """"Alexandria, La." / "Dallas, TX": the abbreviation after a comma is the state."""
@@ -295,6 +319,7 @@ class Gazetteer:
                        keep_all: bool = False) -> list[Mention]:
         rank(items, text, demonyms, self.cues.us_states)
         mentions = []
+        made: dict[tuple, Candidate] = {}        # repeated names share their (immutable) rows
         for it in items:
             cand, conf, rule = decide(it)
             if cand is not None and not keep_all and \
@@ -303,11 +328,20 @@ class Gazetteer:
             if cand is None and not keep_all and "place_cue" not in it.marks:
                 continue
             top = sorted(range(len(it.cands)), key=it.scores.__getitem__, reverse=True)[:10]
-            cands = tuple(Candidate(it.cands[k][0], it.cands[k][2], round(it.scores[k], 3))
+            cands = tuple(_candidate(made, it.cands[k][0], it.cands[k][2], it.scores[k])
                           for k in top)
             mentions.append(Mention(it.text, it.start, it.end, cand.place if cand else None,
                                     conf, rule, cands))
         return mentions
+
+
+def _candidate(made: dict, place: Place, match: str, score: float) -> Candidate:
+    """The Candidate row (score rounded to 3 decimals), shared by repeated mentions."""
+    key = (place.id, match, score)
+    cand = made.get(key)
+    if cand is None:
+        cand = made[key] = Candidate(place, match, round(score, 3))
+    return cand
 
 
 def _accept_marks(it: Item, place: Place, text: str, cues) -> bool:

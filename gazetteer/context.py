@@ -20,6 +20,7 @@ Coordinates are (lat, lon) degrees, as in ``Place``.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import accumulate
 
 import numpy as np
 
@@ -35,27 +36,17 @@ W_COUNTRY, W_ADMIN, W_NEAR, W_CONTAINER = 1.2, 1.0, 1.5, 2.5
 MIN_SHARE, MAX_POINTS = 0.05, 200
 TEMPERATURE = 0.5
 _ROWS_PER_BLOCK = 4096          # nearness is computed in blocks of candidates (bounded memory)
-
-
-class _Codes:
-    """Dense integer codes for hashable values, in order of first use."""
-
-    def __init__(self) -> None:
-        self.ids: dict = {}
-
-    def __call__(self, value) -> int:
-        return self.ids.setdefault(value, len(self.ids))
-
-    def __len__(self) -> int:
-        return len(self.ids)
+#: latitude difference (radians) beyond which two points are surely further apart than the last
+#: closeness band (great-circle distance ≥ EARTH_KM × latitude difference), with a margin
+FAR_RAD = CLOSE_KM[-1] / EARTH_KM * (1 + 1e-9)
 
 
 _PLACE_FACTS: dict[str, tuple] = {}      # place id -> static facts (bounded memo)
 
 
-def _facts(place) -> tuple:
+def place_facts(place) -> tuple:
     """(country, admin1, evidence weight, lends admin?, lends point?, lat, lon) of a place;
-    lat/lon NaN when unlocated."""
+    lat/lon in degrees, NaN when unlocated."""
     facts = _PLACE_FACTS.get(place.id)
     if facts is None:
         located = place.lat is not None and place.lon is not None
@@ -80,66 +71,101 @@ class ContextModel:
 
     def __init__(self, items, priors: list[list[float]], containers: dict,
                  demonym_countries: Counter) -> None:
-        owners, countries, admins = _Codes(), _Codes(), _Codes()
-        rows: dict[tuple[int, str], int] = {}
+        owners: dict[str, int] = {}
         facts: list[tuple] = []
         row_owner: list[int] = []
-        group, cand_row, contained, ambiguous_rows = [], [], [], set()
+        cand_row: list[int] = []
+        contained: list[int] = []
+        ambiguous_rows: list[int] = []
+        first_seen: dict[int, tuple[list, list[int]]] = {}  # owner -> its first cands, rows
+        known: dict[int, dict[str, int]] = {}     # owner -> place id -> row, when needed
         self.sizes = [len(p) for p in priors]
-        g = 0
+        sizes = [size for size in self.sizes if size]
         for it, prs in zip(items, priors, strict=True):
             if not prs:
                 continue
-            owner = owners(it.key)
-            boxes = containers.get(id(it), ())
-            for place, *_ in it.cands:
-                r = rows.get((owner, place.id))
-                if r is None:
-                    r = rows[(owner, place.id)] = len(facts)
-                    facts.append(_facts(place))
-                    row_owner.append(owner)
-                cand_row.append(r)
-                group.append(g)
-                if len(prs) > 1:
-                    ambiguous_rows.add(r)
-                contained.append(sum(place.country_code == bc and
-                                     (ba is None or place.admin1 == ba) for bc, ba in boxes)
-                                 if boxes else 0)
-            g += 1
-        self.n, self.n_rows = len(group), len(facts)
+            cands = it.cands
+            owner = owners.setdefault(it.key, len(owners))
+            seen = first_seen.get(owner)
+            if seen is not None and seen[0] == cands:   # the name again, the same places
+                item_rows = seen[1]
+            elif seen is None and (it.facts is not None or
+                                   len({c[0].id for c in cands}) == len(cands)):
+                # a new name with distinct places (the usual case): one new row each
+                item_rows = list(range(len(facts), len(facts) + len(cands)))
+                facts += it.facts if it.facts is not None else \
+                    [place_facts(c[0]) for c in cands]
+                row_owner += [owner] * len(cands)
+                first_seen[owner] = (cands, item_rows)
+            else:
+                rows = known.get(owner)
+                if rows is None:
+                    rows = known[owner] = {} if seen is None else \
+                        {c[0].id: r for c, r in zip(seen[0], seen[1], strict=True)}
+                item_rows = []
+                for cand in cands:
+                    r = rows.get(cand[0].id)
+                    if r is None:
+                        r = rows[cand[0].id] = len(facts)
+                        facts.append(place_facts(cand[0]))
+                        row_owner.append(owner)
+                    item_rows.append(r)
+                if seen is None:
+                    first_seen[owner] = (cands, item_rows)
+            cand_row += item_rows
+            if len(prs) > 1:
+                ambiguous_rows += item_rows
+            boxes = containers.get(id(it))
+            contained += [sum(c[0].country_code == bc and (ba is None or c[0].admin1 == ba)
+                              for bc, ba in boxes) for c in cands] if boxes else [0] * len(cands)
+        self.n, self.n_rows = len(cand_row), len(facts)
         self.prior = np.array([p for prs in priors for p in prs], dtype=float)
-        self.group, self.row = np.array(group, dtype=int), np.array(cand_row, dtype=int)
+        self.group = np.repeat(np.arange(len(sizes)), sizes)
+        self.row = np.array(cand_row, dtype=int)
         self.container_bonus = W_CONTAINER * np.array(contained, dtype=float)
-        self.starts = np.flatnonzero(np.r_[True, self.group[1:] != self.group[:-1]]) \
-            if self.n else np.zeros(0, int)
-        # rows
-        cc, a1, weight, lends_admin, point, lat, lon = (list(c) for c in zip(*facts, strict=True)) \
-            if facts else ([],) * 7
+        self.starts = np.array([0, *accumulate(sizes[:-1])], dtype=int) if sizes \
+            else np.zeros(0, int)
+        self._rows(facts, row_owner, len(owners), demonym_countries)
+        self.ambiguous = np.zeros(self.n_rows, bool)
+        self.ambiguous[ambiguous_rows] = True
+
+    def _rows(self, facts: list[tuple], row_owner: list[int], n_owners: int,
+              demonym_countries: Counter) -> None:
+        """The per-row arrays, and their values per candidate (``cand_*``)."""
+        cc, a1, weight, lends_admin, point, lat, lon = zip(*facts, strict=True) if facts \
+            else ((),) * 7
+        countries: dict[str, int] = {}          # dense codes in order of first use
+        admins: dict[tuple[str, str], int] = {}
+        country = [countries.setdefault(c, len(countries)) for c in cc]
+        admin = [admins.setdefault(ca, len(admins)) for ca in zip(cc, a1, strict=True)]
+        # (owner, country) and (owner, admin) pairs, so a name never supports itself
+        cpairs: dict[tuple[int, int], int] = {}
+        apairs: dict[tuple[int, int], int] = {}
+        cpair = [cpairs.setdefault(k, len(cpairs)) for k in zip(row_owner, country, strict=True)]
+        apair = [apairs.setdefault(k, len(apairs)) for k in zip(row_owner, admin, strict=True)]
         self.owner = np.array(row_owner, dtype=int)
-        self.country = np.array([countries(c) for c in cc], dtype=int)
-        self.admin = np.array([admins((c, a)) for c, a in zip(cc, a1, strict=True)], dtype=int)
+        self.country, self.admin = np.array(country, dtype=int), np.array(admin, dtype=int)
+        self.cpair, self.apair = np.array(cpair, dtype=int), np.array(apair, dtype=int)
         self.has_cc = np.array([bool(c) for c in cc], dtype=bool)
         self.has_admin = np.array([bool(a) for a in a1], dtype=bool)
         self.weight = np.array(weight, dtype=float)
         self.lends_admin, self.point = np.array(lends_admin, bool), np.array(point, bool)
-        self.rad = np.radians(np.column_stack([lat, lon]).astype(float)) if facts \
-            else np.zeros((0, 2))
-        self.located = ~np.isnan(self.rad[:, 0])
-        self.ambiguous = np.zeros(self.n_rows, bool)
-        self.ambiguous[list(ambiguous_rows)] = True
-        self.n_owners, self.n_admins = len(owners), len(admins)
-        # (owner, country) and (owner, admin) pairs, so a name never supports itself
-        _, self.cpair = np.unique(self.owner * (len(countries) + 1) + self.country,
-                                  return_inverse=True)
-        _, self.apair = np.unique(self.owner * (len(admins) + 1) + self.admin,
-                                  return_inverse=True)
-        self.cpair, self.apair = self.cpair.ravel(), self.apair.ravel()
+        self.lat = np.radians(np.array(lat, dtype=float))      # radians, NaN when unlocated
+        self.lon = np.radians(np.array(lon, dtype=float))
+        self.located = ~np.isnan(self.lat)
+        self.cos_lat = np.cos(self.lat)
+        self.n_owners, self.n_admins = n_owners, len(admins)
         for c in demonym_countries:
-            countries(c)
+            countries.setdefault(c, len(countries))
         self.n_countries = len(countries)
         self.demonyms = np.zeros(self.n_countries)
         for c, count in demonym_countries.items():
-            self.demonyms[countries(c)] += count
+            self.demonyms[countries[c]] += count
+        row = self.row                          # per candidate, gathered once
+        self.cand_point, self.cand_weight = self.point[row], self.weight[row]
+        self.cand_owner, self.cand_country = self.owner[row], self.country[row]
+        self.cand_cpair, self.cand_apair = self.cpair[row], self.apair[row]
+        self.cand_admin, self.cand_lends_admin = self.admin[row], self.lends_admin[row]
 
     # -- one round ---------------------------------------------------------------------------
 
@@ -164,47 +190,55 @@ class ContextModel:
 
     def _country_bonus(self, shares: np.ndarray, lends: np.ndarray) -> np.ndarray:
         """Per row: W_COUNTRY × the other names' weight in the row's country / their total."""
-        row = self.row
-        w = np.where(lends, shares * self.weight[row], 0.0)
-        total = np.bincount(self.country[row], w, minlength=self.n_countries) + self.demonyms
-        mine = np.bincount(self.cpair[row], w, minlength=len(self.cpair))[self.cpair]
-        mine_sum = np.bincount(self.owner[row], w, minlength=self.n_owners)[self.owner]
+        w = np.where(lends, shares * self.cand_weight, 0.0)
+        total = np.bincount(self.cand_country, w, minlength=self.n_countries) + self.demonyms
+        mine = np.bincount(self.cand_cpair, w, minlength=self.n_rows)[self.cpair]
+        mine_sum = np.bincount(self.cand_owner, w, minlength=self.n_owners)[self.owner]
         rest = np.maximum(1.0, (float(total.sum()) or 1.0) - mine_sum)
         others = np.maximum(0.0, total[self.country] - mine)
         return np.where(self.has_cc, W_COUNTRY * others / rest, 0.0)
 
     def _admin_bonus(self, shares: np.ndarray, lends: np.ndarray) -> np.ndarray:
         """Per row: W_ADMIN × the other names' weight in the row's division, at most 1."""
-        row = self.row
-        w = np.where(lends & self.lends_admin[row], shares, 0.0)
-        total = np.bincount(self.admin[row], w, minlength=self.n_admins)[self.admin]
-        mine = np.bincount(self.apair[row], w, minlength=len(self.apair))[self.apair]
-        return np.where(self.has_admin, W_ADMIN * np.clip(total - mine, 0.0, 1.0), 0.0)
+        w = np.where(lends & self.cand_lends_admin, shares, 0.0)
+        total = np.bincount(self.cand_admin, w, minlength=self.n_admins)[self.admin]
+        mine = np.bincount(self.cand_apair, w, minlength=self.n_rows)[self.apair]
+        capped = np.minimum(np.maximum(total - mine, 0.0), 1.0)     # np.clip, without its overhead
+        return np.where(self.has_admin, W_ADMIN * capped, 0.0)
 
     def _nearness(self, shares: np.ndarray, lends: np.ndarray,
                   only: np.ndarray | None) -> np.ndarray:
-        """Per row: max over the other names' points of share × closeness."""
+        """Per row: max over the other names' points of share × closeness.
+
+        Exact shortcuts: a row (name and place) lends its point once, with its best share
+        (closeness × share grows with the share); pairs further apart in latitude alone than
+        the last closeness band (``FAR_RAD``) or of one name get closeness 0 without a
+        haversine."""
         out = np.zeros(self.n_rows)
-        pts = np.flatnonzero(lends & self.point[self.row])        # candidate indices
-        if not len(pts):
+        rows = (self.located if only is None else self.located & only).nonzero()[0]
+        pts = (lends & self.cand_point).nonzero()[0]               # candidate indices
+        if not len(pts) or not len(rows):
             return out
         if len(pts) > MAX_POINTS:             # long texts: the most certain places suffice
             pts = pts[np.argsort(-shares[pts], kind="stable")[:MAX_POINTS]]
-        other, weight = self.rad[self.row[pts]], shares[pts]
-        other_owner = self.owner[self.row[pts]]
-        todo = self.located if only is None else self.located & only
-        rows = np.flatnonzero(todo)
-        cos_other = np.cos(other[:, 0])[None, :]
+        best = np.zeros(self.n_rows)
+        np.maximum.at(best, self.row[pts], shares[pts])
+        lender = best.nonzero()[0]             # rows lending a point (shares ≥ MIN_SHARE > 0)
+        lat, lon, cos_lat = self.lat[lender], self.lon[lender], self.cos_lat[lender]
+        weight, other_owner = best[lender], self.owner[lender]
         for b in range(0, len(rows), _ROWS_PER_BLOCK):
             block = rows[b:b + _ROWS_PER_BLOCK]
-            mine = self.rad[block]
-            h = np.sin((other[None, :, 0] - mine[:, None, 0]) / 2) ** 2 + \
-                np.cos(mine[:, None, 0]) * cos_other * \
-                np.sin((other[None, :, 1] - mine[:, None, 1]) / 2) ** 2
-            d = 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))      # km
-            close = CLOSENESS[np.searchsorted(CLOSE_KM, d, side="right")] * weight[None, :]
-            close[self.owner[block][:, None] == other_owner[None, :]] = 0.0
-            out[block] = close.max(axis=1)
+            dlat = lat[None, :] - self.lat[block][:, None]
+            ri, pi = ((np.abs(dlat) <= FAR_RAD)
+                      & (self.owner[block][:, None] != other_owner[None, :])).nonzero()
+            if not len(ri):
+                continue
+            mine = block[ri]
+            h = np.sin(dlat[ri, pi] / 2) ** 2 + \
+                self.cos_lat[mine] * cos_lat[pi] * np.sin((lon[pi] - self.lon[mine]) / 2) ** 2
+            d = 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(np.maximum(h, 0.0), 1.0)))      # km
+            close = CLOSENESS[np.searchsorted(CLOSE_KM, d, side="right")] * weight[pi]
+            np.maximum.at(out, mine, close)
         return out
 
     def name_totals(self, scores: np.ndarray) -> np.ndarray:

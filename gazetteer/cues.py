@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-from .normalize import match_key
+from .normalize import ARTICLES, match_key
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -29,6 +29,22 @@ class Cues:
     not_places: frozenset[str]          # institutions named like places ("White House")
     demonyms: dict[str, str]            # match key (also plural) -> ISO country code
     us_states: dict[str, str]           # AP / postal abbreviation key -> postal code
+
+    @cached_property
+    def name_words(self) -> frozenset[str]:
+        """Lower-case words that can stand inside or after a name: particles, place words."""
+        return self.particles | self.place_words
+
+    @cached_property
+    def name_joiners(self) -> frozenset[str]:
+        """Lower-case words that can join a capitalised word into a name: Arabic articles,
+        particles and place words (``tokens.name_tokens`` keeps the words around them)."""
+        return ARTICLES | self.name_words
+
+    @cached_property
+    def demonym_heads(self) -> frozenset[str]:
+        """First words of the multi-word demonyms ("sri" of "sri lankan")."""
+        return frozenset(k.split()[0] for k in self.demonyms if " " in k)
 
     def is_given_name(self, word: str) -> bool:
         """True when ``word`` is a given name in gender-guesser's international dictionary."""

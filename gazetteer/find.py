@@ -1,7 +1,8 @@
 """Mention finding: where place names stand in text, with character offsets.
 
-1. Tokenise (``normalize.tokens``) and group tokens into *proper-noun runs*: capitalised words,
-   with lower-case particles inside (al-, of, de …) and place-type words after them
+1. Tokenise (``tokens.name_tokens``: capitalised words and their neighbours, the rest of the
+   prose collapsed into gap tokens) and group tokens into *proper-noun runs*: capitalised
+   words, with lower-case particles inside (al-, of, de …) and place-type words after them
    ("Nineveh province", "Zaza junction"). A place name must lie inside a run, so lower-case
    prose is never scanned.
 2. Match every run against the whole name index at once with the Aho-Corasick automaton;
@@ -18,9 +19,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from .cues import Cues
-from .normalize import ARTICLES, TOKEN_RE, fold_token
+from .normalize import ARTICLES
+from .tokens import Token, name_tokens, tokenize  # noqa: F401 - re-exported
 
 _JOIN_GAP = re.compile(r"[ \t\-‐–'’]{0,3}")     # gaps allowed inside one name
 _ABBREV_GAP = re.compile(r"\.[ \t]?")           # "U.S.", "St. Louis"
@@ -29,7 +32,7 @@ _POSSESSIVE_END = re.compile(r"\w['’]s$")
 STREET_WORDS = frozenset(["street", "st", "avenue", "ave", "road", "rd", "drive", "dr",
                           "boulevard", "blvd", "lane", "ln", "way", "parkway", "pkwy", "court",
                           "terrace", "highway", "hwy", "trail", "circle", "pike", "place"])
-_SENTENCE_BEFORE = re.compile(r"[.!?:\"“”\n]\s*$")
+_SENTENCE_MARKS = frozenset(".!?:\"“”\n")
 _AMP_AFTER = re.compile(r"\s*&\s*[A-Z]")
 _AMP_BEFORE = re.compile(r"[A-Z]\w*\s*&\s*$")
 MODIFIERS = frozenset([
@@ -54,41 +57,6 @@ class Span:
     marks: set[str] = field(default_factory=set)
 
 
-@dataclass(slots=True)
-class Token:
-    start: int
-    end: int
-    fold: str
-    word: str
-    capitalised: bool          # upper-case initial, or a caseless script (Arabic …)
-
-
-_WORD_INFO: dict[str, tuple[str, bool]] = {}     # word -> (folded, capitalised); bounded
-
-
-def _word_info(word: str) -> tuple[str, bool]:
-    c = word[0]
-    info = (fold_token(word),
-            c.isupper() or (not c.isascii() and c.isalpha() and c.lower() == c.upper()))
-    if len(_WORD_INFO) < 200_000:
-        _WORD_INFO[word] = info
-    return info
-
-
-def tokenize(text: str) -> list[Token]:
-    """Word tokens with offsets, folded form and capitalisation (an upper-case initial, or a
-    caseless script such as Arabic), in one pass."""
-    out: list[Token] = []
-    append = out.append
-    get = _WORD_INFO.get
-    for m in TOKEN_RE.finditer(text):
-        word = m.group()
-        fold, cap = get(word) or _word_info(word)
-        start, end = m.span()
-        append(Token(start, end, fold, word, cap))
-    return out
-
-
 def _is_article(text: str, toks: list[Token], i: int) -> bool:
     """An Arabic article word: "al"/"el", or any of them joined by a hyphen ("as-Sukhnah");
     English "as", "at", "an" standing alone are not."""
@@ -100,7 +68,7 @@ def _is_article(text: str, toks: list[Token], i: int) -> bool:
 
 def _joined(text: str, a: Token, b: Token) -> bool:
     gap = text[a.end:b.start]
-    if _JOIN_GAP.fullmatch(gap):
+    if gap == " " or _JOIN_GAP.fullmatch(gap):       # one space: the usual gap, no regex
         return True
     return len(a.word) <= 2 and a.word[0].isupper() and bool(_ABBREV_GAP.fullmatch(gap))
 
@@ -134,19 +102,20 @@ def proper_runs(text: str, toks: list[Token], cues: Cues) -> list[tuple[int, int
     return runs
 
 
-def find_spans(text: str, toks: list[Token], automaton, cues: Cues) -> list[Span]:
-    """Place-name spans in ``text``: exact index matches, then unknown proper nouns."""
+def find_spans(text: str, toks: list[Token], names, cues: Cues) -> list[Span]:
+    """Place-name spans in ``text``: exact index matches, then unknown proper nouns.
+    ``names[key]`` is the automaton value of a name key, or None (``index.NameValues``)."""
     spans: list[Span] = []
     runs = proper_runs(text, toks, cues)
     for first, last in runs:
         if first == last:
-            spans += _single(toks[first], first, automaton, cues)
+            spans += _single(toks[first], first, names, cues)
             continue
-        whole = " ".join(t.fold for t in toks[first:last + 1])
+        whole = " ".join([t.fold for t in toks[first:last + 1]])
         if last > first and whole in cues.us_states:       # "W.Va.", "N.Y.": one name
             spans.append(Span(first, last, 0, 0, whole, None, "unknown"))
             continue
-        found = _match_run(toks, first, last, automaton)
+        found = _match_run(toks, first, last, names)
         found = _demonyms_first(toks, first, last, found, cues)
         found += _demonyms(toks, first, last, found, cues)
         spans += found
@@ -154,18 +123,19 @@ def find_spans(text: str, toks: list[Token], automaton, cues: Cues) -> list[Span
     spans = [s for s in spans if s.how != "unknown" or _cued(text, toks, s, cues)]
     for s in spans:
         s.start, s.end = toks[s.first].start, toks[s.last].end
-        if _POSSESSIVE_END.search(toks[s.last].word):
+        last_word = toks[s.last].word
+        if last_word[-1] == "s" and _POSSESSIVE_END.search(last_word):
             s.end -= 2                       # "Iraq's" -> "Iraq"
-        elif len(toks[s.last].word) == 1 and text[s.end:s.end + 1] == "." and s.last > s.first:
+        elif len(last_word) == 1 and text[s.end:s.end + 1] == "." and s.last > s.first:
             s.end += 1                       # "U.S." keeps its last period
     _mark(text, toks, spans, runs, cues)
     return spans
 
 
-def _single(t: Token, i: int, automaton, cues: Cues) -> list[Span]:
+def _single(t: Token, i: int, names, cues: Cues) -> list[Span]:
     """A one-word run (most runs): a direct look-up, else a demonym, else an unknown noun;
     the same outcome as the general path below, without its bookkeeping."""
-    value = automaton.get(t.fold, None) if t.capitalised and len(t.fold) >= 2 else None
+    value = names[t.fold] if t.capitalised and len(t.fold) >= 2 else None
     if value is not None:
         return [Span(i, i, 0, 0, t.fold, value >> 8)]
     if not t.capitalised:
@@ -175,33 +145,35 @@ def _single(t: Token, i: int, automaton, cues: Cues) -> list[Span]:
     return [Span(i, i, 0, 0, t.fold, None, "unknown")]
 
 
-def _match_run(toks: list[Token], first: int, last: int, automaton) -> list[Span]:
+def _match_run(toks: list[Token], first: int, last: int, names) -> list[Span]:
     """Longest non-overlapping index names in a run, aligned to its words: every word n-gram
     is looked up in the automaton (a run is a few words; a substring scan would mostly find
     names inside words)."""
-    folds = [t.fold for t in toks[first:last + 1]]
-    get = automaton.get
-    hits: list[Span] = []
-    for i in range(first, last + 1):
-        if not toks[i].capitalised and toks[i].fold not in ARTICLES:
+    run = toks[first:last + 1]
+    hits: list[tuple[int, int, int, str, int]] = []     # (-(words - 1), start, end, key, value)
+    for a, t in enumerate(run):
+        if not t.capitalised and t.fold not in ARTICLES:
             continue
-        key = ""
-        for j in range(i, last + 1):
-            key = f"{key} {folds[j - first]}" if key else folds[j - first]
-            value = get(key, None)
-            if value is None or (j == i and not toks[j].capitalised):
-                continue
-            hits.append(Span(i, j, 0, 0, key, value >> 8))
-    hits.sort(key=lambda s: (s.first - s.last, s.first))
-    taken: set[int] = set()
-    kept: list[Span] = []
-    for h in hits:
-        cover = set(range(h.first, h.last + 1))
-        if cover & taken:
+        key = t.fold
+        value = names[key] if t.capitalised else None
+        if value is not None:
+            hits.append((0, a, a, key, value))
+        for b in range(a + 1, len(run)):
+            key = f"{key} {run[b].fold}"
+            value = names[key]
+            if value is not None:
+                hits.append((a - b, a, b, key, value))
+    hits.sort()                           # longest first, then leftmost ((length, start) unique)
+    taken = bytearray(len(run))
+    kept = []
+    for hit in hits:
+        _, a, b, _, _ = hit
+        if any(taken[a:b + 1]):
             continue
-        taken |= cover
-        kept.append(h)
-    return sorted(kept, key=lambda s: s.first)
+        taken[a:b + 1] = b"\x01" * (b - a + 1)
+        kept.append(hit)
+    kept.sort(key=itemgetter(1))
+    return [Span(first + a, first + b, 0, 0, key, value >> 8) for _, a, b, key, value in kept]
 
 
 LOCATIVES = frozenset({"in", "near", "outside", "from", "into", "around", "toward", "towards",
@@ -232,7 +204,8 @@ def _cued(text: str, toks: list[Token], s: Span, cues: Cues) -> bool:
 def _demonyms_first(toks: list[Token], first: int, last: int, found: list[Span],
                     cues: Cues) -> list[Span]:
     """A two-word demonym ("Sri Lankan") wins over a one-word place inside it ("Sri")."""
-    pairs = {i for i in range(first, last) if
+    heads = cues.demonym_heads
+    pairs = {i for i in range(first, last) if toks[i].fold in heads and
              f"{toks[i].fold} {toks[i + 1].fold}" in cues.demonyms}
     cover = pairs | {i + 1 for i in pairs}
     return [s for s in found if not (s.first == s.last and s.first in cover)]
@@ -243,9 +216,11 @@ def _demonyms(toks: list[Token], first: int, last: int, found: list[Span],
     """Demonyms ("Syrian", "Saudi Arabian", "Russians") not inside a matched place name."""
     covered = {i for s in found for i in range(s.first, s.last + 1)}
     out: list[Span] = []
+    heads = cues.demonym_heads
     i = first
     while i <= last:
-        two = " ".join(t.fold for t in toks[i:i + 2]) if i + 1 <= last else ""
+        two = f"{toks[i].fold} {toks[i + 1].fold}" if i < last and toks[i].fold in heads \
+            else None
         if two in cues.demonyms and not {i, i + 1} & covered:
             out.append(Span(i, i + 1, 0, 0, two, None, "demonym", {"demonym"}))
             i += 2
@@ -290,13 +265,16 @@ def _mark(text: str, toks: list[Token], spans: list[Span], runs: list[tuple[int,
 def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str],
                cues: Cues) -> None:
     placed = {i for s in spans if s.how == "gazetteer" for i in range(s.first, s.last + 1)}
+    vocabulary = cues.name_words
+    ampersand = "&" in text                  # the organisation patterns below need one
     for s in spans:
         words = s.key.split()
+        one = len(words) == 1
         before = toks[s.first - 1] if s.first > 0 else None
         after = toks[s.last + 1] if s.last + 1 < len(toks) else None
         joined_before = before is not None and _joined(text, before, toks[s.first])
         joined_after = after is not None and _joined(text, toks[s.last], after)
-        if s.first == 0 or _SENTENCE_BEFORE.search(text, max(0, s.start - 4), s.start):
+        if s.first == 0 or _sentence_before(text, s.start):
             s.marks.add("sentence_start")
         if s.key in cues.calendar:
             s.marks.add("calendar")
@@ -313,15 +291,14 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
         if joined_before and before.capitalised and before.fold not in cues.particles \
                 and cues.is_given_name(before.word) and (s.first - 1) not in placed:
             s.marks.add("person")
-        if len(words) == 1 and words[0] in persons:
+        if one and words[0] in persons:
             s.marks.add("person")
-        if len(words) == 1 and s.how == "gazetteer" and (
+        if one and s.how == "gazetteer" and (
                 _compound_neighbour(text, toks, s.last + 1, joined_after, cues)
                 or (joined_before and "-" in text[before.end:toks[s.first].start]
                     and _compound_neighbour(text, toks, s.first - 1, True, cues))
                 or (joined_before and "sentence_start" not in s.marks
-                    and not (before.start == 0 or _SENTENCE_BEFORE.search(
-                        text, max(0, before.start - 4), before.start))
+                    and not (before.start == 0 or _sentence_before(text, before.start))
                     and (s.first - 1) not in placed
                     and _compound_neighbour(text, toks, s.first - 1, True, cues))):
             s.marks.add("compound")          # "Dodge Caravan", "Wal-Mart": well-known only
@@ -330,10 +307,10 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
         if after is not None and after.capitalised and after.fold in STREET_WORDS and \
                 joined_after:
             s.marks.add("street")            # "West Tyler Street" is not the town
-        if _AMP_AFTER.match(text, s.end, s.end + 4) or \
-                _AMP_BEFORE.search(text, max(0, s.start - 20), s.start):
+        if ampersand and (_AMP_AFTER.match(text, s.end, s.end + 4) or
+                          _AMP_BEFORE.search(text, max(0, s.start - 20), s.start)):
             s.marks.add("organisation")      # "Stevens & Wilkinson"
-        if all(w in cues.particles or w in cues.place_words for w in words):
+        if vocabulary.issuperset(words):
             s.marks.add("calendar")          # "The city": no name in it at all
         if joined_after and after.fold in cues.org_suffixes and after.capitalised:
             s.marks.add("organisation")
@@ -342,15 +319,23 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
         if after is not None and after.fold in cues.speech_verbs and \
                 text[toks[s.last].end:after.start].strip() in ("", ","):
             s.marks.add("speaker")
-        if len(words) == 1 and words[0] in cues.common_words:
+        if one and words[0] in cues.common_words:
             s.marks.add("common_word")
-        if len(words) == 1 and s.how == "gazetteer" and cues.is_given_name(toks[s.first].word):
+        if one and s.how == "gazetteer" and cues.is_given_name(toks[s.first].word):
             s.marks.add("lone_given_name")  # "said Tim": towns of 100,000+ or after "in"
         if s.key in cues.not_places:
             s.marks.add("organisation")
         surface = text[s.start:s.end]
         if surface.isupper() and sum(c.isalpha() for c in surface) <= 4:
             s.marks.add("acronym")           # "ISIS", "EU", "SDF": only countries and states
+
+
+def _sentence_before(text: str, start: int) -> bool:
+    """A sentence mark (. ! ? : quotes, line break) and then only white space in the four
+    characters before ``start`` (the regex ``[.!?:"“”\\n]\\s*$`` over them, without a regex)."""
+    window = text[max(0, start - 4):start]
+    body = window.rstrip()
+    return (bool(body) and body[-1] in _SENTENCE_MARKS) or "\n" in window[len(body):]
 
 
 def _mark_name_heads(spans: list[Span]) -> None:
@@ -382,6 +367,8 @@ def _person_words(toks: list[Token], spans: list[Span], runs: list[tuple[int, in
     found: set[str] = set()
     whole = {(s.first, s.last) for s in spans if s.how == "gazetteer"}
     for first, last in runs:
+        if first == last:
+            continue                          # one word: no given name and surname in it
         caps = [i for i in range(first, last + 1) if toks[i].capitalised]
         if len(caps) < 2 or (first, last) in whole:
             continue

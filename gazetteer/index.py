@@ -101,6 +101,22 @@ def place_from_row(row: Sequence) -> Place:
     return Place(*row)
 
 
+class NameValues(dict):
+    """``names[key]``: the automaton value of a name key (``key_id << 8 | len``), or None for a
+    key the index lacks; memoised, at most ``maxsize`` keys (cleared when full), because text
+    repeats its names and the automaton is a large structure to walk."""
+
+    def __init__(self, automaton: ahocorasick.Automaton, maxsize: int = 100_000) -> None:
+        super().__init__()
+        self.automaton, self.maxsize = automaton, maxsize
+
+    def __missing__(self, key: str) -> int | None:
+        if len(self) >= self.maxsize:
+            self.clear()
+        value = self[key] = self.automaton.get(key, None)
+        return value
+
+
 class Index:
     """An open, read-only index: SQLite for places and names, the automaton in memory."""
 
@@ -115,6 +131,7 @@ class Index:
         except sqlite3.Error as exc:
             raise IndexUnavailable(f"cannot open index {self.db_path}: {exc}") from exc
         self._automaton = None
+        self._names: NameValues | None = None
         self._admins: dict[tuple[str, str, str], Place] | None = None
         self._by_key_id: dict[tuple[int, int], list[tuple[Place, bool, str]]] = {}
 
@@ -128,6 +145,13 @@ class Index:
             except (OSError, ValueError) as exc:
                 raise IndexUnavailable(f"cannot load {self.automaton_path}: {exc}") from exc
         return self._automaton
+
+    @property
+    def names(self) -> NameValues:
+        """Memoised automaton look-ups (see :class:`NameValues`)."""
+        if self._names is None:
+            self._names = NameValues(self.automaton)
+        return self._names
 
     def stats(self) -> IndexStats:
         m = self.meta

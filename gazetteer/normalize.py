@@ -28,6 +28,7 @@ APOSTROPHES = "'’‘`´ʿʾʻʼ′"
 # A word: letters or digits, possibly with apostrophe-like marks inside (Ba'aj, Shi'ite).
 TOKEN_RE = re.compile(r"[^\W_]+(?:[" + APOSTROPHES + r"][^\W_]+)*", re.UNICODE)
 _APOS_RE = re.compile("[" + APOSTROPHES + "]")
+_APOS_CHARS = frozenset(APOSTROPHES)
 _POSSESSIVE_RE = re.compile("[" + APOSTROPHES + "]s$", re.IGNORECASE)
 
 ARTICLES = frozenset([
@@ -54,6 +55,8 @@ def fold_token(token: str) -> str:
     """
     if token.isascii():
         word = token.lower()
+        if _APOS_CHARS.isdisjoint(word):
+            return word                      # the usual case: nothing more to drop
     elif all(_is_latin(ch) for ch in token):
         word = anyascii(unicodedata.normalize("NFC", token)).lower()
     else:

@@ -33,6 +33,7 @@ STATE_ABBREV = re.compile(r"\s*,\s*([A-Z][A-Za-z]{0,4}\.(?:[A-Z][a-z]?\.)?|[A-Z]
 # Lowest winning score by how the name matched; a multi-word exact name ("Tal Afar") is
 # evidence enough on its own, a one-word name needs priors or context.
 MIN_SCORE = {"exact": 1.3, "exact_multiword": 0.5, "variant": 0.6, "fuzzy": 1.0}
+MATCH_CONFIDENCE = {"exact": 1.0, "variant": 0.8, "fuzzy": 0.6}      # confidence factor
 MAX_CANDIDATES = 40                       # per mention, by prior; the tail never wins
 
 #: a candidate: (place, matched its primary name?, match kind, name similarity in [0, 1])
@@ -47,7 +48,7 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """A span to resolve: its text, offsets, candidates and context marks."""
 
@@ -62,6 +63,9 @@ class Item:
     shares: list[float] = field(default_factory=list)       # softmax of ``scores``
     best: int = -1
     rule: str = ""
+    #: ``context.place_facts`` of ``cands`` when known (cached with them); their place ids are
+    #: distinct. Cleared whenever ``cands`` are reordered.
+    facts: tuple | None = None
 
 
 _PRIORS: dict[tuple, float] = {}           # bounded memo: places recur across texts
@@ -96,17 +100,25 @@ def softmax(scores: list[float], temperature: float = 0.5) -> list[float]:
     return [x / z for x in e]
 
 
+def by_prior(cands: list[Cand]) -> tuple[list[Cand], list[float]]:
+    """The candidates best prior first (ties in the given order), cut to MAX_CANDIDATES, and
+    their priors: what ``rank`` starts from. An Item may arrive with these already set."""
+    priors = [_prior(*c) for c in cands]
+    order = sorted(range(len(cands)), key=priors.__getitem__, reverse=True)[:MAX_CANDIDATES]
+    return [cands[i] for i in order], [priors[i] for i in order]       # (reverse keeps ties)
+
+
 def rank(items: list[Item], text: str, demonym_countries: Counter,
          us_states: dict[str, str], rounds: int = 2) -> None:
-    """Score every candidate of every item in place and set ``best``: priors, then ``rounds``
-    rounds of context evidence (``context.ContextModel``), each from the previous round's
-    shares, then one sense per discourse."""
+    """Score every candidate of every item in place and set ``best``: priors (``by_prior``,
+    unless the item has them), then ``rounds`` rounds of context evidence
+    (``context.ContextModel``), each from the previous round's shares, then one sense per
+    discourse."""
     priors = []
     for it in items:
-        scored = sorted(((prior(*c), c) for c in it.cands), key=lambda x: -x[0])
-        scored = scored[:MAX_CANDIDATES]
-        it.cands = [c for _, c in scored]
-        it.priors = [pr for pr, _ in scored]
+        if not it.priors:                 # not ordered by prior yet (see ``by_prior``)
+            it.cands, it.priors = by_prior(it.cands)
+            it.facts = None
         priors.append(it.priors)
     model = ContextModel(items, priors, _containers(items, text, us_states, priors),
                          demonym_countries)
@@ -119,7 +131,14 @@ def rank(items: list[Item], text: str, demonym_countries: Counter,
     shares = model.split(model.shares(scores))
     for it, sc, tot, sh in zip(items, model.split(scores), totals, shares, strict=True):
         it.scores, it.shares = sc, sh
-        it.best = max(range(len(sc)), key=lambda k: (tot[k], sc[k])) if sc else -1  # noqa: B023
+        it.best = _first_best(tot, sc)
+
+
+def _first_best(totals: list[float], scores: list[float]) -> int:
+    """Index of the largest (total, score) pair, the first one on ties; -1 when empty."""
+    if len(scores) <= 1:
+        return len(scores) - 1
+    return -max(zip(totals, scores, range(0, -len(scores), -1), strict=True))[2]
 
 
 def _containers(items: list[Item], text: str, us_states: dict[str, str],
@@ -151,7 +170,7 @@ def decide(it: Item) -> tuple[Candidate | None, float, str]:
     place, _prim, match, _sim = it.cands[it.best]
     best = it.scores[it.best]
     conf = (it.shares or softmax(it.scores))[it.best]
-    conf *= {"exact": 1.0, "variant": 0.8, "fuzzy": 0.6}[match]
+    conf *= MATCH_CONFIDENCE[match]
     kind = "exact_multiword" if match == "exact" and " " in it.key else match
     if best < MIN_SCORE[kind]:
         return None, conf, "no_match:below_threshold"
@@ -163,4 +182,4 @@ def decide(it: Item) -> tuple[Candidate | None, float, str]:
 
 
 def _context_won(it: Item) -> bool:
-    return max(range(len(it.priors)), key=it.priors.__getitem__) != it.best
+    return it.priors.index(max(it.priors)) != it.best        # the first best prior

@@ -1,6 +1,7 @@
 """Geoparsing: the seed articles against hand-made gold, and the mention filters on
 constructed sentences (person names, organisations, calendar words, demonyms, variants)."""
 
+import numpy as np
 import pytest
 
 from gazetteer.errors import InputError
@@ -148,3 +149,105 @@ def test_resolve_brings_its_own_spans(gaz):
     assert out[2].place is None
     with pytest.raises(InputError):
         gaz.resolve(text, [(5, 500)])
+
+
+def _decisions(mentions):
+    return [(m.text, m.start, m.end, m.place.id if m.place else None, round(m.confidence, 6),
+             m.rule, [(c.place.id, c.match, c.score) for c in m.candidates]) for m in mentions]
+
+
+def test_cross_text_caches_are_bounded_and_change_no_decision(gaz, seed_texts, monkeypatch):
+    """The memos that carry work from text to text (ranked candidates per name, automaton
+    look-ups) stay within their bounds, and a gazetteer with tiny ones decides exactly as the
+    warm one, whatever the order of the texts."""
+    from gazetteer import api
+    from gazetteer.index import NameValues
+
+    texts = list(seed_texts.values()) + [
+        "Protests in Alexandria and Cairo continued; Alexandria, La., was calm.",
+        "Sinjar was retaken; Mosul and Tal Afar were next. Mosul celebrated."]
+    warm = [_decisions(gaz.geoparse(t)) for t in texts]
+    resolved = [_decisions(gaz.resolve(t, [(m.start, m.end) for m in gaz.geoparse(t)]))
+                for t in texts]
+    monkeypatch.setattr(api, "EXACT_RANKED_MAX", 2)
+    monkeypatch.setattr(gaz.index, "_names", NameValues(gaz.index.automaton, maxsize=3))
+    small = api.Gazetteer(index=gaz.index)
+    for order in (texts, texts[::-1]):
+        got = {t: _decisions(small.geoparse(t)) for t in order}
+        assert [got[t] for t in texts] == warm
+        assert len(small._ranked) <= 2 and len(gaz.index.names) <= 3
+    assert [_decisions(small.resolve(t, [(m.start, m.end) for m in gaz.geoparse(t)]))
+            for t in texts] == resolved
+
+
+def test_by_prior_orders_best_first_keeps_ties_in_order_and_cuts():
+    from gazetteer.rank import MAX_CANDIDATES, by_prior, prior
+    from gazetteer.types import Place
+
+    town = [(Place(f"t:{i}", "Springfield", 40.0, -90.0, "US", "P", "PPL", 1000), False,
+             "exact", 1.0) for i in range(MAX_CANDIDATES + 5)]
+    state = (Place("s:1", "Springfield", 40.0, -90.0, "US", "A", "ADM1", 10**6), True,
+             "exact", 1.0)
+    cands, priors = by_prior(town + [state])
+    assert cands[0] == state and cands[1:] == town[:MAX_CANDIDATES - 1]
+    assert priors == [prior(*c) for c in cands] and len(cands) == MAX_CANDIDATES
+
+
+def _reference_nearness(m, shares, lends, only):
+    """Every (row, point) pair through the haversine: what the shortcuts must reproduce."""
+    from gazetteer.context import CLOSE_KM, CLOSENESS, EARTH_KM, MAX_POINTS
+
+    out = np.zeros(m.n_rows)
+    pts = np.flatnonzero(lends & m.point[m.row])
+    if not len(pts):
+        return out
+    if len(pts) > MAX_POINTS:
+        pts = pts[np.argsort(-shares[pts], kind="stable")[:MAX_POINTS]]
+    rad = np.column_stack([m.lat, m.lon])
+    other, weight, other_owner = rad[m.row[pts]], shares[pts], m.owner[m.row[pts]]
+    rows = np.flatnonzero(m.located if only is None else m.located & only)
+    mine = rad[rows]
+    h = np.sin((other[None, :, 0] - mine[:, None, 0]) / 2) ** 2 + \
+        np.cos(mine[:, None, 0]) * np.cos(other[:, 0])[None, :] * \
+        np.sin((other[None, :, 1] - mine[:, None, 1]) / 2) ** 2
+    d = 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    close = CLOSENESS[np.searchsorted(CLOSE_KM, d, side="right")] * weight[None, :]
+    close[m.owner[rows][:, None] == other_owner[None, :]] = 0.0
+    out[rows] = close.max(axis=1)
+    return out
+
+
+def test_nearness_shortcuts_are_exact():
+    """One point per (name, place) row and no haversine for pairs far apart in latitude or of
+    one name: the same bonuses, bit for bit, as every pair through the haversine; points are
+    placed on and around the closeness bands (25 … 800 km north of each other)."""
+    from collections import Counter
+
+    from gazetteer.context import CLOSE_KM, EARTH_KM, ContextModel
+    from gazetteer.rank import Item, by_prior
+    from gazetteer.types import Place
+
+    rng = np.random.default_rng(7)
+    places = []
+    for i in range(60):
+        lat, lon = rng.uniform(25, 50), rng.uniform(-125, -65)
+        places.append(Place(f"x:{i}", f"P{i}", lat, lon, "US", "P", "PPL", int(rng.integers(9e5))))
+        for km_north in CLOSE_KM:                  # on a band edge, and just either side of it
+            for eps in (-1e-7, 0.0, 1e-7):
+                dlat = np.degrees(km_north * (1 + eps) / EARTH_KM)
+                places.append(Place(f"x:{i}:{km_north}:{eps}", "Q", lat + dlat, lon, "US", "P",
+                                    "PPL", 10))
+    places.append(Place("x:nowhere", "Z", None, None, "US", "P", "PPL", 10))
+    for trial in range(20):
+        items = []
+        for k in range(int(rng.integers(2, 40))):
+            picks = rng.choice(len(places), size=int(rng.integers(1, 8)), replace=False)
+            cands, priors = by_prior([(places[j], False, "exact", 1.0) for j in picks])
+            items.append(Item(f"n{k}", 0, 1, f"name{rng.integers(12)}", cands, priors=priors))
+        model = ContextModel(items, [it.priors for it in items], {}, Counter())
+        for scale in (0.3, 1.0, 4.0):
+            shares = model.shares(model.prior * scale + rng.normal(0, 1, model.n))
+            lends = shares >= 0.05
+            for only in (None, model.ambiguous):
+                assert np.array_equal(model._nearness(shares, lends, only),
+                                      _reference_nearness(model, shares, lends, only)), trial

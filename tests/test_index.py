@@ -5,7 +5,8 @@ import csv
 import pytest
 
 from gazetteer.errors import DataError
-from gazetteer.index import open_index
+from gazetteer.index import NameValues, open_index
+from gazetteer.memo import LRU
 from gazetteer.sources.overlay import OverlaySource
 
 HEADER = ["name", "alt_names", "lat", "lon", "anchor", "feature_class", "feature_code",
@@ -57,6 +58,44 @@ def test_automaton_finds_keys_with_their_length(tmp_path):
     hits = [(end, value & 0xFF, ix.key_of(value >> 8)) for end, value in
             ix.automaton.iter("the umm jrais village")]
     assert (12, 9, "umm jrais") in hits
+
+
+def test_name_values_memoise_automaton_lookups_within_a_bound(tmp_path):
+    ix = open_index([OverlaySource(write_overlay(tmp_path / "p.csv", ROWS))],
+                    directory=tmp_path / "c")
+    keys = ["at tanf", "tanf", "um jaris", "umm jrais", "nowhere", "tanf", "at tanf"]
+    expected = [ix.automaton.get(k, None) for k in keys]
+    assert expected[0] is not None and expected[4] is None
+    assert [ix.names[k] for k in keys] == expected
+    assert ix.names is ix.names and len(ix.names) == 5
+    small = NameValues(ix.automaton, maxsize=2)
+    for key, value in zip(keys, expected, strict=True):
+        assert small[key] == value
+        assert len(small) <= 2
+
+
+def test_prefetched_places_equal_one_query_per_key(tmp_path):
+    ix = open_index([OverlaySource(write_overlay(tmp_path / "p.csv", ROWS))],
+                    directory=tmp_path / "c")
+    ids = [ix.names[k] >> 8 for k in ("at tanf", "um jaris")]
+    one_by_one = [ix.places_by_key_id(k) for k in ids]
+    fresh = open_index([OverlaySource(tmp_path / "p.csv")], directory=tmp_path / "c")
+    fresh.prefetch(ids)
+    assert [fresh.places_by_key_id(k) for k in ids] == one_by_one
+
+
+def test_lru_keeps_the_most_recently_used_entries():
+    lru = LRU(2)
+    lru["a"], lru["b"] = 1, 2
+    assert lru.get("a") == 1                  # "a" is now the most recent
+    lru["c"] = 3                              # evicts "b", the least recently used
+    assert "b" not in lru and lru.get("b", "gone") == "gone"
+    assert lru.get("a") == 1 and lru.get("c") == 3 and len(lru) == 2
+    for i in range(100):
+        lru[i] = i
+    assert len(lru) == 2 and lru.get(99) == 99
+    with pytest.raises(ValueError):
+        LRU(0)
 
 
 @pytest.mark.parametrize("row, message", [
