@@ -93,8 +93,9 @@ def proper_runs(text: str, toks: list[Token], cues: Cues) -> list[tuple[int, int
             elif nxt.fold in cues.particles and j + 2 < n and toks[j + 2].capitalised and \
                     _joined(text, nxt, toks[j + 2]):
                 j += 2
-            elif nxt.fold in cues.place_words and toks[j].capitalised:
-                j += 1
+            elif nxt.fold in cues.place_words and (toks[j].capitalised or (
+                    toks[j].fold in cues.place_words and toks[j - 1].capitalised)):
+                j += 1          # "Zaza junction", "al-Qaim border crossing" (two words at most)
             else:
                 break
         runs.append((i, j))

@@ -33,7 +33,8 @@ SEED_GOLD = {
         "Erbil": (36.19117, 44.00943), "Nineveh province": (36.2296, 42.2362),
         "Qamishli": (37.05215, 41.23142), "Baghdad": (33.34058, 44.40088),
         "Amman": (31.95522, 35.94503), "Nisour Square": (33.3022, 44.3564), "Jordan": "JO",
-        "Damascus": (33.5102, 36.29128), "at-Tanf": (33.43624, 38.83581),
+        "Damascus": (33.5102, 36.29128), "at-Tanf border crossing": (33.43624, 38.83581),
+        "At-Tanf": (33.43624, 38.83581),
         "Anbar province": (32.5598, 41.9196), "Riyadh": (24.68773, 46.72185),
         "Deir Ezzor": (35.33588, 40.14084),
     },
@@ -120,6 +121,21 @@ def test_variants_and_homonyms_in_context(gaz, text, surface, truth):
     hits = [m for m in gaz.geoparse(text) if m.text == surface]
     assert hits and hits[0].place is not None, gaz.geoparse(text)
     assert km(hits[0].place.point, truth) < 25, hits[0].place
+
+
+@pytest.mark.parametrize("text, surface, code", [
+    ("Fighters reached the al-Qaim border crossing on Monday.", "al-Qaim border crossing",
+     "PSTB"),
+    ("The Rabia border crossing was closed.", "Rabia border crossing", "PSTB"),
+    ("They took the al-Qaim crossing.", "al-Qaim crossing", "PSTB"),
+    ("Troops massed near the al-Tanf border crossing.", "al-Tanf border crossing", "PSTB"),
+])
+def test_two_place_type_words_after_a_name_keep_the_feature(gaz, text, surface, code):
+    """"X border crossing": both lower-case place words join the name, so the crossing (not
+    the town it is named after) is found."""
+    hits = [m for m in gaz.geoparse(text) if m.text == surface]
+    assert hits and hits[0].place is not None, gaz.geoparse(text)
+    assert hits[0].place.feature_code == code, hits[0].place
 
 
 def test_no_match_is_an_outcome_for_an_unknown_village(gaz):

@@ -3,13 +3,19 @@
     python tests/bench/bench_geoparse.py --json /tmp/geo.json
     python tests/bench/bench_index.py --json /tmp/index.json
     python tests/bench/bench_events.py --json /tmp/events.json
-    python tests/bench/write_benchmarks.py /tmp/geo.json /tmp/index.json [/tmp/events.json]
+    python tests/bench/bench_layers.py --json > /tmp/layers.json      (also bench_map, bench_ingest)
+    python tests/bench/write_benchmarks.py /tmp/geo.json /tmp/index.json [/tmp/events.json] \
+        [--layers /tmp/layers.json] [--map /tmp/map10k.json /tmp/map100k.json] \
+        [--ingest /tmp/ingest.json] [--note TEXT]
+
+The layers, map and ingest sections list every figure of their JSON (``--note`` adds a line on
+the conditions, e.g. the machine's load).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[2] / "BENCHMARKS.md"
@@ -111,10 +117,13 @@ Published reference: Mordecai 3 reports accuracy@161 km 0.827 on LGL.
 * Of the {unplaced} gold toponyms `resolve` cannot place, most are feature types the embedded
   data lacks (rivers, parks, neighbourhoods, streets, disputed areas); a full GeoNames dump
   (`conflictmap gazetteer download`) covers them.
-* Speed: per 1.1 MB of LGL, about 0.2 s goes to tokenising (one Python object per word),
-  0.2 s to mention finding and context marks, 0.25 s to loading candidates from SQLite and
-  0.35 s to ranking (context evidence is vectorised over all candidates of a text); the
-  automaton look-ups are a small share.
+* Speed: words are turned into tokens only around capitalised words (the rest of a sentence
+  is one gap token, so adjacency stays exact); each name's candidates, sorted by prior with
+  their context facts, stay in a bounded LRU across texts, so SQLite is asked once per name
+  per process; context evidence is vectorised over all candidates of a text. The decisions are
+  byte-identical to the slower version's on every LGL text (a dump of every decision,
+  compared). What remains is mostly per-name work done once per process (the SQLite query and
+  building its places) and numpy overhead per text.
 
 ## Seeds and bad input
 
@@ -129,9 +138,70 @@ and exit code 3, with the other inputs still processed.
 """
 
 
+SECTIONS = {
+    "layers": ("Control, frontline and corridor layers (`bench_layers.py`)", """
+Synthetic events at random places in Iraq and Syria, every layer for each date
+(`geo.layers.layers_for_date`: control at the date, areas, frontlines, corridor features,
+land-corridor answer; control observations computed once). Per-date figures are wall-clock
+seconds; `per_date_cpu_median_s` is the process's CPU time, steadier on a shared machine.
+No reference tool exists for this computation; the previous version of the code (cells rebuilt
+for every date) took 2.2 s per date on the same input."""),
+    "map": ("Exported map and dashboard (`bench_map.py`)", """
+Synthetic events (`tests/browser_util.many_events`): export time and size of the
+self-contained page (events only, then with the control layers for the step dates), time until
+the markers are drawn in Debian chromium, the in-page slider change, and the dashboard's rerun
+times under Streamlit's AppTest. Targets (issue 4): export ≤ 5 s, drawn ≤ 3 s, rerun ≤ 1 s."""),
+    "ingest": ("Ingest into a store, local and Dask (`bench_ingest.py`)", """
+A corpus composed from the LGL texts and the seeds (written to a temporary folder, never
+committed): `conflictmap ingest` throughput on the local engine and on a Dask `LocalCluster`
+with two workers, peak memory, store size, and the incremental re-ingest of the same corpus."""),
+}
+
+
+def _value(v) -> str:
+    if isinstance(v, float):
+        return f"{v:,.3f}".rstrip("0").rstrip(".") if abs(v) < 1000 else f"{v:,.0f}"
+    if isinstance(v, int) and not isinstance(v, bool):
+        return f"{v:,}"
+    if isinstance(v, dict | list):
+        return json.dumps(v, ensure_ascii=False).replace("|", "\\|")
+    return str(v).replace("|", "\\|")
+
+
+def render_figures(kind: str, runs: list[dict], note: str | None) -> str:
+    """One table per JSON: every figure the benchmark printed, in its order."""
+    title, text = SECTIONS[kind]
+    out = [f"\n## {title}\n{text}\n"]
+    if note:
+        out.append(f"\n{note}\n")
+    for run in runs:
+        out.append("\n| figure | value |\n| --- | --- |\n")
+        out += [f"| {k} | {_value(v)} |\n" for k, v in run.items()]
+    return "".join(out)
+
+
 def main() -> None:
-    geo, index, *events = (json.loads(Path(p).read_text("utf-8")) for p in sys.argv[1:4])
-    OUT.write_text(render(geo, index) + "".join(render_events(e) for e in events), "utf-8")
+    ap = argparse.ArgumentParser(description="Write BENCHMARKS.md from benchmark JSON files.")
+    ap.add_argument("geo")
+    ap.add_argument("index")
+    ap.add_argument("events", nargs="?")
+    for kind in SECTIONS:
+        ap.add_argument(f"--{kind}", nargs="+", default=[])
+    ap.add_argument("--note", action="append", default=[],
+                    help="KIND=TEXT: a line on the conditions of a section")
+    args = ap.parse_args()
+
+    def read(path):
+        return json.loads(Path(path).read_text("utf-8"))
+
+    notes = dict(n.split("=", 1) for n in args.note)
+    text = render(read(args.geo), read(args.index))
+    if args.events:
+        text += render_events(read(args.events))
+    for kind in SECTIONS:
+        if runs := [read(p) for p in getattr(args, kind)]:
+            text += render_figures(kind, runs, notes.get(kind))
+    OUT.write_text(text, "utf-8")
     print(f"wrote {OUT}")
 
 
