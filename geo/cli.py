@@ -22,12 +22,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 2 usage, 3 bad input, 4 not found, 5 data/index error, "
                "6 network service error, 1 internal error.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    from . import cli_events, cli_export, cli_gazetteer, cli_layers
+    from . import cli_events, cli_export, cli_gazetteer, cli_ingest, cli_layers
 
     cli_gazetteer.register(sub)
     cli_events.register(sub)
     cli_export.register(sub)
     cli_layers.register(sub)
+    cli_ingest.register(sub)
     return parser
 
 

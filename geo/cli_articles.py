@@ -1,12 +1,19 @@
 """The article inputs shared by the commands that read articles (``events``, ``export``,
-``layers``): paths (default: the bundled seeds), a metadata manifest and an input encoding."""
+``layers``): paths (default: the bundled seeds), a metadata manifest and an input encoding,
+or ``--store DIR``, a store written by ``conflictmap ingest`` (``geo.store``)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from gazetteer.errors import InputError
+from gazetteer.errors import GazetteerError, InputError
+
+
+class UsageError(GazetteerError):
+    """Options that do not go together (exit code 2, as argparse's own usage errors)."""
+
+    exit_code = 2
 
 
 def add_article_arguments(parser: argparse.ArgumentParser) -> None:
@@ -14,6 +21,9 @@ def add_article_arguments(parser: argparse.ArgumentParser) -> None:
                         help="files or folders (default: seeds/)")
     parser.add_argument("--manifest", help="CSV with file,title,source,date,url columns")
     parser.add_argument("--encoding", help="input encoding (default UTF-8)")
+    parser.add_argument("--store", metavar="DIR",
+                        help="read the articles' events from this store (written by "
+                             "'conflictmap ingest') instead of files")
 
 
 def input_articles(args: argparse.Namespace) -> tuple[list, list]:
@@ -31,3 +41,22 @@ def input_articles(args: argparse.Namespace) -> tuple[list, list]:
     if not articles:
         raise InputError("no readable article among the inputs")
     return articles, errors
+
+
+def input_store(args: argparse.Namespace):
+    """The ``geo.store.Store`` of ``--store``, or None without it. PATHs, ``--manifest`` or
+    ``--encoding`` together with ``--store`` are a usage error; a missing or damaged store
+    raises StoreError (exit code 5)."""
+    if not getattr(args, "store", None):
+        return None
+    if args.paths or args.manifest or args.encoding:
+        raise UsageError("give article PATHs or --store, not both (--manifest and --encoding "
+                         "apply to files; a store keeps what they gave at ingest)")
+    from .store import Store
+
+    return Store(args.store)
+
+
+def store_articles(store) -> int:
+    """How many articles ``store`` holds."""
+    return len(store.versions())

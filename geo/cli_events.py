@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .cli_articles import add_article_arguments, input_articles
+from .cli_articles import add_article_arguments, input_articles, input_store, store_articles
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,7 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Extract events (actors, ACLED type, date and location with precision) "
                     "from articles, merge those told by several articles, and write them. "
                     "Bad inputs are reported and skipped (exit 3); the output is written "
-                    "atomically.")
+                    "atomically. With --store DIR, the merged events of a store written by "
+                    "'conflictmap ingest'.")
     add_article_arguments(ev)
     ev.add_argument("--format", choices=("csv", "geojson", "parquet"), help="default: from --out")
     ev.add_argument("--out", required=True, help="output file")
@@ -25,12 +26,16 @@ def cmd_events(args: argparse.Namespace) -> int:
     from .event_table import events_frame
     from .export import write_frame
     from .pipeline import article_events
+    from .store import load_events
 
-    articles, errors = input_articles(args)
-    events = article_events(articles)
-    frame = events_frame(events)
+    store = input_store(args)
+    if store is not None:
+        frame, n_articles, errors = load_events(store), store_articles(store), []
+    else:
+        articles, errors = input_articles(args)
+        frame, n_articles = events_frame(article_events(articles)), len(articles)
     out = write_frame(frame, args.out, args.format)
-    merged = sum(1 for e in events if len(e.sources) > 1)
-    print(f"{len(articles)} articles, {len(frame)} events ({merged} told by several "
+    merged = int((frame["n_sources"] > 1).sum())
+    print(f"{n_articles} articles, {len(frame)} events ({merged} told by several "
           f"articles), {int(frame.geometry.notna().sum())} located -> {out}", file=sys.stderr)
     return 3 if errors else 0

@@ -9,7 +9,7 @@ import sys
 
 from gazetteer.errors import InputError
 
-from .cli_articles import add_article_arguments, input_articles
+from .cli_articles import add_article_arguments, input_articles, input_store, store_articles
 
 FORMATS = ("geojson", "parquet")
 
@@ -22,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "control_area, frontline, border, corridor, border_crossing, "
                     "corridor_event, corridor_control, deconfliction_zone, land_corridor) "
                     "into one GeoJSON or GeoParquet file with a 'layer' column. Written "
-                    "atomically.")
+                    "atomically. With --store DIR, the events of a store written by "
+                    "'conflictmap ingest'.")
     add_article_arguments(ly)
     ly.add_argument("--date", required=True, help="the day, YYYY-MM-DD")
     ly.add_argument("--out", required=True, help="output file (.geojson or .parquet)")
@@ -58,14 +59,21 @@ def cmd_layers(args: argparse.Namespace) -> int:
     for value, flag in ((args.radius_km, "--radius-km"), (args.half_life_days,
                         "--half-life-days"), (args.corridor_km, "--corridor-km")):
         _positive(value, flag)
-    articles, errors = input_articles(args)
-    events = events_frame(control_events(articles))
+    store = input_store(args)
+    if store is not None:
+        from .store import load_events
+
+        events, n_articles, errors = load_events(store, control=True), \
+            store_articles(store), []
+    else:
+        articles, errors = input_articles(args)
+        events, n_articles = events_frame(control_events(articles)), len(articles)
     layers = layers_for_date(events, day, radius_km=args.radius_km,
                              half_life_days=args.half_life_days, corridor_km=args.corridor_km)
     out = write_frame(layers, args.out, fmt)
     answer = layers[(layers.layer == "land_corridor") & (layers.kind == "answer")]
     counts = layers.layer.value_counts()
-    print(f"{len(articles)} articles, {len(events)} events -> {out}: "
+    print(f"{n_articles} articles, {len(events)} events -> {out}: "
           + ", ".join(f"{k} {counts[k]}" for k in counts.index)
           + (f"; {answer.name.iloc[0]}" if len(answer) else ""), file=sys.stderr)
     return 3 if errors else 0
