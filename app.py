@@ -2,14 +2,17 @@
 time-filtered map, each traceable to its sources.
 
 Run with ``streamlit run app.py``. Widgets only: the work is done by ``geo.dashboard`` (corpus,
-filters, timeline, metrics, sources panel, downloads) and ``geo.webmap`` (the folium map). It
-works with no internet: the map's scripts and styles are served by this Streamlit server from
+filters, timeline, metrics, sources panel, control layers and summary, downloads),
+``geo.webmap`` (the folium map) and ``geo.markers`` (its markers: compact, without popups,
+counted groups for many events; a click lists the events' sources beside the map). It works
+with no internet: the map's scripts and styles are served by this Streamlit server from
 ``static/`` (``[server] enableStaticServing`` in ``.streamlit/config.toml``), see
 ``geo.dashboard.serve_map_assets``.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -19,13 +22,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from gazetteer.errors import GazetteerError
-from geo import assets, boundaries, webmap
+from geo import assets, boundaries, markers, webmap
 from geo import dashboard as dash
 
 HERE = Path(__file__).resolve().parent
 VENDOR = HERE / "static" / "vendor"      # Streamlit serves ./static at <base>/app/static/
 PLAY_DELAY_S = 1.0
 MAP_HEIGHT = 560
+TABLE_ROWS = 10_000                      # rows of the event table sent to the browser
 
 st.set_page_config(page_title="conflictmap", page_icon="🗺️", layout="wide")
 
@@ -67,17 +71,108 @@ def seed_corpus() -> dash.Corpus:
     return dash.seed_corpus(gazetteer(), actor_dictionary())
 
 
+#: a store written by ``conflictmap ingest`` to show instead of the bundled seeds
+STORE = os.environ.get("CONFLICTMAP_STORE", "").strip()
+
+
+@st.cache_data(show_spinner="Reading the store…", max_entries=2)
+def store_corpus(path: str, version: int) -> dash.Corpus:
+    """``version`` (the store's last batch) makes a new ingest show on the next session."""
+    return dash.store_corpus(path)
+
+
+def first_corpus() -> tuple[dash.Corpus, list[tuple[str, str]]]:
+    """The store's corpus when $CONFLICTMAP_STORE names one, else the seeds; a store that
+    cannot be read gives a message and the seeds."""
+    if not STORE:
+        return seed_corpus(), []
+    try:
+        return store_corpus(STORE, dash.store_version(STORE)), []
+    except GazetteerError as exc:
+        return seed_corpus(), [("error", f"{exc} — showing the bundled articles instead")]
+
+
+# Territorial control: keyed by the corpus's fingerprint (the frame itself, ``_events``, is
+# not hashed), the day and the corridor width, so a change of any other filter reuses them.
+@st.cache_data(show_spinner=False, max_entries=4)
+def control_observations(corpus_key: str, _events):
+    from geo.control import control_observations as observations
+
+    return observations(_events)
+
+
+@st.cache_data(show_spinner="Computing territorial control…", max_entries=256)
+def control_layers(corpus_key: str, day: str, corridor_km: float, _events):
+    return dash.control_layers(_events, day, corridor_km=corridor_km,
+                               observations=control_observations(corpus_key, _events),
+                               actors=actor_dictionary())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)      # no copy: read, never changed
+def control_evidence(corpus_key: str, _events) -> dict:
+    """Event id → its sources, the evidence listed in the control layers' popups."""
+    from geo.map_layers import evidence_lookup
+
+    return evidence_lookup(_events)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)    # no copy: read, never changed
+def control_view(corpus_key: str, day: str, corridor_km: float, shown: tuple[str, ...],
+                 _events) -> tuple[dict, str, str]:
+    """The map's control data for the ``shown`` control layers, the same serialised for the
+    page (``webmap.safe_json``, done once) and the summary (Markdown)."""
+    layers = control_layers(corpus_key, day, corridor_km, _events)
+    payload = webmap.control_data(_events, snapshots={day: layers}, corridor_km=corridor_km,
+                                  styles=webmap.bloc_styles(actor_dictionary().blocs),
+                                  layers=shown, evidence=control_evidence(corpus_key, _events))
+    summary = dash.control_summary_markdown(dash.control_summary(layers, actor_dictionary()))
+    return payload, webmap.safe_json(payload), summary
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def marker_records(corpus_key: str) -> dict:
+    """Event id → map marker record (its escaped popup), filled by ``webmap.build_map`` for
+    the downloaded map: the popups of a corpus are built once, not on every download."""
+    return {}
+
+
+# What does not depend on the filters is computed once per corpus (keyed by its
+# fingerprint, ``dash.corpus_key``; the frame itself, ``_events``, is not hashed).
+@st.cache_resource(show_spinner=False, max_entries=4)    # no copy: read, never changed
+def event_index(corpus_key: str, _events) -> dash.EventIndex:
+    """Each event's days, cited articles and place, the date range and filter options."""
+    return dash.event_index(_events)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def marker_table(corpus_key: str, _events):
+    """What the map draws of each event (``geo.markers``; escaped tooltips, no popups)."""
+    return markers.marker_table(_events, webmap.bloc_styles(actor_dictionary().blocs))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def map_bounds(corpus_key: str, _events) -> list[list[float]]:
+    """The map's view, [[south, west], [north, east]] (lat, lon): all the corpus's events and
+    the border, for every window and filter, so the map does not jump while the play
+    control steps through time."""
+    return webmap.view_bounds(dash.located(_events), border_line())
+
+
 # -- session state and callbacks ----------------------------------------------------------
 
 state = st.session_state
 if "corpus" not in state:
-    state.corpus = seed_corpus()
-    state.messages = []
+    state.corpus, state.messages = first_corpus()
     state.uploaded = set()
     state.playing = False
 corpus: dash.Corpus = state.corpus
+if state.get("corpus_key_of") is not corpus:          # a new corpus: fingerprint it once
+    state.corpus_key = dash.corpus_key(corpus)
+    state.corpus_key_of = corpus
+key: str = state.corpus_key
 actors = actor_dictionary()
-bounds = dash.date_bounds(corpus.events)
+index = event_index(key, corpus.events)
+bounds = index.bounds
 
 
 def _reset_window() -> None:
@@ -165,7 +260,7 @@ else:
               width="stretch", help="Move the window later by the days per step")
 
 sb.header("Filters")
-options = dash.filter_options(corpus.events)
+options = index.options
 blocs = sb.multiselect("Blocs", options["blocs"], key="blocs",
                        format_func=lambda b: actors.blocs[b].name if b in actors.blocs else b)
 actor_names = sb.multiselect("Actors", options["actors"], key="actors")
@@ -179,43 +274,63 @@ tiles = sb.checkbox("OpenStreetMap tiles in the layer menu (needs internet)", va
 
 # -- the view -----------------------------------------------------------------------------
 
+control_on = dash.control_day((start, end) if start else None, bounds)
 start, end = dash.date_filter((start, end) if start else None, bounds)  # all: undated too
-shown = dash.filter_events(corpus.events, start, end, actor_names, blocs, event_types)
+shown = dash.filter_events(corpus.events, start, end, actor_names, blocs, event_types,
+                           index=index)
 mentions = dash.filter_mentions(corpus.mentions, start, end)
+control = control_json = summary = None
+shown_control = tuple(name for name in webmap.CONTROL_LAYERS if name in layers)
+if control_on and shown_control:
+    control, control_json, summary = control_view(key, control_on.isoformat(),
+                                                  float(corridor_km), shown_control,
+                                                  corpus.control_events)
 
 st.title("conflictmap")
 window_text = f"{start} – {end}" if start else "all dates"
 st.caption(f"{len(corpus.articles)} articles · {window_text} · click an event marker for its "
            "sources")
-for col, (label, value) in zip(st.columns(4), dash.metrics(shown, mentions).items(),
-                               strict=True):
+for col, (label, value) in zip(st.columns(4),
+                               dash.metrics(shown, mentions, index=index).items(), strict=True):
     col.metric(label, value)
 
 map_col, info_col = st.columns([3, 1])
 with map_col:
+    # no popups in the map (a click lists the event's sources beside it): compact markers,
+    # above markers.AGGREGATE_ABOVE events counted groups by point or grid cell
     fmap = webmap.build_map(shown, mentions, start=start, end=end, corridor_km=corridor_km,
-                            layers=layers, blocs=actors.blocs, time_slider=False,
-                            asset_urls=map_asset_urls(), osm_tiles=tiles)
-    # one view for every window and filter (all the corpus's events and the border), so
-    # the map does not jump while the play control steps through time
-    fmap.fit_bounds(webmap.view_bounds(dash.located(corpus.events), border_line()),
-                    padding=(20, 20))
+                            layers=layers if control is not None else
+                            layers - set(webmap.CONTROL_LAYERS),
+                            blocs=actors.blocs, time_slider=False,
+                            asset_urls=map_asset_urls(), osm_tiles=tiles,
+                            control_payload=control, control_json=control_json, compact=True,
+                            popups=False, marker_table=marker_table(key, corpus.events),
+                            aggregate_above=markers.AGGREGATE_ABOVE,
+                            bounds=map_bounds(key, corpus.events))
     clicked = st_folium(fmap, key="map", height=MAP_HEIGHT, use_container_width=True,
                         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"])
 with info_col:
+    st.subheader("Territorial control")
+    if control is not None:
+        st.caption(f"on {control_on.isoformat()} (the end of the window)")
+        st.markdown(summary)
+    else:
+        st.caption("Turn on a control layer in the sidebar to see who holds what.")
     st.subheader("Sources")
-    point = (clicked or {}).get("last_object_clicked")
-    picked = dash.events_at(shown, point["lat"], point["lng"],
-                            (clicked or {}).get("last_object_clicked_tooltip")) \
-        if point else shown.iloc[:0]
+    picked = dash.clicked_events(shown, clicked)
     if picked.empty:
         st.caption("Click an event on the map to read the sentences it comes from.")
-    for _, row in picked.iterrows():
+    elif len(picked) > 1:
+        st.caption(f"{len(picked)} events here" + (
+            f"; the first {dash.MAX_LISTED} are listed (zoom in, or narrow the filters)"
+            if len(picked) > dash.MAX_LISTED else ""))
+    for _, row in picked.head(dash.MAX_LISTED).iterrows():
         st.markdown(dash.sources_html(row), unsafe_allow_html=True)   # escaped in sources_html
 
 st.subheader("Timeline")
-any_date = dash.filter_events(corpus.events, None, None, actor_names, blocs, event_types)
-series = dash.timeline(any_date)
+any_date = dash.filter_events(corpus.events, None, None, actor_names, blocs, event_types,
+                              index=index)
+series = dash.timeline(any_date, index=index)
 if series.empty:
     st.caption("No dated events.")
 else:
@@ -236,7 +351,10 @@ else:
     st.altair_chart(chart, width="stretch")
 
 st.subheader(f"Events ({len(shown)})")
-st.dataframe(dash.event_table(shown), width="stretch", hide_index=True)
+if len(shown) > TABLE_ROWS:             # a bigger table costs seconds to send on every rerun
+    st.caption(f"The first {TABLE_ROWS:,} of {len(shown):,} events; the CSV download below "
+               "has them all.")
+st.dataframe(dash.event_table(shown.iloc[:TABLE_ROWS]), width="stretch", hide_index=True)
 
 st.subheader("Add articles")
 st.caption("Plain text or Markdown, optionally opened by Title:/Source:/Date:/URL: lines.")
@@ -256,15 +374,17 @@ d1, d2, d3 = st.columns(3)
 
 def _html_map() -> bytes:
     m = webmap.build_map(shown, mentions, start=start, end=end, corridor_km=corridor_km,
-                         layers=layers, blocs=actors.blocs, osm_tiles=tiles)
+                         layers=layers, blocs=actors.blocs, osm_tiles=tiles,
+                         control_events=corpus.control_events,
+                         record_cache=marker_records(key))
     return webmap.map_html(m, self_contained=True).encode("utf-8")
 
 
 d1.download_button("Map (HTML, works offline)", _html_map, "conflictmap.html", "text/html",
                    on_click="ignore")
-d2.download_button("Events (CSV)", dash.events_csv(shown), "events.csv", "text/csv",
+d2.download_button("Events (CSV)", lambda: dash.events_csv(shown), "events.csv", "text/csv",
                    on_click="ignore")
-d3.download_button("Events (GeoJSON)", dash.events_geojson(shown), "events.geojson",
+d3.download_button("Events (GeoJSON)", lambda: dash.events_geojson(shown), "events.geojson",
                    "application/geo+json", on_click="ignore")
 
 if state.playing:                        # the next step of the play control

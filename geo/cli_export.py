@@ -8,7 +8,7 @@ import sys
 
 from gazetteer.errors import InputError
 
-from .cli_articles import add_article_arguments, input_articles
+from .cli_articles import add_article_arguments, input_articles, input_store, store_articles
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,7 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Extract and merge the articles' events and place mentions and write an "
                     "HTML map with a time slider, layer control and legend. With "
                     "--self-contained the page inlines Leaflet and opens with no network; "
-                    "otherwise it loads Leaflet from the CDN. Written atomically.")
+                    "otherwise it loads Leaflet from the CDN. Written atomically. With "
+                    "--store DIR, the events and place mentions of a store written by "
+                    "'conflictmap ingest'.")
     add_article_arguments(ex)
     ex.add_argument("--out", required=True, help="output HTML file")
     ex.add_argument("--start", help="first day shown, YYYY-MM-DD")
@@ -40,15 +42,29 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise InputError(f"--start {start} is after --end {end}")
     if not args.corridor_km > 0:
         raise InputError(f"--corridor-km must be a positive number of km, not {args.corridor_km}")
-    articles, errors = input_articles(args)
-    from gazetteer import default_gazetteer
+    control = None      # the control layers' events (with standing facts); default: events
+    store = input_store(args)
+    if store is not None:
+        from .store import load_events, load_mentions
 
-    gaz = default_gazetteer()
-    events = events_frame(article_events(articles, gaz))
-    mentions = mentions_frame({a.id: a.text for a in articles}, gaz)
+        events, mentions = load_events(store), load_mentions(store)
+        control = load_events(store, control=True)
+        n_articles, errors = store_articles(store), []
+    else:
+        articles, errors = input_articles(args)
+        from gazetteer import default_gazetteer
+
+        gaz = default_gazetteer()
+        events = events_frame(article_events(articles, gaz))
+        mentions = mentions_frame({a.id: a.text for a in articles}, gaz)
+        n_articles = len(articles)
+        from .control import control_events
+
+        control = events_frame(control_events(articles, gaz))
     out = export_map(events, mentions, args.out, self_contained=args.self_contained,
-                     start=start, end=end, corridor_km=args.corridor_km)
+                     start=start, end=end, corridor_km=args.corridor_km,
+                     control_events=control)
     kind = "self-contained" if args.self_contained else "CDN"
-    print(f"{len(articles)} articles, {len(events)} events -> {out} ({kind}, "
+    print(f"{n_articles} articles, {len(events)} events -> {out} ({kind}, "
           f"{out.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
     return 3 if errors else 0

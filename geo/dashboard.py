@@ -1,7 +1,12 @@
 """What the Streamlit dashboard (``app.py``) shows, as pure functions: the corpus and adding an
 article to it, filtering events by time, actor, bloc and type, the timeline, the metrics, the
-sources of a clicked event (HTML-escaped), the step of the play control and the downloads.
-Nothing here imports Streamlit, so every piece is tested without a browser.
+events a click on the map names and their sources (HTML-escaped), the territorial-control
+layers of a day and their summary, the step of the play control and the downloads. Nothing
+here imports Streamlit, so every piece is tested without a browser.
+
+What does not depend on the filters (each event's days, cited articles and place, the date
+range, the filter options) is read once per corpus into an :class:`EventIndex`, which the app
+caches by :func:`corpus_key`; the filters and metrics take it as ``index=``.
 
 Dates are ``datetime.date``; an event's date is its ACLED ``event_date`` (ISO text in the
 frame); coordinates are (lat, lon) degrees as folium reports a click.
@@ -9,6 +14,7 @@ frame); coordinates are (lat, lon) degrees as folium reports a click.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import json
@@ -22,6 +28,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from gazetteer.errors import InputError
@@ -72,19 +79,63 @@ class Corpus:
     raw_events: tuple = ()
     events: gpd.GeoDataFrame = field(default_factory=lambda: events_frame([]))
     mentions: gpd.GeoDataFrame = field(default_factory=lambda: _mentions([], None))
+    #: events extracted keeping standing facts ("X is held by Y"), merged: the input of the
+    #: territorial-control layers (``geo.control.control_events``)
+    control_raw: tuple = ()
+    control_events: gpd.GeoDataFrame = field(default_factory=lambda: events_frame([]))
+
+    @property
+    def key(self) -> str:
+        """A fingerprint of the articles (their SHA-1s in order): what caches key on."""
+        return hashlib.sha1("\n".join(a.sha1 for a in self.articles).encode()).hexdigest()
 
 
 def build_corpus(articles: Sequence[Article], gazetteer, actors) -> Corpus:
-    """Events and place mentions of ``articles``."""
+    """Events, control events and place mentions of ``articles``."""
     raw: list = []
+    control: list = []
     for article in articles:
         raw += extract_events(article, gazetteer, actors)
-    return Corpus(tuple(articles), tuple(raw), _merged(raw), _mentions(articles, gazetteer))
+        control += extract_events(article, gazetteer, actors, situations=True)
+    return Corpus(tuple(articles), tuple(raw), _merged(raw), _mentions(articles, gazetteer),
+                  tuple(control), _merged(control))
 
 
 def seed_corpus(gazetteer, actors) -> Corpus:
     """The corpus of the bundled ``seeds/`` articles."""
     return build_corpus(bundled_seeds(), gazetteer, actors)
+
+
+def store_corpus(store: str | Path) -> Corpus:
+    """The corpus of a store written by ``conflictmap ingest`` (``geo.store``): its articles,
+    their stored per-sentence events and the merged frames, as stored — nothing is extracted
+    again. Articles added in the dashboard join this corpus in the session only; ingest them
+    to keep them. Raises ``geo.store.StoreError`` (a ``DataError``) when ``store`` is not a
+    readable store."""
+    from .store import Store, load_events, load_mentions, row_events
+
+    st = Store(store)
+    snap = st.snapshot()
+    rows = sorted(st.read("articles", snap=snap).to_pylist(), key=lambda r: r["article_id"])
+    articles = tuple(Article(
+        id=r["article_id"], path=r["path"], title=r["title"] or "", source=r["source"] or "",
+        url=r["url"] or "", text=r["text"], published=r["published"],
+        date_source=r["date_source"] or "none",
+        date_window=(r["window_first"], r["window_last"]) if r["window_first"] else None,
+        sha1=r["sha1"], day_first=r["day_first"]) for r in rows)
+    extracted = sorted(st.read("extracted", snap=snap).to_pylist(),
+                       key=lambda r: (r["article_id"], r["order"]))
+    raw = row_events(r for r in extracted if r["in_events"])
+    control = row_events(r for r in extracted if r["in_control"])
+    return Corpus(articles, tuple(raw), load_events(st), load_mentions(st), tuple(control),
+                  load_events(st, control=True))
+
+
+def store_version(store: str | Path) -> int:
+    """The store's last committed batch number (changes with every ingest)."""
+    from .store import Store
+
+    return Store(store).snapshot().seq
 
 
 def add_article(state: Corpus, data: bytes | str, name: str, gazetteer=None, actors=None, *,
@@ -130,10 +181,13 @@ def add_article(state: Corpus, data: bytes | str, name: str, gazetteer=None, act
         raise InputError(f"{name}: no places found that can be put on the map, so nothing "
                          "was added")
     raw = [*state.raw_events, *extract_events(article, gazetteer, actors)]
+    control = [*state.control_raw,
+               *extract_events(article, gazetteer, actors, situations=True)]
     all_mentions = pd.concat([state.mentions, mentions], ignore_index=True) \
         if len(state.mentions) else mentions
     return Corpus((*state.articles, article), tuple(raw), _merged(raw),
-                  gpd.GeoDataFrame(all_mentions, geometry="geometry", crs="EPSG:4326"))
+                  gpd.GeoDataFrame(all_mentions, geometry="geometry", crs="EPSG:4326"),
+                  tuple(control), _merged(control))
 
 
 def _merged(raw: Iterable) -> gpd.GeoDataFrame:
@@ -165,15 +219,102 @@ def _as_date(value) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def _spans(events: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Each event's (first, last) day: ``first_date``/``last_date``, else ``event_date``."""
-    def col(name):
-        own = events[name] if name in events.columns else events["event_date"]
-        return [_as_date(v) or _as_date(e) for v, e in zip(own, events["event_date"],
-                                                           strict=True)]
+def _ordinals(values: pd.Series) -> pd.Series:
+    """Dates (ISO text, date or Timestamp) as proleptic ordinals (``date.toordinal``, float;
+    NaN when missing or not a date), each distinct value parsed once."""
+    obj = values.astype(object)
 
-    return (pd.Series(col("first_date"), index=events.index, dtype=object),
-            pd.Series(col("last_date"), index=events.index, dtype=object))
+    def one(value) -> float:
+        try:
+            day = _as_date(value)
+        except (TypeError, ValueError):
+            return float("nan")
+        return float(day.toordinal()) if day else float("nan")
+
+    table = {v: one(v) for v in pd.unique(obj)}
+    return pd.Series([table[v] for v in obj], index=values.index, dtype=float)
+
+
+def _spans(events: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each event's (first, last) day as ordinals (float, NaN: undated): ``first_date`` /
+    ``last_date``, else ``event_date``."""
+    own = _ordinals(events["event_date"])
+
+    def col(name):
+        return _ordinals(events[name]).fillna(own) if name in events.columns else own
+
+    return col("first_date"), col("last_date")
+
+
+@dataclass(frozen=True)
+class EventIndex:
+    """What the filters and metrics read of a corpus's events, computed once (the app caches
+    it by :func:`corpus_key`): each event's ``first``/``last`` day and ``day``
+    (``event_date``; ordinals, NaN: undated), the ``articles`` its sources cite (a tuple
+    each), its ``place`` (index into ``places``: place id, else its point to 1e-5°; -1 when
+    neither) and whether it ``has_point``, the date ``bounds`` and the filter ``options``.
+    Series are aligned with the events' index."""
+
+    first: pd.Series
+    last: pd.Series
+    day: pd.Series
+    articles: pd.Series
+    place: pd.Series
+    places: list[str]
+    has_point: pd.Series
+    bounds: tuple[date, date] | None
+    options: dict[str, list[str]]
+
+    def covers(self, events: pd.DataFrame) -> bool:
+        """Whether ``events`` is a subset (by index label) of the indexed events."""
+        return self.first.index.is_unique and events.index.isin(self.first.index).all()
+
+
+def event_index(events: gpd.GeoDataFrame) -> EventIndex:
+    """The :class:`EventIndex` of ``events``."""
+    first, last = _spans(events) if len(events) else (pd.Series(dtype=float),) * 2
+    day = _ordinals(events["event_date"]) if len(events) else pd.Series(dtype=float)
+    sources = events["sources"] if "sources" in events.columns else \
+        pd.Series("", index=events.index)
+    parsed = {v: tuple(sorted({str(s.get("article") or s.get("title") or "")
+                               for s in _source_list(v) if isinstance(s, dict)} - {""}))
+              for v in pd.unique(sources.astype(object))}
+    articles = pd.Series([parsed[v] for v in sources.astype(object)], index=events.index,
+                         dtype=object)
+    lat = pd.to_numeric(events["latitude"], errors="coerce") if len(events) else \
+        pd.Series(dtype=float)
+    lon = pd.to_numeric(events["longitude"], errors="coerce") if len(events) else \
+        pd.Series(dtype=float)
+    has_point = lat.notna() & lon.notna()
+    pid = events["place_id"].astype(object).map(lambda v: v if isinstance(v, str) else "") \
+        if len(events) else pd.Series(dtype=object)
+    point = lat.map(lambda v: f"{v:.5f}") + "," + lon.map(lambda v: f"{v:.5f}")
+    codes, places = pd.factorize(pid.where(pid != "", point.where(has_point, "")).astype(object))
+    place = pd.Series(codes, index=events.index, dtype=np.int64)
+    places = [str(p) for p in places]
+    if "" in places:
+        place[place == places.index("")] = -1
+    dated_first, dated_last = first.dropna(), last.dropna()
+    bounds = (date.fromordinal(int(dated_first.min())), date.fromordinal(int(dated_last.max()))
+              ) if len(dated_first) and len(dated_last) else None
+    return EventIndex(first, last, day, articles, place, places, has_point.astype(bool), bounds,
+                      filter_options(events))
+
+
+def corpus_key(corpus: Corpus) -> str:
+    """What the app's caches of a corpus key on: :attr:`Corpus.key` (its articles), and a
+    digest of the events when it has no articles (a corpus built from events alone, as the
+    benchmarks and tests do)."""
+    if corpus.articles:
+        return corpus.key
+    ev = corpus.events
+    cols = [c for c in ("event_id_cnty", "event_date", "latitude", "longitude", "bloc1",
+                        "event_type") if c in ev.columns]
+    digest = hashlib.sha1(str(len(ev)).encode())
+    if len(ev):
+        digest.update(pd.util.hash_pandas_object(pd.DataFrame(ev[cols]).astype(str),
+                                                 index=True).to_numpy().tobytes())
+    return "events:" + digest.hexdigest()
 
 
 def date_bounds(events: pd.DataFrame) -> tuple[date, date] | None:
@@ -181,25 +322,33 @@ def date_bounds(events: pd.DataFrame) -> tuple[date, date] | None:
     if not len(events):
         return None
     first, last = _spans(events)
-    first, last = [d for d in first if d], [d for d in last if d]
-    return (min(first), max(last)) if first and last else None
+    first, last = first.dropna(), last.dropna()
+    return (date.fromordinal(int(first.min())), date.fromordinal(int(last.max()))) \
+        if len(first) and len(last) else None
 
 
 def filter_events(events: gpd.GeoDataFrame, start=None, end=None, actors=None, blocs=None,
-                  event_types=None) -> gpd.GeoDataFrame:
+                  event_types=None, *, index: EventIndex | None = None) -> gpd.GeoDataFrame:
     """Events whose days (``first_date`` … ``last_date``, else ``event_date``) overlap
     ``start`` … ``end`` (inclusive; None leaves that side open; with a bound, undated events
     are left out) — the rule of the exported map's time slider (``geo.webmap``) —, with actor1
     or actor2 in ``actors`` (names), bloc1 or bloc2 in ``blocs`` (ids) and ``event_type`` in
-    ``event_types``; None or an empty collection does not filter."""
+    ``event_types``; None or an empty collection does not filter. ``index``
+    (:func:`event_index` of these events or of a frame they are a subset of) saves reading
+    their dates again."""
     keep = pd.Series(True, index=events.index)
     start, end = _as_date(start), _as_date(end)
     if (start or end) and len(events):
-        first, last = _spans(events)
-        keep &= pd.Series([f is not None and lt is not None and (start is None or lt >= start)
-                           and (end is None or f <= end) for f, lt in zip(first, last,
-                                                                          strict=True)],
-                          index=events.index, dtype=bool)
+        if index is not None and index.covers(events):
+            first, last = index.first.reindex(events.index), index.last.reindex(events.index)
+        else:
+            first, last = _spans(events)
+        ok = first.notna() & last.notna()
+        if start is not None:
+            ok &= last >= start.toordinal()
+        if end is not None:
+            ok &= first <= end.toordinal()
+        keep &= ok
     if actors:
         names = set(actors)
         keep &= events["actor1"].isin(names) | events["actor2"].isin(names)
@@ -208,7 +357,7 @@ def filter_events(events: gpd.GeoDataFrame, start=None, end=None, actors=None, b
         keep &= events["bloc1"].isin(ids) | events["bloc2"].isin(ids)
     if event_types:
         keep &= events["event_type"].isin(set(event_types))
-    return events[keep]
+    return events if keep.all() else events[keep]
 
 
 def filter_mentions(mentions: gpd.GeoDataFrame, start=None, end=None) -> gpd.GeoDataFrame:
@@ -256,10 +405,16 @@ def step_window(window: tuple[date, date], bounds: tuple[date, date], days: int 
 # -- what the dashboard shows -------------------------------------------------------------
 
 
-def timeline(events: pd.DataFrame) -> pd.DataFrame:
+def timeline(events: pd.DataFrame, *, index: EventIndex | None = None) -> pd.DataFrame:
     """Events per day by bloc (actor1's bloc, else ``unattributed``): columns ``date``
-    (datetime64), ``bloc`` and ``events``, sorted; undated events are left out."""
-    days = events["event_date"].map(_as_date) if len(events) else pd.Series(dtype=object)
+    (datetime64), ``bloc`` and ``events``, sorted; undated events are left out. ``index``
+    (:func:`event_index`) saves reading the dates again."""
+    if index is not None and index.covers(events):
+        ords = index.day.reindex(events.index)
+    else:
+        ords = _ordinals(events["event_date"]) if len(events) else pd.Series(dtype=float)
+    table = {o: date.fromordinal(int(o)) for o in pd.unique(ords.dropna())}
+    days = ords.map(table) if len(events) else pd.Series(dtype=object)
     frame = pd.DataFrame({"date": days, "bloc": events["bloc1"] if len(events) else []})
     frame = frame[frame["date"].notna()]
     frame["bloc"] = frame["bloc"].fillna("").replace("", UNATTRIBUTED)
@@ -280,10 +435,25 @@ def _source_list(value) -> list[dict]:
     return out if isinstance(out, list) else []
 
 
-def metrics(events: pd.DataFrame, mentions: pd.DataFrame | None = None) -> dict[str, int]:
+def metrics(events: pd.DataFrame, mentions: pd.DataFrame | None = None, *,
+            index: EventIndex | None = None) -> dict[str, int]:
     """``events`` shown; ``places``: distinct located places of the events and mentions;
     ``sources``: distinct articles the events cite; ``unlocated places``: distinct places
-    named but with no coordinates."""
+    named but with no coordinates. ``index`` (:func:`event_index` of these events or of a
+    frame they are a subset of) saves parsing their sources again."""
+    if index is not None and index.covers(events):
+        place = index.place.reindex(events.index).to_numpy()
+        point = index.has_point.reindex(events.index).to_numpy(dtype=bool)
+        located = {index.places[i] for i in np.unique(place[point & (place >= 0)])}
+        unlocated = {index.places[i] for i in np.unique(place[~point & (place >= 0)])}
+        if mentions is not None and len(mentions):
+            ok = mentions["located"].astype(bool)
+            located |= set(mentions["place_id"][ok])
+            unlocated |= set(mentions["place_id"][~ok])
+        articles = set().union(*index.articles.reindex(events.index)) if len(events) else set()
+        return {"events": len(events), "places": len(located),
+                "sources": len(articles - {None, ""}),
+                "unlocated places": len(unlocated - located)}
     located, unlocated = set(), set()
     for row in events[["place_id", "latitude", "longitude"]].itertuples(index=False):
         has_point = row.latitude is not None and not pd.isna(row.latitude)
@@ -320,6 +490,34 @@ def events_at(events: gpd.GeoDataFrame, lat: float, lon: float, tooltip: str | N
         if any(named):
             return here[pd.Series(named, index=here.index, dtype=bool)]
     return here
+
+
+#: At most this many events are listed beside the map for one click (a group of events).
+MAX_LISTED = 25
+
+
+def clicked_events(events: gpd.GeoDataFrame, clicked: dict | None) -> gpd.GeoDataFrame:
+    """The events of ``events`` (those on the map) that a click reported by streamlit-folium
+    (``{"last_object_clicked": {"lat", "lng"}, "last_object_clicked_tooltip": text}``)
+    names: the event whose id the tooltip carries (``#e:<id>``, ``geo.markers.ref``), the
+    events of the point or grid cell of a counted marker (``#c:<key>``), else the events at
+    the clicked point (:func:`events_at`). Empty when nothing was clicked."""
+    from .markers import cell_members, parse_ref
+
+    point = (clicked or {}).get("last_object_clicked")
+    tooltip = (clicked or {}).get("last_object_clicked_tooltip")
+    ref = parse_ref(tooltip)
+    if ref and ref[0] == "e" and "event_id_cnty" in events.columns:
+        hit = events[events["event_id_cnty"].astype(str) == ref[1]]
+        if len(hit):
+            return hit
+    if ref and ref[0] == "c":
+        lat = pd.to_numeric(events["latitude"], errors="coerce").to_numpy(float)
+        lon = pd.to_numeric(events["longitude"], errors="coerce").to_numpy(float)
+        return events[cell_members(lat, lon, ref[1])]
+    if not point:
+        return events.iloc[:0]
+    return events_at(events, point["lat"], point["lng"], tooltip)
 
 
 def highlight(sentence: str, rule: str | None) -> str:
@@ -381,6 +579,49 @@ def event_table(events: pd.DataFrame) -> pd.DataFrame:
     """The columns of the dashboard's event table (no geometry)."""
     return pd.DataFrame(events[[c for c in TABLE_COLUMNS if c in events.columns]]
                         ).reset_index(drop=True)
+
+
+# -- territorial control ------------------------------------------------------------------
+
+
+def control_day(window, bounds) -> date | None:
+    """The day the control layers show: the end of the slider's ``window``, else the last day
+    of ``bounds``; None when nothing is dated."""
+    if window and window[1]:
+        return _as_date(window[1])
+    return bounds[1] if bounds else None
+
+
+def control_layers(control_events: gpd.GeoDataFrame, day, *, observations=None,
+                   corridor_km: float = 50.0, actors=None) -> gpd.GeoDataFrame:
+    """Every control and corridor layer of ``day`` (``geo.layers.layers_for_date``) from the
+    corpus's control events; pass ``observations`` (``geo.control.control_observations``) to
+    reuse them across days."""
+    from .map_layers import compute_snapshots
+
+    LOADS["control layers"] += 1
+    iso = _as_date(day).isoformat()
+    return compute_snapshots(control_events, [iso], observations=observations,
+                             corridor_km=corridor_km, actors=actors)[iso]
+
+
+def control_summary(layers: gpd.GeoDataFrame, actors=None) -> dict:
+    """What the day's layers say (``geo.map_layers.control_summary``), bloc names from
+    ``actors`` (an ``ActorDictionary``) when given."""
+    from .map_layers import control_summary as summary
+
+    styles = {b.id: (b.name, b.color) for b in actors.blocs.values()} if actors else {}
+    return summary(layers, styles)
+
+
+def control_summary_markdown(summary: dict) -> str:
+    """The summary as Markdown: the land-corridor answer in bold, then one bullet a line;
+    every name is Markdown-escaped (``plain_markdown``)."""
+    from .map_layers import summary_lines
+
+    first, *rest = summary_lines(summary)
+    return "\n".join([f"**{plain_markdown(first)}**", ""]
+                     + [f"- {plain_markdown(line)}" for line in rest])
 
 
 # -- the map's scripts and styles, served by the dashboard itself ------------------------

@@ -70,6 +70,100 @@ def synthetic_events(hostile: bool = True) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
 
 
+def control_events(hostile: bool = False) -> gpd.GeoDataFrame:
+    """Control reports on four days: on 2017-05-01 Islamic State holds Place A (34.40 N,
+    40.90 E) and Iran-aligned forces hold Place B (34.40 N, 41.20 E, 27 km east: their areas
+    meet in a frontline); on 2017-05-02 Kurdish forces hold Place C far to the north
+    (36.60 N, 41.00 E); on 2017-06-01 Iran-aligned forces capture Place A from IS, so the
+    two areas become one and the frontline goes; on 2017-06-02 a clash elsewhere (no control).
+    Control areas: 3 up to 2017-05-31, 2 from 2017-06-01; frontlines: 1, then 0. With
+    ``hostile`` the capture's title and sentence carry script payloads."""
+    def ctl(n, lat, lon, day, place, control, bloc1, bloc2="", **over):
+        situation = control == "holds"
+        actor = {"islamic_state": "Islamic State", "iran_axis": "Popular Mobilization Forces",
+                 "kurdish_forces": "Syrian Democratic Forces"}
+        fields = {
+            "location": place, "place_id": f"test:{place}", "control": control,
+            "modality": "situation" if situation else "asserted",
+            "event_type": "Strategic developments" if situation else "Battles",
+            "sub_event_type": "Non-violent transfer of territory" if situation else
+            "Armed clash", "actor1": actor[bloc1], "bloc1": bloc1,
+            "actor2": actor.get(bloc2, ""), "bloc2": bloc2,
+            "rule": "holds" if situation else "capture",
+            "sources": json.dumps([{"article": f"c{n}", "title": f"Control report {n}",
+                                    "published": day, "source": "Test Wire",
+                                    "sentence": f"{actor[bloc1]} {control} {place}."}])}
+        return event_row(n, lat, lon, day, day, **(fields | over))
+
+    capture = {}
+    if hostile:
+        capture = {"sources": json.dumps([{"article": "c3", "title": XSS, "source": XSS,
+                                           "published": "2017-06-01",
+                                           "sentence": f"PMU captured {XSS} from IS."}])}
+    rows = [ctl(0, 34.40, 40.90, "2017-05-01", "Place A", "holds", "islamic_state"),
+            ctl(1, 34.40, 41.20, "2017-05-01", "Place B", "holds", "iran_axis"),
+            ctl(2, 36.60, 41.00, "2017-05-02", "Place C", "holds", "kurdish_forces"),
+            ctl(3, 34.40, 40.90, "2017-06-01", "Place A", "captured", "iran_axis",
+                "islamic_state", **capture),
+            event_row(4, 35.50, 40.10, "2017-06-02", "2017-06-02", location="Place D")]
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+BLOCS = ["islamic_state", "iran_axis", "syrian_government", "iraqi_government", "us_coalition",
+         "kurdish_forces", "syrian_opposition", "russia"]
+EVENT_TYPES = ["Battles", "Explosions/Remote violence", "Violence against civilians",
+               "Strategic developments"]
+CONTROL = ["captured", "holds", "reached", "contested", ""]
+
+
+def many_events(n_events: int, n_places: int = 2000, seed: int = 1, days: int = 365
+                ) -> gpd.GeoDataFrame:
+    """``n_events`` random events shaped like ``geo.event_table.events_frame`` at ``n_places``
+    random points in Iraq and Syria (Natural Earth), over ``days`` days from 2017-01-01, with
+    random blocs, event types and control kinds (for the benchmarks; no gazetteer needed)."""
+    from datetime import date, timedelta
+
+    import numpy as np
+    import shapely
+
+    from geo.boundaries import country_shape
+    from geo.event_table import ACLED_COLUMNS, OUR_COLUMNS
+
+    rng = np.random.default_rng(seed)
+    land = shapely.union_all([country_shape("IQ"), country_shape("SY")])
+    shapely.prepare(land)
+    minx, miny, maxx, maxy = land.bounds
+    pts: list = []
+    while len(pts) < n_places:
+        cand = shapely.points(rng.uniform([minx, miny], [maxx, maxy], size=(n_places, 2)))
+        pts += list(cand[shapely.contains(land, cand)])
+    pts = pts[:n_places]
+    place = rng.integers(0, n_places, n_events)
+    day0 = date(2017, 1, 1)
+    alldays = [(day0 + timedelta(days=k)).isoformat() for k in range(days)]
+    when = rng.integers(0, days, n_events)
+    b1, b2 = rng.choice(BLOCS, n_events), rng.choice(BLOCS, n_events)
+    kinds, ctrl = rng.choice(EVENT_TYPES, n_events), rng.choice(CONTROL, n_events)
+    blank = dict.fromkeys([*ACLED_COLUMNS, *OUR_COLUMNS], "")
+    rows = []
+    for i in range(n_events):
+        p, d = pts[place[i]], alldays[when[i]]
+        rows.append(blank | {
+            "event_id_cnty": f"SYN{i}", "event_date": d, "first_date": d, "last_date": d,
+            "time_precision": 1, "event_type": kinds[i], "sub_event_type": "Armed clash",
+            "actor1": str(b1[i]), "bloc1": str(b1[i]), "actor2": str(b2[i]),
+            "bloc2": str(b2[i]) if b2[i] != b1[i] else "", "control": str(ctrl[i]),
+            "modality": "situation" if ctrl[i] == "holds" else "asserted",
+            "location": f"place {place[i]}", "place_id": f"syn:{place[i]}",
+            "latitude": p.y, "longitude": p.x, "approximate": False, "uncertainty_km": None,
+            "fatalities": 0, "n_sources": 1, "rule": "synthetic", "date_source": "metadata",
+            "sources": json.dumps([{"article": f"a{i}", "title": f"Article {i}",
+                                    "published": d, "source": "Test Wire",
+                                    "sentence": f"Event {i} at place {place[i]}."}]),
+            "sentences": f"Event {i} at place {place[i]}.", "geometry": p})
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
 def synthetic_mentions(hostile: bool = True) -> gpd.GeoDataFrame:
     """Two place mentions shaped like ``geo.mentions.mentions_frame`` output."""
     text = XSS if hostile else "Umm Jrais"

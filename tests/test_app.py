@@ -1,8 +1,10 @@
 """The dashboard (app.py) through Streamlit's AppTest: it runs on the seeds; the date slider,
 the step button and the filters change the metrics and the events drawn on the map; uploaded
 and pasted articles join the map; bad input gives a message and changes nothing; a filter
-change does not reload the gazetteer. The map itself is checked in the arguments sent to the
-streamlit-folium component (the browser test, test_app_browser.py, draws it)."""
+change does not reload the gazetteer; the territorial-control layers follow the window's end
+day and the layer toggles, and are not recomputed for other changes. The map itself is
+checked in the arguments sent to the streamlit-folium component (the browser test,
+test_app_browser.py, draws it)."""
 
 from __future__ import annotations
 
@@ -39,14 +41,25 @@ def map_args(at) -> dict:
     return json.loads(comp.proto.json_args)
 
 
-def map_events(at) -> list[dict]:
-    """The event records the map's script draws (one marker each)."""
+def map_data(at) -> dict | list | None:
+    """The events' data the map's script draws (``cm.addEvents``), None without events."""
     script = map_args(at)["script"]
     m = re.search(r"cm\.addEvents\(map, \w+,\s*", script)
     if m is None:
+        return None
+    data, _ = json.JSONDecoder().raw_decode(script, m.end())
+    return data
+
+
+def map_events(at) -> list[dict]:
+    """The event records the map's script draws (one marker each; the dashboard's compact
+    form read by ``geo.markers.records``)."""
+    from geo.markers import records
+
+    data = map_data(at)
+    if data is None:
         return []
-    records, _ = json.JSONDecoder().raw_decode(script, m.end())
-    return records
+    return data if isinstance(data, list) else records(data)
 
 
 def messages(at) -> tuple[list[str], list[str]]:
@@ -189,3 +202,173 @@ def test_play_steps_through_time_to_the_end_and_stops(at):
     assert at.session_state.playing is False
     day = last.isoformat()
     assert all(e["d1"] >= day and e["d0"] <= day for e in map_events(at))
+
+
+def control_data(at) -> dict | None:
+    """The control data the map's script draws (``cm.addControl``), None without it."""
+    script = map_args(at)["script"]
+    m = re.search(r"cm\.addControl\(map, state, \{[^}]*\}, ", script)
+    if m is None:
+        return None
+    data, _ = json.JSONDecoder().raw_decode(script, m.end())
+    return data
+
+
+def drawn_kinds(at) -> dict[str, int]:
+    """Control features drawn on the map (its one snapshot), by kind."""
+    data = control_data(at)
+    out: dict[str, int] = {}
+    for fi, _ in (data["snapshots"][-1]["f"] if data else []):
+        kind = data["features"][fi]["l"]
+        out[kind] = out.get(kind, 0) + 1
+    for fi in (data or {}).get("static", []):
+        kind = data["features"][fi]["l"]
+        out[kind] = out.get(kind, 0) + 1
+    return out
+
+
+def control_text(at) -> str:
+    (text,) = [m.value for m in at.main.markdown if "land corridor" in m.value]
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def test_control_layers_drawn_and_toggled(at):
+    from geo import dashboard
+
+    data = control_data(at)
+    assert data["dates"] == ["2017-06-04"]              # the window's end day
+    kinds = drawn_kinds(at)
+    assert kinds["area"] >= 3 and kinds["place"] >= 3 and kinds["zone"] == 1
+    assert kinds["cross"] >= 2 and kinds["gap"] >= 1
+    assert "Territorial control" in map_args(at)["script"]
+    text = control_text(at)
+    assert "land corridor Iran → Damascus → Lebanon on 2017-06-04: no" in text
+    assert "Iran-aligned axis: " in text and "Contested: " in text
+    computed = dashboard.LOADS["control layers"]
+
+    at.sidebar.checkbox(key="layer:Control areas").uncheck().run()
+    kinds_off = drawn_kinds(at)
+    assert "area" not in kinds_off and kinds_off["place"] == kinds["place"]
+    assert '"Control areas"' not in map_args(at)["script"]
+    at.sidebar.checkbox(key="layer:Frontlines").uncheck().run()
+    for name in ("Control places", "Border crossings", "al-Tanf deconfliction zone",
+                 "Land corridor"):
+        at.sidebar.checkbox(key=f"layer:{name}").uncheck()
+    at.run()
+    assert control_data(at) is None and not at.exception
+    assert not [m for m in at.main.markdown if "land corridor" in m.value]
+    at.sidebar.checkbox(key="layer:Control areas").check().run()
+    assert set(drawn_kinds(at)) == {"area"} and drawn_kinds(at)["area"] == kinds["area"]
+    assert dashboard.LOADS["control layers"] == computed           # cached, not recomputed
+
+
+def test_moving_the_window_changes_the_control_summary(at):
+    from geo import dashboard
+
+    loads, computed = dashboard.LOADS["gazetteer"], dashboard.LOADS["control layers"]
+    at_end, areas_at_end = control_text(at), drawn_kinds(at)["area"]
+    (slider,) = [s for s in at.sidebar.slider if s.label == "Dates"]
+    slider.set_value((date(2017, 5, 12), date(2017, 5, 20))).run()
+    assert not at.exception
+    early = control_text(at)
+    assert early != at_end and "on 2017-05-20" in early
+    assert "Iran-aligned axis: " in at_end and "Iran-aligned axis: " not in early
+    assert control_data(at)["dates"] == ["2017-05-20"]
+    assert 0 < drawn_kinds(at)["area"] < areas_at_end      # the map follows it too
+    assert dashboard.LOADS["control layers"] == computed + 1
+    (blocs,) = [w for w in at.sidebar.multiselect if w.label == "Blocs"]
+    blocs.select("kurdish_forces").run()                   # another filter: same layers
+    assert control_text(at) == early
+    slider.set_value((date(2017, 5, 12), date(2017, 6, 4))).run()
+    assert control_text(at) == at_end                       # back: from the cache
+    assert dashboard.LOADS["control layers"] == computed + 1
+    assert dashboard.LOADS["gazetteer"] == loads
+
+
+def test_map_carries_compact_markers_without_article_text(at):
+    """The dashboard lists a clicked event's sources beside the map, so the map's data has
+    no popups and no sentence of any article; each marker's tooltip names its event."""
+    from geo import dashboard
+
+    data = map_data(at)
+    assert isinstance(data, dict) and data["groups"] is None
+    assert data["total"] == len(map_events(at)) == len(data["events"]["id"])
+    assert "popup" not in json.dumps(data)
+    events = at.session_state.corpus.events
+    assert set(data["events"]["id"]) <= set(events["event_id_cnty"])
+    runs = {m.group(0) for v in events["sources"] for s in json.loads(v)
+            if (m := re.search(r"[A-Za-z0-9 ,.'-]{30}", s.get("sentence") or ""))}
+    assert len(runs) >= 10
+    assert not [r for r in runs if r in json.dumps(data, ensure_ascii=False)]
+    # the place mentions and the control layers keep their popups (the sentences naming a
+    # place, the evidence of who holds it); without them, no sentence is in the map
+    from geo import webmap
+
+    for name in (webmap.MENTIONS, *webmap.CONTROL_LAYERS):
+        at.sidebar.checkbox(key=f"layer:{name}").uncheck()
+    at.run()
+    script = map_args(at)["script"]
+    assert not [r for r in runs if r in script]
+    assert dashboard.MAX_LISTED >= 10
+
+
+def test_many_events_are_grouped_and_counted(monkeypatch):
+    """Above geo.markers.AGGREGATE_ABOVE located events the map gets counted groups (here
+    lowered to 1,000): every event is counted once, and a filter change still works."""
+    from browser_util import many_events
+    from streamlit.testing.v1 import AppTest
+
+    from geo import dashboard, markers, webmap
+
+    monkeypatch.setattr(markers, "AGGREGATE_ABOVE", 1000)
+    events = many_events(3000, n_places=120, days=60)
+    app = AppTest.from_file(str(APP), default_timeout=300)
+    app.session_state["corpus"] = dashboard.Corpus(events=events, control_events=events)
+    app.session_state["messages"] = []
+    app.session_state["uploaded"] = set()
+    app.session_state["playing"] = False
+    for name in webmap.CONTROL_LAYERS:                  # not what this test is about
+        app.session_state[f"layer:{name}"] = False
+    app.run()
+    assert not app.exception, app.exception
+    data = map_data(app)
+    assert data["cell_m"] == 0 and 0 < len(data["groups"]["n"]) <= 120
+    assert sum(data["groups"]["n"]) + len(data["events"]["lat"]) == 3000 == metrics(app)[
+        "events"]
+    assert "Numbered squares" in map_args(app)["script"]
+    (slider,) = [s for s in app.sidebar.slider if s.label == "Dates"]
+    slider.set_value((date(2017, 1, 1), date(2017, 1, 10))).run()
+    assert not app.exception
+    few = metrics(app)["events"]
+    assert few < 1000 and map_data(app)["groups"] is None        # below: one marker each
+    assert len(map_events(app)) == few
+
+
+def test_dashboard_reads_a_store(gaz, tmp_path, monkeypatch):
+    """CONFLICTMAP_STORE names a store written by `conflictmap ingest`: the dashboard shows its
+    articles and merged events (the same as the seeds it was made from), nothing extracted
+    again."""
+    from streamlit.testing.v1 import AppTest
+
+    from geo.cli import main
+    from geo.store import load_events
+
+    store = tmp_path / "store"
+    seeds = sorted(str(p) for p in (APP.parent / "seeds").glob("*.txt"))
+    assert main(["ingest", *seeds, "--store", str(store), "--quiet"]) == 0
+    monkeypatch.setenv("CONFLICTMAP_STORE", str(store))
+    app = AppTest.from_file(str(APP), default_timeout=300).run()
+    assert not app.exception, app.exception
+    assert not app.error
+    assert metrics(app)["events"] == len(load_events(store)) > 0
+    assert metrics(app)["sources"] == len(seeds)
+
+
+def test_unreadable_store_gives_a_message_and_the_seeds(gaz, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CONFLICTMAP_STORE", str(tmp_path / "not-a-store"))
+    app = AppTest.from_file(str(APP), default_timeout=300).run()
+    assert not app.exception, app.exception
+    assert any("not a conflictmap store" in e.value for e in app.error), app.error
+    assert metrics(app)["events"] > 0            # the bundled seeds instead

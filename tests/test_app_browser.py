@@ -123,8 +123,22 @@ def test_dashboard_draws_offline_and_the_slider_changes_the_map(browser, app_url
     assert drawn == expected["all"]
     metric = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     assert int(metric) >= drawn
-    note = frame.locator(".cm-legend").inner_text()
+    # the legend starts collapsed to its toggle button; opened, it shows the notes
+    legend = frame.locator(".cm-legend")
+    assert not frame.locator(".cm-legend-body").is_visible()
+    assert legend.bounding_box()["height"] < 40
+    frame.locator(".cm-legend-toggle").click()
+    note = legend.inner_text()
     assert re.search(rf"\b{drawn} events drawn", note)
+    assert "Territorial control" in note and "Lebanon on " in note
+    # the control layers of the window's end day are drawn, their answer shown beside
+    assert frame.locator("path.cm-area").count() >= 3
+    assert frame.locator("path.cm-zone").count() == 1
+    assert frame.locator(".cm-crossing").count() >= 2
+    answer = page.get_by_text(re.compile(r"land corridor Iran → Damascus → Lebanon on "
+                                         r"\d{4}-\d\d-\d\d: (yes|no)"))
+    assert answer.count() == 1
+    shot(page, tmp_path, "dashboard-legend-open")
     # Leaflet came from this server, nothing from elsewhere
     local = [u for u in watch.requests if "/app/static/vendor/leaflet" in u]
     assert any(u.endswith("leaflet.js") for u in local), watch.requests

@@ -268,3 +268,112 @@ def test_add_article_refuses_a_duplicate(corpus, gaz):
     raw = sorted(SEEDS.glob("*.txt"))[0].read_bytes()
     with pytest.raises(InputError, match="already on the map"):
         d.add_article(corpus, raw, "copy.txt", gaz)
+
+
+# -- territorial control -------------------------------------------------------------------
+
+
+def test_control_day_is_the_end_of_the_window():
+    bounds = (date(2017, 5, 1), date(2017, 6, 4))
+    assert d.control_day((date(2017, 5, 3), date(2017, 5, 20)), bounds) == date(2017, 5, 20)
+    assert d.control_day(None, bounds) == date(2017, 6, 4)
+    assert d.control_day(None, None) is None
+
+
+def test_control_layers_and_summary_follow_the_day():
+    from browser_util import control_events
+
+    from geo.actors import load_actors
+    from geo.control import control_observations
+
+    ev, actors = control_events(), load_actors()
+    obs = control_observations(ev)
+    before = d.control_summary(d.control_layers(ev, "2017-05-02", observations=obs), actors)
+    assert before["day"] == "2017-05-02" and before["frontlines"] == 1
+    assert {b: (v["places"], v["areas"]) for b, v in before["blocs"].items()} == {
+        "islamic_state": (1, 1), "iran_axis": (1, 1), "kurdish_forces": (1, 1)}
+    assert before["answer"] == "no" and "2017-05-02: no" in before["answer_text"]
+    after = d.control_summary(d.control_layers(ev, date(2017, 6, 1), observations=obs), actors)
+    assert after["frontlines"] == 0 and "islamic_state" not in after["blocs"]
+    assert (after["blocs"]["iran_axis"]["places"], after["blocs"]["iran_axis"]["areas"]) == (2, 1)
+    text = d.control_summary_markdown(after)
+    assert text.startswith("**Iran\\-aligned land corridor") and "Frontlines\\: 0" in text
+    assert "Iran\\-aligned axis\\: 2 place\\(s\\) held, 1 area\\(s\\)" in text
+    nothing = d.control_summary(d.control_layers(ev, "2017-04-01", observations=obs), actors)
+    assert nothing["blocs"] == {} and "No control reported" in d.control_summary_markdown(nothing)
+
+
+def test_control_summary_markdown_escapes_names():
+    summary = {"day": "2017-06-01", "blocs": {"x": {"name": "[click](http://x) *b*", "places": 1,
+                                                    "areas": 1, "km2": 10.0}},
+               "contested": ["<b>Town</b>"], "unlocated": 0, "frontlines": 0,
+               "frontline_km": 0.0, "answer": "no", "answer_text": "Corridor: no"}
+    text = d.control_summary_markdown(summary)
+    assert "\\[click\\]\\(http\\://x\\) \\*b\\*\\: 1 place" in text
+    assert "Contested\\: \\<b\\>Town\\</b\\>" in text and "<b>" not in text
+
+
+def test_corpus_key_follows_the_articles():
+    from geo.articles import article_from_text
+
+    a = article_from_text("Title: A\n\nFighting in Mosul.", "a.txt")
+    b = article_from_text("Title: B\n\nFighting in Raqqa.", "b.txt")
+    assert d.Corpus((a,)).key == d.Corpus((a,)).key != d.Corpus((a, b)).key
+    assert d.Corpus().key != d.Corpus((a,)).key
+
+
+# -- per-corpus index and clicks on the compact map ----------------------------------------
+
+def test_event_index_gives_the_same_filters_metrics_and_timeline(events):
+    events = events.copy()
+    events.loc[2, ["first_date", "last_date"]] = ["2017-05-28", "2017-06-03"]
+    index = d.event_index(events)
+    assert index.bounds == d.date_bounds(events) == (date(2017, 5, 28), date(2017, 6, 4))
+    assert index.options == d.filter_options(events)
+    mentions = pd.DataFrame({"place_id": ["geonames:1", "geonames:9", "geonames:8"],
+                             "located": [True, True, False]})
+    for lo, hi in [(None, None), ("2017-05-30", "2017-05-31"), ("2017-06-01", "2017-06-01"),
+                   ("2017-06-04", None), (None, "2017-06-02")]:
+        for blocs in (None, ["islamic_state"]):
+            plain = d.filter_events(events, lo, hi, blocs=blocs)
+            fast = d.filter_events(events, lo, hi, blocs=blocs, index=index)
+            assert fast.index.tolist() == plain.index.tolist(), (lo, hi, blocs)
+            assert d.metrics(fast, mentions, index=index) == d.metrics(plain, mentions)
+            assert d.timeline(fast, index=index).equals(d.timeline(plain))
+    # a frame the index does not cover is read directly
+    other = events.set_axis(range(10, 15))
+    assert d.filter_events(other, "2017-06-02", None, index=index).index.tolist() == [12, 13]
+
+
+def test_corpus_key_of_a_corpus_of_events_alone(events):
+    a, b = d.Corpus(events=events), d.Corpus(events=events.iloc[:3])
+    assert d.corpus_key(a) == d.corpus_key(d.Corpus(events=events.copy()))
+    assert d.corpus_key(a) != d.corpus_key(b) and d.corpus_key(a).startswith("events:")
+
+
+def test_clicked_events_by_id_cell_and_point(events):
+    from geo import markers
+
+    events = events.assign(event_id_cnty=[f"E{i}" for i in range(len(events))])
+    same = events.copy()
+    same.loc[:2, ["latitude", "longitude"]] = [36.3, 43.1]
+    assert d.clicked_events(same, None).empty
+    assert d.clicked_events(same, {"last_object_clicked": None}).empty
+    # an event marker: its id in the tooltip's hidden tail (text content, unescaped)
+    hit = d.clicked_events(same, {"last_object_clicked": {"lat": 36.3, "lng": 43.1},
+                                  "last_object_clicked_tooltip":
+                                      "Battles: Mosul (2017-06-03) #e:E2"})
+    assert hit["event_id_cnty"].tolist() == ["E2"]
+    # a counted marker of a point or a grid cell: every event in it
+    key = markers.cell_keys([36.3], [43.1], 0)[0]
+    group = d.clicked_events(same, {"last_object_clicked": {"lat": 36.3, "lng": 43.1},
+                                    "last_object_clicked_tooltip":
+                                        f"3 events at this point: click to list them #c:{key}"})
+    assert group["event_id_cnty"].tolist() == ["E0", "E1", "E2"]
+    cell = markers.cell_keys([36.3], [43.1], 50_000)[0]
+    wide = d.clicked_events(same, {"last_object_clicked_tooltip": f"x #c:{cell}"})
+    assert wide["event_id_cnty"].tolist() == ["E0", "E1", "E2"]
+    # no reference (an older map, or an unknown id): the events at the point
+    old = d.clicked_events(same, {"last_object_clicked": {"lat": 36.3, "lng": 43.1},
+                                  "last_object_clicked_tooltip": "Battles: x #e:nope"})
+    assert old["event_id_cnty"].tolist() == ["E0", "E1", "E2"]

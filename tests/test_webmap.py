@@ -1,9 +1,11 @@
-"""The HTML map: markers, escaping of article text, offline assets, time filter, export."""
+"""The HTML map: markers, escaping of article text, offline assets, time filter, export, and
+the territorial-control layers embedded for the slider's step dates."""
 
+import json
 import re
 
 import pytest
-from browser_util import XSS, synthetic_events, synthetic_mentions
+from browser_util import XSS, control_events, synthetic_events, synthetic_mentions
 
 from gazetteer.errors import InputError
 from geo import assets, webmap
@@ -25,8 +27,10 @@ def synthetic_page():
 
 def test_markers_and_layers(synthetic_page):
     m, page = synthetic_page
-    assert m.conflictmap_stats == {"events": 5, "unlocated": 1, "mentions": 2,
-                                   "in_corridor": 3}
+    stats = dict(m.conflictmap_stats)
+    # no control reported: only crossings, the zone and the land corridor's gaps
+    assert stats.pop("control_dates") == 8 and stats.pop("control_features") >= 5
+    assert stats == {"events": 5, "unlocated": 1, "mentions": 2, "in_corridor": 3}
     assert _n_event_records(page) == 5
     for name in webmap.LAYERS + (webmap.OSM,):
         assert f'"{name}"' in page.replace("\\u2013", "–")
@@ -94,7 +98,7 @@ def test_time_filter_script_present(synthetic_page):
                    '"d1":'):
         assert needle in page
     no_slider = webmap.map_html(webmap.build_map(synthetic_events(), time_slider=False))
-    assert '{"slider": false}' in no_slider
+    assert '{"slider": false, ' in no_slider
 
 
 def test_date_range_filter_in_python():
@@ -119,7 +123,7 @@ def test_layer_selection():
     m = webmap.build_map(synthetic_events(), layers={"Country borders", "Border corridor"})
     assert m.conflictmap_stats["events"] == 0 and "cm.addEvents(" not in webmap.map_html(m)
     with pytest.raises(ValueError, match="unknown layer"):
-        webmap.build_map(synthetic_events(), layers={"Frontlines"})
+        webmap.build_map(synthetic_events(), layers={"Front lines"})
     with pytest.raises(ValueError, match="corridor width"):
         webmap.build_map(synthetic_events(), corridor_km=0)
 
@@ -226,3 +230,268 @@ def test_place_highlight_survives_empty_names_and_sentences():
 
     assert _place_spans("", ["", "Mosul"]) == []
     assert _place_spans("Fighting in Mosul.", ["", " ", "Mosul"]) == [(12, 17)]
+
+
+# -- territorial control -------------------------------------------------------------------
+
+def control_payload(page: str) -> dict | None:
+    """The control data a page hands ``cm.addControl`` (None when it has none)."""
+    m = re.search(r"cm\.addControl\(map, state, \{[^}]*\}, ", page)
+    if m is None:
+        return None
+    data, _ = json.JSONDecoder().raw_decode(page, m.end())
+    return data
+
+
+def _counts(data: dict, day: str) -> dict[str, int]:
+    (snap,) = [s for s in data["snapshots"] if s["date"] == day]
+    out: dict[str, int] = {}
+    for fi, _conf in snap["f"]:
+        key = data["features"][fi]["l"]
+        out[key] = out.get(key, 0) + 1
+    return out
+
+
+@pytest.fixture(scope="module")
+def control_page():
+    m = webmap.build_map(control_events(hostile=True))
+    return m, webmap.map_html(m)
+
+
+def test_control_layers_embedded_for_each_event_day(control_page):
+    m, page = control_page
+    data = control_payload(page)
+    assert data["dates"] == ["2017-05-01", "2017-05-02", "2017-06-01", "2017-06-02"]
+    assert m.conflictmap_stats["control_dates"] == 4
+    # IS and Iran-aligned areas meet in a frontline until the capture of Place A ...
+    before = _counts(data, "2017-05-02")
+    assert (before["place"], before["area"], before["front"]) == (3, 3, 1)
+    assert before["gap"] >= 1                  # no Iran-aligned path to Damascus
+    assert _counts(data, "2017-05-01")["area"] == 2
+    # ... after it, one Iran-aligned area (the two cells dissolved) and no frontline
+    after = _counts(data, "2017-06-01")
+    assert after["area"] == 2 and "front" not in after and after["place"] == 3
+    # static features: the border crossings and the al-Tanf zone
+    static = [data["features"][i]["l"] for i in data["static"]]
+    assert static.count("zone") == 1 and static.count("cross") >= 2
+    # the land-corridor answer for each day, plain text
+    assert all(s["answer"] == "no" and s["date"] in s["text"] for s in data["snapshots"])
+    # every layer in the layer control and the legend
+    for name in webmap.CONTROL_LAYERS:
+        assert f'"{name}"' in page
+    assert "cm-answer" in page and "Territorial control" in page
+
+
+def test_control_geometry_is_geojson_lon_lat_rounded(control_page):
+    _, page = control_page
+    data = control_payload(page)
+    places = [data["geoms"][f["g"]] for f in data["features"] if f["l"] == "place"]
+    assert {tuple(g["coordinates"]) for g in places} == {(40.9, 34.4), (41.2, 34.4),
+                                                         (41.0, 36.6)}    # (lon, lat)
+    for g in data["geoms"]:
+        assert g["type"] in ("Point", "LineString", "MultiLineString", "Polygon",
+                             "MultiPolygon")
+        flat = json.dumps(g["coordinates"])
+        assert not re.search(r"\.\d{6,}", flat)             # at most 5 decimals
+    # shared geometries are not repeated: Place A's point is one entry for four days
+    assert len({json.dumps(g) for g in data["geoms"]}) == len(data["geoms"])
+
+
+def test_control_dates_follow_the_export_range():
+    ev = control_events()
+    data = control_payload(webmap.map_html(webmap.build_map(
+        ev, start="2017-05-02", end="2017-06-01")))
+    assert data["dates"] == ["2017-05-02", "2017-06-01"]
+    # reports before the range still count: IS holds Place A (reported 05-01) on 05-02
+    assert _counts(data, "2017-05-02")["area"] == 3
+
+
+def test_many_event_days_are_sampled_keeping_the_last():
+    from geo.map_layers import step_dates
+
+    ev = synthetic_events(hostile=False)
+    days = step_dates(ev)
+    assert days == sorted(days) and days[0] == "2017-05-01" and days[-1] == "2017-06-04"
+    assert "2017-05-10" in days and "2017-05-12" in days        # first and last days
+    assert step_dates(ev, max_dates=3) == ["2017-05-01", "2017-05-20", "2017-06-04"]
+    rows = [dict(ev.iloc[0]) | {"event_date": f"2017-{1 + k // 28:02d}-{1 + k % 28:02d}",
+                                "first_date": None, "last_date": None} for k in range(200)]
+    import geopandas as gpd
+
+    many = step_dates(gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326"))
+    assert len(many) == 60 and many[0] == "2017-01-01" and many[-1] == "2017-08-04"
+    m = webmap.build_map(ev, max_control_dates=2)
+    assert control_payload(webmap.map_html(m))["dates"] == ["2017-05-01", "2017-06-04"]
+
+
+def test_control_evidence_escapes_untrusted_text(control_page):
+    _, page = control_page
+    for raw in ("<script>window.__xss", "<img src=x", 'onerror="window', "</script><script>w"):
+        assert raw not in page
+    data = control_payload(page)
+    escaped = "PMU captured &lt;script&gt;window.__xss=1&lt;/script&gt;&lt;img src=x " \
+              "onerror=&quot;window.__xss=2&quot;&gt;"
+    hits = [e for e in data["evidence"] if escaped in e]
+    assert hits and "<b>&lt;script&gt;" in hits[0]               # the title too
+    # the capture's evidence is listed for Place A (control place) and its area
+    idx = data["evidence"].index(hits[0])
+    kinds = {f["l"] for f in data["features"] if idx in f.get("ev", [])}
+    assert {"place", "area"} <= kinds
+    # names are escaped too, and nothing but evidence and names carries article text
+    xss_place = control_events(hostile=False).assign(location=XSS)
+    data = control_payload(webmap.map_html(webmap.build_map(xss_place)))
+    assert XSS not in json.dumps(data) and any("&lt;script&gt;" in n for n in data["names"])
+
+
+def test_control_layer_selection_and_no_control():
+    ev = control_events()
+    m = webmap.build_map(ev, layers={"Events", "Frontlines", "Land corridor"})
+    data = control_payload(webmap.map_html(m))
+    assert {f["l"] for f in data["features"]} == {"front", "path", "gap"}
+    page = webmap.map_html(webmap.build_map(ev, layers=set(webmap.BASE_LAYERS)))
+    assert control_payload(page) is None and "Territorial control" not in page
+
+
+def test_legend_toggle_and_clustering_options():
+    page = webmap.map_html(webmap.build_map(synthetic_events(hostile=False), compact=True))
+    assert "cm.addLegend(map, " in page and '{"collapsed": true}' in page
+    assert '"clusterAbove": 2000' in page
+    page = webmap.map_html(webmap.build_map(synthetic_events(hostile=False), cluster_above=3))
+    assert '"clusterAbove": 3' in page and "Numbered circles group nearby events" in page
+
+
+# -- the dashboard's compact map (popups=False, geo.markers) --------------------------------
+
+def events_data(page: str):
+    """The events' data a page hands ``cm.addEvents`` (a list of records, or the compact
+    form of ``geo.markers.payload``)."""
+    m = re.search(r"cm\.addEvents\(map, \w+,\s*", page)
+    data, _ = json.JSONDecoder().raw_decode(page, m.end())
+    return data
+
+
+def test_dashboard_map_carries_no_article_text():
+    m = webmap.build_map(synthetic_events(), synthetic_mentions(), popups=False,
+                         time_slider=False, layers=set(webmap.BASE_LAYERS))
+    page = webmap.map_html(m)
+    data = events_data(page)
+    assert isinstance(data, dict) and data["total"] == 5 and data["groups"] is None
+    assert m.conflictmap_stats["events"] == 5 and m.conflictmap_stats["groups"] == 0
+    # no popups and no sentence, title or outlet of any article in the events' data
+    text = json.dumps(data)
+    for needle in ("popup", "clashed", "Fighters", "Article 0", "Test Wire", "<blockquote"):
+        assert needle not in text
+    # the events' sentences are nowhere in the page; place mentions keep their popups
+    assert "clashed" not in page and "Fighting near" in page
+    # the hostile location is there once, escaped, in the table of place names
+    assert XSS not in page
+    assert [p for p in data["places"] if "&lt;script&gt;" in p] == [
+        "&lt;script&gt;window.__xss=1&lt;/script&gt;&lt;img src=x onerror=&quot;window.__xss=2"
+        "&quot;&gt;&lt;/script&gt;&lt;script&gt;window.__xss=3&lt;/script&gt;"]
+    for raw in ("<script>window.__xss", "<img src=x", 'onerror="window'):
+        assert raw not in page
+
+
+def test_dashboard_records_match_the_exported_ones():
+    from geo.markers import records
+
+    events = synthetic_events()
+    full = webmap._event_records(events[events.geometry.notna()], webmap.bloc_styles(), None)
+    data = events_data(webmap.map_html(webmap.build_map(events, popups=False)))
+    compact = records(data)
+    assert len(compact) == len(full) == 5
+    for a, b in zip(compact, full, strict=True):
+        assert (a["lat"], a["lon"], a["color"], a["shape"], a["approx"], a["radius"],
+                a["d0"], a["d1"]) == (b["lat"], b["lon"], b["color"], b["shape"],
+                                      b["approx"], b["radius"], b["d0"], b["d1"])
+        assert b["tip"].startswith(f"{a['type']}: {a['place']} (")
+    assert [r["id"] for r in compact] == ["SYR0", "SYR1", "SYR2", "SYR3", "SYR4"]
+
+
+def test_dashboard_fans_out_events_at_one_point():
+    events = synthetic_events(hostile=False)
+    events.loc[[0, 1, 2], "geometry"] = events.geometry[0]
+    ev = events_data(webmap.map_html(webmap.build_map(events, popups=False)))["events"]
+    assert sorted(zip(ev["fk"], ev["fn"], strict=True)) == [(0, 1), (0, 1), (0, 3), (1, 3),
+                                                           (2, 3)]
+
+
+def test_aggregated_payload_counts_every_event_once():
+    from browser_util import many_events
+
+    from geo import markers
+
+    events = many_events(3000, n_places=150, days=30)
+    m = webmap.build_map(events, popups=False, aggregate_above=1000, time_slider=False,
+                         layers={"Events"})
+    data = events_data(webmap.map_html(m))
+    groups = data["groups"]
+    assert data["cell_m"] == 0                         # 150 places: grouped by point
+    assert sum(groups["n"]) + len(data["events"]["lat"]) == 3000 == data["total"]
+    assert m.conflictmap_stats["events"] == 3000
+    assert m.conflictmap_stats["groups"] == len(groups["n"]) <= 150
+    lat = events.geometry.y.to_numpy()
+    lon = events.geometry.x.to_numpy()
+    for key, n, box in zip(groups["key"], groups["n"], groups["box"], strict=True):
+        members = markers.cell_members(lat, lon, key)
+        assert members.sum() == n and box[0] == box[2]          # one point
+    # fewer markers allowed: cells of a grid in metres, still every event once
+    small = markers.payload(markers.marker_table(events, webmap.bloc_styles()),
+                            aggregate_above=1000, max_markers=40)
+    assert small["cell_m"] >= 1000
+    assert sum(small["groups"]["n"]) + len(small["events"]["lat"]) == 3000
+    assert len(small["groups"]["n"]) + len(small["events"]["lat"]) <= 40
+    seen = sum(int(markers.cell_members(lat, lon, k).sum()) for k in small["groups"]["key"])
+    assert seen == sum(small["groups"]["n"])
+    for k, (s, w, n, e) in zip(small["groups"]["key"], small["groups"]["box"], strict=True):
+        inside = markers.cell_members(lat, lon, k)
+        assert (lat[inside] >= s - 1e-5).all() and (lat[inside] <= n + 1e-5).all()
+        assert (lon[inside] >= w - 1e-5).all() and (lon[inside] <= e + 1e-5).all()
+    # below the threshold: one record per event
+    few = markers.payload(markers.marker_table(events, webmap.bloc_styles()),
+                          aggregate_above=5000)
+    assert few["groups"] is None and len(few["events"]["lat"]) == 3000
+
+
+def test_grid_cells_are_squares_in_metres():
+    import numpy as np
+
+    from geo import markers
+
+    # from the centre: 0.46 km and 18.4 km east, 9.4 km and 10.5 km north
+    lat = np.array([34.0, 34.0, 34.0, 34.085, 34.095])
+    lon = np.array([40.0, 40.005, 40.2, 40.0, 40.0])
+    keys = markers.cell_keys(lat, lon, 10_000, centre=(34.0, 40.0))
+    assert keys[0] == keys[1] == keys[3] == "g10000@34.0,40.0:0,0"
+    assert keys[2] == "g10000@34.0,40.0:1,0" and keys[4] == "g10000@34.0,40.0:0,1"
+    assert markers.cell_members(lat, lon, keys[0]).tolist() == [True, True, False, True,
+                                                                False]
+    assert not markers.cell_members(lat, lon, "nonsense").any()
+    assert markers.parse_ref("Battles: Mosul (2017-06-01) #e:SYR12") == ("e", "SYR12")
+    assert markers.parse_ref(f"12 events #c:{keys[0]}") == ("c", keys[0])
+    assert markers.parse_ref("Battles: Mosul (2017-06-01)") is None
+
+
+def test_template_syntax_in_article_text_is_not_evaluated():
+    events = synthetic_events(hostile=False)
+    events.loc[0, "sources"] = json.dumps([{
+        "article": "x", "title": "T {{ 7*7 }} T",
+        "sentence": "S {{ 6*7 }} S {% if true %}IF{% endif %} {# c #} C"}])
+    events.loc[1, "location"] = "L {{ 5*5 }} L"
+    for popups in (True, False):
+        page = webmap.map_html(webmap.build_map(events, popups=popups))
+        assert "T 49 T" not in page and "S 42 S" not in page and "L 25 L" not in page
+        assert " C" in page or not popups
+        data = events_data(page)
+        text = json.dumps(data)
+        assert "L {{ 5*5 }} L" in text                 # as written, once decoded
+        if popups:
+            assert "T {{ 7*7 }} T" in text and "{% if true %}IF{% endif %} {# c #}" in text
+
+
+def test_safe_json_escapes_markup_and_template_openers():
+    text = webmap.safe_json({"a": "</script><b>&{{x}}{%y%}{#z#}", "b": [{"c": {}}]})
+    assert json.loads(text) == {"a": "</script><b>&{{x}}{%y%}{#z#}", "b": [{"c": {}}]}
+    for raw in ("<", ">", "&", "{{", "{%", "{#"):
+        assert raw not in text
+    assert webmap.safe_json(text) is text                # already safe: passed through

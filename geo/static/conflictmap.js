@@ -1,16 +1,30 @@
-/* conflictmap: event markers with an in-page time filter, place mentions and a legend, on
- * plain Leaflet (no other library). Coordinates are [lat, lon] as Leaflet wants them; dates
- * are ISO days (YYYY-MM-DD) counted in UTC. Popup and tooltip strings arrive HTML-escaped by
- * the Python side (geo/webmap.py); everything built here uses textContent.
+/* conflictmap: event markers with an in-page time filter, place mentions, territorial-control
+ * layers and a legend, on plain Leaflet (no other library). Coordinates are [lat, lon] as
+ * Leaflet wants them (the control data's GeoJSON geometries are [lon, lat] and are swapped by
+ * L.GeoJSON.coordsToLatLng); dates are ISO days (YYYY-MM-DD) counted in UTC. Popup and tooltip
+ * strings arrive HTML-escaped by the Python side (geo/webmap.py, geo/map_layers.py); this
+ * script only joins those pieces with numbers, and sets plain text with textContent.
  *
- * window.conflictmap.maps[i] is the state of the i-th map on the page: total, shown,
- * events (one Leaflet layer group per event), setRange(startIso, endIso), play(), stop().
+ * window.conflictmap.maps[i] is the state of the i-th map on the page: total and shown
+ * (events), drawn (markers and clusters on the map), clustered, groups (counted markers of
+ * events grouped by the server), events (one Leaflet layer group per event; filled on
+ * demand when clustered), setRange(startIso, endIso), play(), stop(), control (the control
+ * layers: index, date, counts, layers by kind, show(i)).
+ *
+ * Events come as an array of records with their popups (the exported page), or in the
+ * dashboard's compact form (geo/markers.py: columns of numbers indexing tables of escaped
+ * strings, no popups, and optionally counted groups of events). In the compact form a click
+ * on an event or a group is passed on to the events' layer, where streamlit-folium reports
+ * it with the tooltip's text: its hidden tail (#e:<event id> or #c:<cell key>) names what
+ * was clicked.
  */
 (function (L) {
   "use strict";
   if (window.conflictmap && window.conflictmap.addEvents) { return; }
-  var cm = window.conflictmap = {maps: []};
+  var cm = window.conflictmap = {maps: [], controls: []};
   var DAY = 86400000;
+  var CELL_PX = 56;          /* clustering grid, screen pixels */
+  var LOW = 0.35;            /* confidence below which areas are hatched (geo/map_layers.py) */
   var SHAPES = {
     circle: '<circle cx="9" cy="9" r="6.5"/>',
     triangle: '<path d="M9 1.5 16.5 15.5H1.5Z"/>',
@@ -26,6 +40,11 @@
     return Math.round(Date.UTC(+p[0], +p[1] - 1, +p[2]) / DAY);
   }
   function iso(d) { return new Date(d * DAY).toISOString().slice(0, 10); }
+  function afterPaint(fn) {
+    if (window.requestAnimationFrame) {
+      requestAnimationFrame(function () { setTimeout(fn, 0); });
+    } else { setTimeout(fn, 0); }
+  }
 
   cm.glyph = function (shape, color, approximate, size) {
     size = size || 18;
@@ -44,7 +63,8 @@
     return [9 - Math.round(r * Math.cos(a)), 9 - Math.round(r * Math.sin(a))];
   }
 
-  function eventLayer(ev) {
+  function eventLayer(ev, report) {
+    if (ev.n) { return groupLayer(ev, report); }
     var at = anchor(ev.fan), top = [9 - at[0], -at[1]];
     var marker = L.marker([ev.lat, ev.lon], {
       icon: L.divIcon({className: "cm-event cm-" + ev.shape, iconSize: [18, 18],
@@ -52,13 +72,17 @@
                        html: cm.glyph(ev.shape, ev.color, ev.approx)}),
       keyboard: true, riseOnHover: true
     });
-    marker.bindPopup(ev.popup, {maxWidth: 420, className: "cm-popup"});
+    if (ev.popup) { marker.bindPopup(ev.popup, {maxWidth: 420, className: "cm-popup"}); }
     marker.bindTooltip(ev.tip, {direction: "top"});
+    if (report) { marker.addEventParent(report); }
     var parts = [marker];
     if (ev.radius) {
       parts.unshift(L.circle([ev.lat, ev.lon], {
         radius: ev.radius, color: ev.color, weight: 1.5, dashArray: "5 4",
-        fillOpacity: 0.06, interactive: false, className: "cm-uncertainty"}));
+        /* rings wider than 50 km (e.g. "on the border") are outlines only, so stacked
+         * vague events do not paint a region that looks like territory */
+        fill: ev.radius <= 50000, fillOpacity: 0.06, interactive: false,
+        className: "cm-uncertainty"}));
     }
     var group = L.layerGroup(parts);
     group.marker = marker;
@@ -112,30 +136,204 @@
     return ctl;
   }
 
+  /* -- the dashboard's compact events (geo/markers.py) ----------------------------------- */
+
+  /* The hidden tail of a tooltip naming what it belongs to; ``value`` arrives escaped. */
+  function ref(kind, value) {
+    return value ? '<span class="cm-ref" hidden> #' + kind + ":" + value + "</span>" : "";
+  }
+
+  /* Records {lat, lon, color, shape, approx, radius, fan, tip, d0, d1 (days), n (groups)}
+   * from the columns of the compact form. Strings (types, places, ids, keys) arrive
+   * HTML-escaped; only fixed labels and numbers are added to them here. */
+  function expand(data) {
+    var out = [], e = data.events || {}, g = data.groups, colors = data.colors || [];
+    var types = data.types || [], shapes = data.shapes || [], places = data.places || [];
+    var i, n = (e.lat || []).length;
+    for (i = 0; i < n; i += 1) {
+      var d0 = e.d0[i], d1 = d0 === null ? null : d0 + (e.dd[i] || 0);
+      out.push({lat: e.lat[i], lon: e.lon[i], color: colors[e.c[i]] || "#9e9e9e",
+                shape: shapes[e.t[i]] || "circle", approx: !!e.ap[i],
+                radius: e.r[i] || null, fan: e.fn[i] > 1 ? [e.fk[i], e.fn[i]] : null,
+                tip: (types[e.t[i]] || "") + ": " + (places[e.p[i]] || "") + " (" +
+                  (d1 === null ? "" : iso(d1)) + ")" + ref("e", e.id ? e.id[i] : ""),
+                day0: d0, day1: d1});
+    }
+    var cell = data.cell_m ? (data.cell_m >= 1000 ? (data.cell_m / 1000) + " km" :
+                              data.cell_m + " m") : "";
+    for (i = 0; g && i < g.n.length; i += 1) {
+      var box = g.box[i], point = box[0] === box[2] && box[1] === box[3];
+      out.push({lat: g.lat[i], lon: g.lon[i], n: g.n[i], color: colors[g.c[i]] || "#9e9e9e",
+                box: box, point: point, day0: g.d0[i], day1: g.d1[i],
+                tip: g.n[i] + " events " + (point ? "at this point" : "in this " + cell +
+                  " cell") + ": click to list them" + (point ? "" : " and zoom in") +
+                  ref("c", g.key[i])});
+    }
+    return out;
+  }
+
+  /* A counted marker of events the server grouped (one point, or one grid cell): a click
+   * zooms to its events (a cell) and is reported to the dashboard, which lists them. */
+  function groupLayer(ev, report) {
+    var marker = L.marker([ev.lat, ev.lon], {icon: clusterIcon(ev.n, ev.color, "cm-group"),
+                                              keyboard: true});
+    marker.bindTooltip(ev.tip, {direction: "top"});
+    marker.on("click", function () {
+      var map = marker._map, b = ev.box;
+      if (map && !ev.point) {
+        map.fitBounds([[b[0], b[1]], [b[2], b[3]]], {padding: [40, 40]});
+      }
+    });
+    if (report) { marker.addEventParent(report); }
+    marker.marker = marker;
+    return marker;
+  }
+
+  /* -- clustering: a grid of CELL_PX screen pixels, recomputed on zoom, pan and filter ---- */
+
+  function clusterIcon(n, color, extra) {
+    var size = n < 10 ? 26 : n < 100 ? 32 : n < 1000 ? 38 : 44;
+    var icon = L.divIcon({className: "cm-cluster" + (extra ? " " + extra : ""),
+                          iconSize: [size, size], html: ""});
+    icon.createIcon = function (old) {
+      var div = L.DivIcon.prototype.createIcon.call(this, old);
+      var inner = document.createElement("div");
+      inner.style.background = color;
+      inner.textContent = String(n);
+      div.appendChild(inner);
+      return div;
+    };
+    return icon;
+  }
+
+  function clusterLayer(members, map) {
+    var lat = 0, lon = 0, colors = {}, best = null, south = 90, north = -90, west = 180,
+      east = -180, n = 0;
+    members.forEach(function (it) {
+      var ev = it.ev, k = it.n, b = ev.box || [ev.lat, ev.lon, ev.lat, ev.lon];
+      lat += ev.lat * k; lon += ev.lon * k; n += k;
+      colors[ev.color] = (colors[ev.color] || 0) + k;
+      if (best === null || colors[ev.color] > colors[best]) { best = ev.color; }
+      south = Math.min(south, b[0]); north = Math.max(north, b[2]);
+      west = Math.min(west, b[1]); east = Math.max(east, b[3]);
+    });
+    var marker = L.marker([lat / n, lon / n], {icon: clusterIcon(n, best), keyboard: true});
+    marker.bindTooltip(n + " events (click to zoom in)", {direction: "top"});
+    marker.on("click", function () {
+      if (north - south < 1e-6 && east - west < 1e-6) {
+        map.setView([south, west], Math.min(map.getMaxZoom(), map.getZoom() + 3));
+      } else {
+        map.fitBounds([[south, west], [north, east]], {padding: [40, 40]});
+      }
+    });
+    return marker;
+  }
+
   cm.addEvents = function (map, group, events, options) {
     options = options || {};
-    var items = events.map(function (ev) {
-      return {layer: eventLayer(ev), d0: day(ev.d0), d1: day(ev.d1 || ev.d0)};
+    var compact = !Array.isArray(events);
+    var report = compact ? group : null;        /* clicks reported through the events' layer */
+    var records = compact ? expand(events) : events;
+    var clustered = records.length > (options.clusterAbove || Infinity);
+    var total = 0, nGroups = 0;
+    var items = records.map(function (ev) {
+      var it = {ev: ev, layer: null, n: ev.n || 1, show: true,
+                d0: compact ? ev.day0 : day(ev.d0),
+                d1: compact ? ev.day1 : day(ev.d1 || ev.d0)};
+      if (it.d1 === null || it.d1 === undefined) { it.d1 = it.d0; }
+      total += it.n; nGroups += ev.n ? 1 : 0;
+      if (clustered) {
+        var p = map.project([ev.lat, ev.lon], 0);
+        it.px = p.x; it.py = p.y;
+      } else {
+        it.layer = eventLayer(ev, report);
+      }
+      return it;
     });
-    var dated = items.filter(function (it) { return it.d0 !== null; });
-    var lo = Math.min.apply(null, dated.map(function (it) { return it.d0; }));
-    var hi = Math.max.apply(null, dated.map(function (it) { return it.d1; }));
-    var state = {map: map, group: group, total: items.length, shown: 0, timer: null,
-                 events: items.map(function (it) { return it.layer; }), lo: lo, hi: hi};
+    function layerOf(it) {
+      if (!it.layer) { it.layer = eventLayer(it.ev, report); }
+      return it.layer;
+    }
+    var lo = Infinity, hi = -Infinity, nDated = 0;
+    items.forEach(function (it) {
+      if (it.d0 !== null) { nDated += 1; lo = Math.min(lo, it.d0); hi = Math.max(hi, it.d1); }
+    });
+    var state = {map: map, group: group, total: total, shown: 0, drawn: 0, groups: nGroups,
+                 clusters: 0, timer: null, clustered: clustered, listeners: [],
+                 events: clustered ? [] : items.map(function (it) { return it.layer; }),
+                 lo: lo, hi: hi};
+    state.layerOf = function (i) { return layerOf(items[i]); };
+
+    function render() {
+      var t0 = window.performance ? performance.now() : 0;
+      if (!clustered) {
+        var drawn = 0;
+        items.forEach(function (it) {
+          if (it.show) { group.addLayer(it.layer); drawn += 1; } else {
+            group.removeLayer(it.layer);
+          }
+        });
+        state.drawn = drawn;
+      } else {
+        var z = map.getZoom(), scale = Math.pow(2, z), pb = map.getPixelBounds();
+        var x0 = pb.min.x - CELL_PX, y0 = pb.min.y - CELL_PX;
+        var x1 = pb.max.x + CELL_PX, y1 = pb.max.y + CELL_PX;
+        var buckets = {}, order = [];
+        for (var i = 0; i < items.length; i += 1) {
+          var it = items[i];
+          if (!it.show) { continue; }
+          var x = it.px * scale, y = it.py * scale;
+          if (x < x0 || x > x1 || y < y0 || y > y1) { continue; }
+          var key = Math.floor(x / CELL_PX) + ":" + Math.floor(y / CELL_PX);
+          var b = buckets[key];
+          if (!b) { b = buckets[key] = []; order.push(key); }
+          b.push(it);
+        }
+        var layers = [], clusters = 0, markers = 0, atMax = z >= map.getMaxZoom();
+        order.forEach(function (key) {
+          var b = buckets[key];
+          if (b.length === 1 || atMax) {
+            b.forEach(function (it) { layers.push(layerOf(it)); markers += 1; });
+          } else {
+            layers.push(clusterLayer(b, map)); clusters += 1;
+          }
+        });
+        group.clearLayers();
+        layers.forEach(function (layer) { group.addLayer(layer); });
+        state.clusters = clusters;
+        state.drawn = clusters + markers;
+      }
+      if (state.box) { state.box.setAttribute("data-drawn", String(state.drawn)); }
+      state.renderMs = window.performance ? performance.now() - t0 : 0;
+      afterPaint(function () {
+        state.paintedAt = window.performance ? performance.now() : 0;
+      });
+    }
+    var pending = false;
+    if (clustered) {
+      map.on("moveend", function () {
+        if (pending) { return; }
+        pending = true;
+        afterPaint(function () { pending = false; render(); });
+      });
+    }
+
     state.apply = function () {
       var a = state.startInput ? +state.startInput.value : lo;
       var b = state.endInput ? +state.endInput.value : hi;
       var whole = a <= lo && b >= hi;
       state.shown = 0;
       items.forEach(function (it) {
-        var show = it.d0 === null ? whole : it.d0 <= b && it.d1 >= a;
-        if (show) { state.shown += 1; group.addLayer(it.layer); } else { group.removeLayer(it.layer); }
+        it.show = it.d0 === null ? whole : it.d0 <= b && it.d1 >= a;
+        if (it.show) { state.shown += it.n; }
       });
+      render();
       if (state.label) {
-        state.label.textContent = (dated.length ? iso(a) + " \u2013 " + iso(b) + ": " : "") +
+        state.label.textContent = (nDated ? iso(a) + " \u2013 " + iso(b) + ": " : "") +
           state.shown + " of " + state.total + " events";
       }
       if (state.box) { state.box.setAttribute("data-shown", String(state.shown)); }
+      state.listeners.forEach(function (fn) { fn(a, b); });
       return state.shown;
     };
     state.setRange = function (a, b) {
@@ -157,7 +355,7 @@
         if (next >= hi) { state.stop(); }
       }, options.playMs || 400);
     };
-    if (dated.length && hi > lo && options.slider !== false) {
+    if (nDated && hi > lo && options.slider !== false) {
       timeControl(state, lo, hi).addTo(map);
     }
     state.apply();
@@ -176,11 +374,283 @@
     });
   };
 
-  cm.addLegend = function (map, html) {
+  /* -- territorial control --------------------------------------------------------------- */
+
+  var hatchSeq = 0;
+  function hatcher(map) {
+    var ns = "http://www.w3.org/2000/svg", ids = {};
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("width", "0"); svg.setAttribute("height", "0");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("class", "cm-defs");
+    var defs = document.createElementNS(ns, "defs");
+    svg.appendChild(defs);
+    map.getContainer().appendChild(svg);
+    return function (color) {
+      if (!ids[color]) {
+        hatchSeq += 1;
+        ids[color] = "cm-hatch-" + hatchSeq;
+        var p = document.createElementNS(ns, "pattern");
+        p.setAttribute("id", ids[color]);
+        p.setAttribute("patternUnits", "userSpaceOnUse");
+        p.setAttribute("width", "8"); p.setAttribute("height", "8");
+        p.setAttribute("patternTransform", "rotate(45)");
+        var bg = document.createElementNS(ns, "rect");
+        bg.setAttribute("width", "8"); bg.setAttribute("height", "8");
+        bg.setAttribute("fill", color); bg.setAttribute("fill-opacity", "0.12");
+        var line = document.createElementNS(ns, "rect");
+        line.setAttribute("width", "2.5"); line.setAttribute("height", "8");
+        line.setAttribute("fill", color); line.setAttribute("fill-opacity", "0.75");
+        p.appendChild(bg); p.appendChild(line);
+        defs.appendChild(p);
+      }
+      return "url(#" + ids[color] + ")";
+    };
+  }
+
+  function pane(map, name, z) {
+    if (!map.getPane(name)) {
+      map.createPane(name, map.getPane("overlayPane")).style.zIndex = String(z);
+    }
+    return name;
+  }
+
+  function toLatLngs(geom) {
+    var levels = {Polygon: 1, MultiPolygon: 2, LineString: 0, MultiLineString: 1}[geom.type];
+    return L.GeoJSON.coordsToLatLngs(geom.coordinates, levels);
+  }
+
+  function thousands(x) {
+    return String(Math.round(+x)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
+
+  cm.addControl = function (map, state, groups, data) {
+    var feats = data.features || [], geoms = data.geoms || [], evidence = data.evidence || [];
+    var names = data.names || [], blocs = data.blocs || [];
+    var snaps = data.snapshots || [], days = snaps.map(function (s) { return day(s.date); });
+    var hatch = hatcher(map);
+    var AREAS = pane(map, "cm-areas", 210), LINES = pane(map, "cm-lines", 220);
+    var POINTS = pane(map, "cm-points", 230);
+    var dynamic = {area: [], front: [], place: [], path: []};
+    var ctl = {index: -1, date: null, counts: {}, state: state, snapshots: snaps.length};
+
+    /* Every string below from data is HTML-escaped by geo/map_layers.py; the rest are fixed
+     * labels and numbers. */
+    function blocName(i) { return i >= 0 && blocs[i] ? blocs[i][1] : "no bloc"; }
+    function colorOf(f) {
+      if (f.x || f.s === "lost" || !(f.b >= 0 && blocs[f.b])) { return "#9e9e9e"; }
+      return blocs[f.b][2];
+    }
+    function nameList(list, more) {
+      return (list || []).map(function (i) { return names[i]; }).join(", ") +
+        (more ? " \u2026 and " + (+more) + " more" : "");
+    }
+    function dl(rows) {
+      return "<dl>" + rows.filter(function (r) { return r[1]; }).map(function (r) {
+        return "<dt>" + r[0] + "</dt><dd>" + r[1] + "</dd>";
+      }).join("") + "</dl>";
+    }
+    function head(f) {
+      if (f.l === "area") {
+        return (f.x ? "<h4>Contested <small>" + nameList(f.p.slice(0, 3)) + "</small></h4>"
+                    : "<h4>" + blocName(f.b) + " <small>held area</small></h4>") +
+          dl([["Places", nameList(f.p, f.pm)], ["Since", f.si], ["Last report", f.o],
+              ["Area", f.a !== null && f.a !== undefined ? thousands(f.a) + " km\u00b2" : ""]]);
+      }
+      if (f.l === "front") {
+        return "<h4>Frontline <small>" + blocName(f.b) + " \u2013 " + blocName(f.b2) +
+          "</small></h4>" + dl([[blocName(f.b), nameList(f.p, f.pm)],
+                                [blocName(f.b2), nameList(f.p2, f.pm2)],
+                                ["Length", f.km !== null ? (+f.km).toFixed(1) + " km" : ""]]);
+      }
+      if (f.l === "place") {
+        var holder = f.x ? "contested" : f.s === "lost" ? "nobody known (lost)" : blocName(f.b);
+        return "<h4>" + names[f.n] + " <small>" + f.s + "</small></h4>" +
+          dl([["Held by", holder], ["Blocs seen", (f.bs || []).map(blocName).join(", ")],
+              ["Since", f.si], ["Last report", f.o]]);
+      }
+      if (f.l === "cross") {
+        return "<h4>" + names[f.n] + " <small>border crossing</small></h4>" +
+          "<p><small>Source: " + f.src + "</small></p>";
+      }
+      if (f.l === "zone") {
+        return "<h4>" + names[f.n] + "</h4><p>" + (+f.r) + " km around the " + f.ce +
+          " (geodesic circle), declared by " + blocName(f.b) + ".</p><p><small>Source: " +
+          f.src + "</small></p>";
+      }
+      if (f.l === "path") {
+        return "<h4>Land corridor <small>" + blocName(f.b) + " area " + f.id +
+          " on the path</small></h4>";
+      }
+      return "<h4>Land-corridor gap <small>" + (+f.km).toFixed(1) + " km</small></h4>" +
+        dl([["Leg", f.leg], ["Between", f.n]]) +
+        "<p>No Iran-aligned control is reported on this stretch.</p>";
+    }
+    function tip(f) {
+      if (f.l === "area") {
+        return (f.x ? "Contested: " : blocName(f.b) + ": ") + nameList(f.p.slice(0, 3),
+                                                                     f.p.length > 3);
+      }
+      if (f.l === "front") { return "Frontline: " + blocName(f.b) + " \u2013 " + blocName(f.b2); }
+      if (f.l === "place") {
+        return names[f.n] + ": " + (f.x ? "contested" : f.s === "lost" ? "lost" : blocName(f.b));
+      }
+      if (f.l === "cross" || f.l === "zone") { return names[f.n]; }
+      if (f.l === "path") { return "Land corridor: " + blocName(f.b) + " area"; }
+      return "Land-corridor gap: " + (+f.km).toFixed(1) + " km";
+    }
+
+    function popupHtml(f, conf) {
+      var parts = [head(f)];
+      if (typeof conf === "number") {
+        parts.push('<p class="cm-conf">confidence ' + conf.toFixed(2) +
+                   (conf < LOW ? " (low)" : "") + "</p>");
+      }
+      if (f.ev && f.ev.length) {
+        parts.push("<b>Evidence</b><ol>" + f.ev.map(function (i) {
+          return evidence[i];
+        }).join("") + "</ol>");
+        if (f.more) { parts.push("<i>\u2026 and " + (+f.more) + " more sources</i>"); }
+      }
+      return parts.join("");
+    }
+
+    function build(fi, conf) {
+      var f = feats[fi], g = geoms[f.g], layer = null, c = colorOf(f);
+      var low = typeof conf === "number" && conf < LOW, weak = low || !!f.x;
+      var k = typeof conf === "number" ? conf : 0.6;
+      if (!g) { return null; }
+      if (f.l === "area") {
+        layer = L.polygon(toLatLngs(g), {
+          pane: AREAS, color: c, weight: weak ? 1.5 : 1.2, opacity: 0.9,
+          dashArray: weak ? "6 4" : null, fillColor: weak ? hatch(c) : c,
+          fillOpacity: weak ? 0.9 : 0.15 + 0.45 * k,
+          className: "cm-area" + (f.x ? " cm-contested" : "") + (low ? " cm-low" : "")});
+      } else if (f.l === "front") {
+        layer = L.polyline(toLatLngs(g), {
+          pane: LINES, color: "#ff1744", weight: 5, opacity: 0.95, lineCap: "round",
+          dashArray: low ? "9 6" : null, className: "cm-front"});
+      } else if (f.l === "place") {
+        layer = L.circleMarker(L.GeoJSON.coordsToLatLng(g.coordinates), {
+          pane: POINTS, radius: 5.5, color: f.x ? "#d50000" : "#fff", weight: f.x ? 2 : 1.5,
+          fillColor: c, fillOpacity: 0.35 + 0.6 * k, className: "cm-control-place"});
+      } else if (f.l === "cross") {
+        layer = L.marker(L.GeoJSON.coordsToLatLng(g.coordinates), {
+          icon: L.divIcon({className: "cm-crossing", iconSize: [14, 14], html: ""}),
+          keyboard: true});
+      } else if (f.l === "zone") {
+        layer = L.polygon(toLatLngs(g), {
+          pane: AREAS, color: c, weight: 2, dashArray: "10 6", fillColor: c,
+          fillOpacity: 0.05, className: "cm-zone"});
+      } else if (f.l === "path") {
+        layer = L.polygon(toLatLngs(g), {
+          pane: AREAS, color: "#6a1b9a", weight: 3, fill: false,
+          className: "cm-corridor-path"});
+      } else if (f.l === "gap") {
+        layer = L.polyline(toLatLngs(g), {
+          pane: LINES, color: "#6a1b9a", weight: 3.5, dashArray: "1 8", lineCap: "round",
+          className: "cm-corridor-gap"});
+      }
+      if (layer) {
+        layer.bindPopup(function () { return popupHtml(f, conf); },
+                        {maxWidth: 420, className: "cm-popup"});
+        layer.bindTooltip(function () { return tip(f); },
+                          f.l === "place" || f.l === "cross" ? {direction: "top"}
+                                                             : {sticky: true});
+      }
+      return layer;
+    }
+    function groupOf(key) { return groups[key === "gap" ? "path" : key] || null; }
+
+    (data.static || []).forEach(function (fi) {
+      var target = groupOf(feats[fi].l), layer = target && build(fi, null);
+      if (layer) { target.addLayer(layer); }
+    });
+
+    var legend = map.getContainer();
+    function setText(sel, text, attr) {
+      var el = legend.querySelector(sel);
+      if (el) {
+        el.textContent = text;
+        if (attr !== undefined) { el.setAttribute("data-answer", attr); }
+      }
+    }
+
+    ctl.show = function (i) {
+      if (i === ctl.index) { return ctl.counts; }
+      Object.keys(dynamic).forEach(function (key) {
+        var target = groups[key];
+        dynamic[key].forEach(function (layer) { if (target) { target.removeLayer(layer); } });
+        dynamic[key] = [];
+      });
+      var counts = {area: 0, front: 0, place: 0, path: 0, gap: 0};
+      var snap = i >= 0 ? snaps[i] : null;
+      if (snap) {
+        snap.f.forEach(function (entry) {
+          var f = feats[entry[0]], target = groupOf(f.l);
+          if (!target) { return; }
+          var layer = build(entry[0], entry[1]);
+          if (!layer) { return; }
+          target.addLayer(layer);
+          dynamic[f.l === "gap" ? "path" : f.l].push(layer);
+          counts[f.l] += 1;
+        });
+      }
+      ctl.index = i; ctl.date = snap ? snap.date : null; ctl.counts = counts;
+      ctl.layers = dynamic;
+      setText(".cm-control-day", snap ? "on " + snap.date : "");
+      setText(".cm-answer", snap ? (snap.text || "") :
+              "Land corridor: no control reported yet", snap ? snap.answer : "");
+      map.getContainer().setAttribute("data-control-date", snap ? snap.date : "");
+      return counts;
+    };
+    ctl.indexFor = function (endDay) {
+      var at = -1;
+      for (var i = 0; i < days.length; i += 1) { if (days[i] <= endDay) { at = i; } }
+      return at;
+    };
+    ctl.update = function (a, b) {
+      var slider = state && state.endInput;
+      return ctl.show(slider ? ctl.indexFor(b) : snaps.length - 1);
+    };
+    if (state) {
+      state.control = ctl;
+      state.listeners.push(ctl.update);
+    }
+    cm.controls.push(ctl);
+    ctl.update(null, state && state.endInput ? +state.endInput.value : null);
+    return ctl;
+  };
+
+  /* -- legend: a toggle button over a compact body ------------------------------------- */
+
+  cm.addLegend = function (map, html, options) {
+    options = options || {};
     var ctl = L.control({position: "bottomright"});
     ctl.onAdd = function () {
-      var box = L.DomUtil.create("div", "cm-legend leaflet-bar");
-      box.innerHTML = html;   /* built and escaped in geo/webmap.py */
+      var box = L.DomUtil.create("div", "cm-legend leaflet-bar" +
+                                 (options.collapsed ? " cm-collapsed" : ""));
+      var button = L.DomUtil.create("button", "cm-legend-toggle", box);
+      button.type = "button";
+      button.title = "Show or hide the legend";
+      var body = L.DomUtil.create("div", "cm-legend-body", box);
+      body.innerHTML = html;   /* built and escaped in geo/webmap.py */
+      function label() {
+        var open = !L.DomUtil.hasClass(box, "cm-collapsed");
+        button.textContent = open ? "Legend \u25BE" : "Legend \u25B8";
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+      }
+      L.DomEvent.on(button, "click", function (e) {
+        L.DomEvent.stop(e);
+        if (L.DomUtil.hasClass(box, "cm-collapsed")) {
+          L.DomUtil.removeClass(box, "cm-collapsed");
+        } else {
+          L.DomUtil.addClass(box, "cm-collapsed");
+        }
+        label();
+      });
+      label();
+      L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       return box;
     };

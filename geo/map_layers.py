@@ -1,0 +1,544 @@
+"""Territorial-control layers on the web map: snapshots of ``geo.layers.layers_for_date`` for
+the dates the map steps through, encoded compactly for the page's script
+(``geo/static/conflictmap.js``, ``cm.addControl``), and a short text summary of one snapshot.
+
+* :func:`step_dates` — the distinct event days in a range (a regular sample, always keeping
+  the last day, when there are more than ``max_dates``).
+* :func:`compute_snapshots` — ``{ISO day: layers frame}`` for those days, the control
+  observations computed once.
+* :func:`encode_snapshots` — the page's data: shared tables of geometries (GeoJSON, (lon, lat),
+  rounded to 5 decimals, simplified to ~100 m), evidence (escaped HTML) and features (one per
+  distinct layer, geometry and evidence), and per day the features shown with their confidence.
+* :func:`control_summary` / :func:`summary_lines` — what one snapshot says, as numbers and text.
+
+Article text is untrusted: every string of a feature's popup is ``html.escape``d here (the
+page's script only concatenates these pieces and numbers); the land-corridor answer and the
+day are plain text that the script sets with ``textContent``.
+
+Coordinates: layer frames and the encoded geometries are (lon, lat) as in GeoJSON; the page's
+script hands Leaflet (lat, lon).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Iterable
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+MAX_DATES = 60
+SIMPLIFY_DEG = 0.001           # ~100 m: polygons and lines are simplified this much
+DECIMALS = 5
+MAX_EVIDENCE = 5               # sources listed in one popup (the rest are counted)
+MAX_PLACES = 12                # place names listed in one area popup
+LOW_CONFIDENCE = 0.35          # below: dashed outline and hatched fill
+# the layer column of geo.layers → the page's layer key
+KEYS = {"control_area": "area", "frontline": "front", "control": "place",
+        "border_crossing": "cross", "deconfliction_zone": "zone"}
+STATIC = ("border_crossing", "deconfliction_zone")        # the same on every day
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return str(value)
+
+
+def _e(value) -> str:
+    return html.escape(_text(value), quote=True)
+
+
+def _day(value) -> str | None:
+    """``value`` as an ISO day, None when it is not one."""
+    text = _text(value).strip()[:10]
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
+
+
+def _json_list(value) -> list:
+    if isinstance(value, list | tuple | np.ndarray):
+        return list(value)
+    try:
+        out = json.loads(_text(value) or "[]")
+    except ValueError:
+        return []
+    return out if isinstance(out, list) else []
+
+
+def step_dates(events: pd.DataFrame, start=None, end=None, max_dates: int = MAX_DATES
+               ) -> list[str]:
+    """The distinct days (ISO) on which the events in ``events`` begin or end
+    (``first_date``, ``event_date``, ``last_date``), within [start, end] when given. More than
+    ``max_dates`` days: ``max_dates`` of them at regular steps, the first and last kept."""
+    lo, hi = _day(start), _day(end)
+    days: set[str] = set()
+    for col in ("first_date", "event_date", "last_date"):
+        if col in events.columns:
+            days |= {d for d in map(_day, pd.unique(events[col].dropna())) if d}
+    out = sorted(d for d in days if (lo is None or d >= lo) and (hi is None or d <= hi))
+    if max_dates < 1:
+        return []
+    if len(out) > max_dates:
+        idx = np.unique(np.linspace(0, len(out) - 1, max_dates).round().astype(int))
+        out = [out[i] for i in idx]
+    return out
+
+
+def compute_snapshots(events: gpd.GeoDataFrame, dates: Iterable[str], *, observations=None,
+                      corridor_km: float = 50.0, actors=None) -> dict[str, gpd.GeoDataFrame]:
+    """``{day: geo.layers.layers_for_date(events, day)}`` for every day of ``dates``, the
+    control observations computed once. The corridor layers (border crossings, deconfliction
+    zone …), the same every day, are computed for the last day only."""
+    from .control import control_observations
+    from .layers import layers_for_date
+
+    dates = list(dict.fromkeys(dates))
+    if not dates:
+        return {}
+    if actors is None:
+        from .actors import load_actors
+
+        actors = load_actors()
+    obs = control_observations(events) if observations is None else observations
+    return {d: layers_for_date(events, d, observations=obs, corridor_km=corridor_km,
+                               actors=actors, corridor=(i == len(dates) - 1))
+            for i, d in enumerate(dates)}
+
+
+# -- encoding ------------------------------------------------------------------------------
+
+def geometry_texts(geoms, tolerance: float = SIMPLIFY_DEG, ndigits: int = DECIMALS
+                   ) -> list[str | None]:
+    """:func:`geometry_json` of each of ``geoms`` as GeoJSON text (the same text for equal
+    geometries; None for a missing, empty or collection geometry), all at once: simplified,
+    rounded (in numpy; 2-D, a z is dropped) and written by shapely's vectorised functions."""
+    arr = np.asarray(list(geoms), dtype=object)
+    out: list[str | None] = [None] * len(arr)
+    present = np.array([g is not None for g in arr], dtype=bool)
+    if not present.any():
+        return out
+    idx = np.flatnonzero(present)
+    geo = arr[idx]
+    keep = ~shapely.is_empty(geo)
+    idx, geo = idx[keep], geo[keep]
+    if tolerance:
+        lines = ~np.isin(shapely.get_type_id(geo), (0, 4))        # not (multi)points
+        if lines.any():
+            simple = shapely.simplify(geo[lines], tolerance, preserve_topology=True)
+            geo[lines] = np.where(shapely.is_empty(simple), geo[lines], simple)
+    keep = shapely.get_type_id(geo) != 7                          # no collections
+    idx, geo = idx[keep], geo[keep]
+    if len(geo):
+        rounded = shapely.transform(geo, lambda xy: np.round(xy, ndigits))
+        for i, text in zip(idx.tolist(), shapely.to_geojson(rounded).tolist(), strict=True):
+            out[i] = text
+    return out
+
+
+def geometry_text(geom, tolerance: float = SIMPLIFY_DEG, ndigits: int = DECIMALS
+                  ) -> str | None:
+    """:func:`geometry_json` as GeoJSON text (the same text for equal geometries)."""
+    return geometry_texts([geom], tolerance, ndigits)[0]
+
+
+def geometry_json(geom, tolerance: float = SIMPLIFY_DEG, ndigits: int = DECIMALS):
+    """A shapely geometry as a GeoJSON geometry dict ((lon, lat), ``ndigits`` decimals), lines
+    and polygons simplified by ``tolerance`` degrees (topology kept); None when empty."""
+    text = geometry_text(geom, tolerance, ndigits)
+    return None if text is None else json.loads(text)
+
+
+def evidence_lookup(events: pd.DataFrame | None) -> dict[str, list[dict]]:
+    """event id (``event_id_cnty``) → its sources (dicts with title, article, source,
+    published, sentence), read from an events frame's ``sources`` JSON."""
+    out: dict[str, list[dict]] = {}
+    if events is None or not len(events) or "event_id_cnty" not in events.columns:
+        return out
+    sources = events["sources"] if "sources" in events.columns else [None] * len(events)
+    for eid, src in zip(events["event_id_cnty"], sources, strict=True):
+        items = [s for s in _json_list(src) if isinstance(s, dict)]
+        if items:
+            out.setdefault(_text(eid), []).extend(items)
+    return out
+
+
+def evidence_html(src: dict) -> str:
+    """One source as an escaped ``<li>``: title (or article id), outlet and date, sentence."""
+    title = _e(src.get("title")) or _e(src.get("article")) or "untitled"
+    meta = " · ".join(_e(src.get(k)) for k in ("source", "published") if _text(src.get(k)))
+    return (f"<li><b>{title}</b>{' <small>' + meta + '</small>' if meta else ''}"
+            f"<blockquote>{_e(src.get('sentence'))}</blockquote></li>")
+
+
+class _Tables:
+    """Shared, deduplicated tables of the encoded data: geometries, evidence items, names
+    (all escaped) and features."""
+
+    def __init__(self, styles: dict, tolerance: float):
+        self.tolerance = tolerance
+        self.geoms: list = []
+        self.evidence: list[str] = []
+        self.names: list[str] = []
+        self.features: list[dict] = []
+        self.blocs = [[b, html.escape(_text(n)), _color(c)] for b, (n, c) in styles.items()]
+        self._bloc = {b[0]: i for i, b in enumerate(self.blocs)}
+        self._g: dict[str, int] = {}
+        self._ev: dict[str, int] = {}
+        self._n: dict[str, int] = {}
+        self._f: dict[tuple, int] = {}
+        self._geom_cache: dict[bytes, int | None] = {}
+        self._lists: dict[str, list] = {}
+        self._html: dict[int, tuple[dict, str]] = {}
+        self._texts: dict[bytes, str | None] = {}
+        self._refs: dict[tuple, tuple[list[int], int]] = {}
+
+    def geom(self, geom) -> int | None:
+        if geom is None or geom.is_empty:
+            return None
+        wkb = shapely.to_wkb(geom)
+        if wkb in self._geom_cache:
+            return self._geom_cache[wkb]
+        text = self._texts[wkb] if wkb in self._texts else geometry_text(geom, self.tolerance)
+        idx = None
+        if text is not None:
+            idx = self._g.get(text)
+            if idx is None:
+                idx = self._g[text] = len(self.geoms)
+                self.geoms.append(json.loads(text))
+        self._geom_cache[wkb] = idx
+        return idx
+
+    def prepare(self, geoms) -> None:
+        """Simplify and write the not yet seen of ``geoms`` at once (vectorised), for
+        :meth:`geom` to number as it meets them."""
+        arr = np.asarray([g for g in geoms if g is not None], dtype=object)
+        if not len(arr):
+            return
+        wkbs = shapely.to_wkb(arr).tolist()
+        todo = {w: g for w, g in zip(wkbs, arr.tolist(), strict=True)
+                if w not in self._geom_cache and w not in self._texts}
+        texts = geometry_texts(list(todo.values()), self.tolerance)
+        self._texts.update(zip(todo, texts, strict=True))
+
+    def json_list(self, value) -> list:
+        """``_json_list(value)``, each distinct text parsed once (rows repeat across days);
+        the list returned is shared: do not modify it."""
+        if not isinstance(value, str):
+            return _json_list(value)
+        out = self._lists.get(value)
+        if out is None:
+            out = self._lists[value] = _json_list(value)
+        return out
+
+    def bloc(self, bloc) -> int:
+        """Index of a bloc id in ``blocs`` (added, named by its id, when unknown); -1 for
+        none."""
+        b = _text(bloc)
+        if not b:
+            return -1
+        if b not in self._bloc:
+            self._bloc[b] = len(self.blocs)
+            self.blocs.append([b, html.escape(b), _color("")])
+        return self._bloc[b]
+
+    def name(self, value) -> int:
+        item = _e(value)
+        idx = self._n.get(item)
+        if idx is None:
+            idx = self._n[item] = len(self.names)
+            self.names.append(item)
+        return idx
+
+    def name_list(self, values) -> tuple[list[int], int]:
+        names = [v for v in values if _text(v)]
+        return [self.name(v) for v in names[:MAX_PLACES]], max(0, len(names) - MAX_PLACES)
+
+    def evidence_item(self, src: dict) -> str:
+        """``evidence_html(src)``, once per source object (the same dicts of the evidence
+        lookup are cited by many rows; the memo keeps them alive, so ids stay theirs)."""
+        hit = self._html.get(id(src))
+        if hit is None or hit[0] is not src:
+            hit = self._html[id(src)] = (src, evidence_html(src))
+        return hit[1]
+
+    def sources(self, items: list[dict]) -> tuple[list[int], int]:
+        seen, refs = set(), []
+        for src in items:
+            item = self.evidence_item(src)
+            if item in seen:
+                continue
+            seen.add(item)
+            if len(refs) < MAX_EVIDENCE:
+                idx = self._ev.get(item)
+                if idx is None:
+                    idx = self._ev[item] = len(self.evidence)
+                    self.evidence.append(item)
+                refs.append(idx)
+        return refs, len(seen) - len(refs)
+
+    def feature(self, props: dict) -> int:
+        key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
+                           for k, v in props.items()))
+        idx = self._f.get(key)
+        if idx is None:
+            idx = self._f[key] = len(self.features)
+            self.features.append(props)
+        return idx
+
+
+def _color(value) -> str:
+    from .webmap import _color as color
+
+    return color(value)
+
+
+def _row_sources(row, lookup: dict[str, list[dict]], id_columns: tuple[str, ...],
+                 tables: _Tables | None = None) -> list[dict]:
+    parse = tables.json_list if tables is not None else _json_list
+    items = [s for s in parse(row.get("sources")) if isinstance(s, dict)]
+    if items:
+        return items
+    for col in id_columns:
+        for eid in parse(row.get(col)):
+            items += lookup.get(_text(eid), [])
+    return items
+
+
+def _source_refs(row, lookup, id_columns: tuple[str, ...], tables: _Tables
+                 ) -> tuple[list[int], int]:
+    """``tables.sources`` of a row's sources, once per distinct (sources, event ids) text:
+    the same area or place is reported on many days."""
+    key: list = []
+    for cell in (row.get("sources"), *(row.get(col) for col in id_columns)):
+        if isinstance(cell, str) or cell is None:
+            key.append(cell)
+        elif isinstance(cell, float) and math.isnan(cell):
+            key.append(None)
+        else:                                           # lists or arrays: not memoised
+            return tables.sources(_row_sources(row, lookup, id_columns, tables))
+    key = tuple(key)
+    hit = tables._refs.get(key)
+    if hit is None:
+        hit = tables._refs[key] = tables.sources(_row_sources(row, lookup, id_columns,
+                                                              tables))
+    return hit
+
+
+def _num(value, ndigits: int = 1) -> float | None:
+    try:
+        out = round(float(_text(value)), ndigits)
+    except ValueError:
+        return None
+    return None if math.isnan(out) else out
+
+
+def _true(value) -> bool:
+    return _text(value).strip().lower() in ("true", "1", "1.0")
+
+
+def _encode_row(row, key: str, tables: _Tables, lookup) -> tuple[int, float | None] | None:
+    """The feature index and confidence of one layers row (page layer ``key``), None when it
+    has no geometry. Text is escaped (names, dates, sources); see ``encode_snapshots``."""
+    g = tables.geom(row.get("geometry"))
+    if g is None:
+        return None
+    conf = _num(row.get("confidence"), 2)
+    props: dict = {"l": key, "g": g}
+    ids: tuple[str, ...] = ()
+    if key == "area":
+        names, more = tables.name_list(tables.json_list(row.get("places")))
+        props |= {"b": tables.bloc(row.get("bloc")),
+                  "x": int(_text(row.get("status")) == "contested"), "p": names,
+                  "si": _e(row.get("since")), "o": _e(row.get("observed")),
+                  "a": _num(row.get("area_km2"), 0)}
+        if more:
+            props["pm"] = more
+        ids = ("event_ids",)
+    elif key == "front":
+        pa, ma = tables.name_list(tables.json_list(row.get("places_a")))
+        pb, mb = tables.name_list(tables.json_list(row.get("places_b")))
+        props |= {"b": tables.bloc(row.get("bloc_a")), "b2": tables.bloc(row.get("bloc_b")),
+                  "p": pa, "p2": pb, "km": _num(row.get("length_km"), 1)}
+        if ma or mb:
+            props |= {"pm": ma, "pm2": mb}
+        ids = ("event_ids_a", "event_ids_b")
+    elif key == "place":
+        props |= {"b": tables.bloc(row.get("bloc")), "x": int(_true(row.get("contested"))),
+                  "s": _e(row.get("status")), "n": tables.name(row.get("name")),
+                  "bs": [tables.bloc(b) for b in tables.json_list(row.get("blocs"))],
+                  "si": _e(row.get("since")), "o": _e(row.get("observed"))}
+        ids = ("event_ids",)
+    elif key == "cross":
+        props |= {"n": tables.name(row.get("name")), "src": _e(row.get("source"))}
+    elif key == "zone":
+        props |= {"n": tables.name(row.get("name")), "b": tables.bloc(row.get("bloc")),
+                  "r": _num(row.get("radius_km"), 1), "ce": _e(row.get("centre")),
+                  "src": _e(row.get("source"))}
+    elif _text(row.get("kind")) == "path_area":
+        props |= {"b": tables.bloc(row.get("bloc")), "id": _e(row.get("area_id"))}
+        ids = ("event_ids",)
+    else:                                           # a land-corridor gap
+        props |= {"l": "gap", "km": _num(row.get("gap_km"), 1), "leg": _e(row.get("leg")),
+                  "n": _e(row.get("name"))}
+    if ids:
+        refs, more = _source_refs(row, lookup, ids, tables)
+        props["ev"] = refs
+        if more:
+            props["more"] = more
+    return tables.feature(props), conf
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict("records")``, read column by column (much faster for pyarrow-backed
+    text columns; missing values as None or NaN, as there)."""
+    cols = list(frame.columns)
+    values = [frame[c].tolist() for c in cols]
+    return [dict(zip(cols, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _answer(frame: gpd.GeoDataFrame) -> dict:
+    rows = frame[(frame["layer"] == "land_corridor") & (frame["kind"] == "answer")] \
+        if len(frame) and "kind" in frame.columns else frame.iloc[:0]
+    if not len(rows):
+        return {"text": "", "answer": ""}
+    r = rows.iloc[0]
+    return {"text": _text(r.get("name")), "answer": _text(r.get("answer"))}
+
+
+def _key(row) -> str | None:
+    """The page's layer key of a layers row (``path`` for the land corridor's held areas and
+    gaps), None for rows the map does not draw."""
+    layer = _text(row.get("layer"))
+    if layer == "land_corridor":
+        return "path" if _text(row.get("kind")) in ("path_area", "gap") else None
+    return KEYS.get(layer)
+
+
+def encode_snapshots(snapshots: dict[str, gpd.GeoDataFrame], styles: dict,
+                     events: pd.DataFrame | None = None, keys: Iterable[str] | None = None,
+                     tolerance: float | None = None,
+                     evidence: dict[str, list[dict]] | None = None) -> dict:
+    """The page's control data for ``snapshots`` (``{ISO day: layers frame}``; ``styles``:
+    bloc id → (name, colour) as ``geo.webmap.bloc_styles``; ``events``: the events frame the
+    layers came from, whose sources are the evidence of areas and frontlines; ``keys``: the
+    layer keys to keep, among ``area front place cross zone path``, default all;
+    ``tolerance``: simplification in degrees, default ``SIMPLIFY_DEG``, doubled above 2,000
+    features a day; ``evidence``: ``evidence_lookup(events)``, computed before)::
+
+        {"dates": [day, ...],                   # ascending
+         "geoms": [GeoJSON geometry, ...],      # shared; (lon, lat), 5 decimals
+         "evidence": [escaped <li> HTML, ...],  # one per source: title, outlet, sentence
+         "names": [escaped place name, ...],
+         "blocs": [[bloc id, escaped name, colour], ...],
+         "features": [{"l": area|front|place|cross|zone|path|gap, "g": geometry index,
+                       "b": bloc index (-1 none), "x": contested, "p": [name indices],
+                       "si"/"o": since/last report day, "ev": [evidence indices],
+                       "more": sources not listed, ...}, ...],
+         "static": [feature index, ...],        # the same every day (crossings, zone)
+         "snapshots": [{"date": day, "f": [[feature index, confidence or null], ...],
+                        "answer": "yes"|"no"|"", "text": plain-text answer line}, ...],
+         "present": [bloc index, ...]}          # blocs holding ground on some day (legend)
+
+    Every string but ``text`` is HTML-escaped; the page's script joins them into popups
+    with fixed labels and numbers only, and sets ``text`` with ``textContent``."""
+    wanted = None if keys is None else set(keys)
+    if tolerance is None:
+        most = max((len(f) for f in snapshots.values()), default=0)
+        tolerance = SIMPLIFY_DEG * (2 if most > 2000 else 1)
+    tables = _Tables(styles, tolerance)
+    lookup = evidence_lookup(events) if evidence is None else evidence
+    out_snaps, static, present = [], {}, set()
+    for day in sorted(snapshots):
+        frame = snapshots[day]
+        entries = []
+        if len(frame):
+            rows = _records(frame)
+            # the land corridor's held areas are drawn with their area's geometry
+            area_geom = {_text(r.get("area_id")): r.get("geometry") for r in rows
+                         if _text(r.get("layer")) == "control_area"}
+            todo = []
+            for row in rows:
+                key = _key(row)
+                if key is None or (wanted is not None and key not in wanted):
+                    continue
+                if key == "path" and _text(row.get("area_id")) in area_geom:
+                    row = {**row, "geometry": area_geom[_text(row.get("area_id"))]}
+                todo.append((row, key))
+            tables.prepare(row.get("geometry") for row, _ in todo)
+            for row, key in todo:
+                enc = _encode_row(row, key, tables, lookup)
+                if enc is None:
+                    continue
+                if _text(row.get("layer")) in STATIC:
+                    static[enc[0]] = True
+                    continue
+                entries.append([enc[0], enc[1]])
+                if key in ("area", "place") and _text(row.get("bloc")):
+                    present.add(tables.bloc(row.get("bloc")))
+        out_snaps.append({"date": day, "f": entries, **_answer(frame)})
+    return {"dates": [s["date"] for s in out_snaps], "geoms": tables.geoms,
+            "evidence": tables.evidence, "names": tables.names, "blocs": tables.blocs,
+            "features": tables.features, "static": list(static), "snapshots": out_snaps,
+            "present": sorted(present)}
+
+
+# -- summary -------------------------------------------------------------------------------
+
+def control_summary(frame: gpd.GeoDataFrame, styles: dict | None = None) -> dict:
+    """What one day's layers (``geo.layers.layers_for_date``) say: ``day``; per bloc
+    (``blocs``: name, places held, areas, km²), ``contested`` places, ``unlocated`` control
+    places (evidence not drawn), ``frontlines`` (count, km) and the land-corridor ``answer``
+    (yes/no) and its one-line ``answer_text``."""
+    styles = styles or {}
+    day = _text(frame["date"].iloc[0]) if len(frame) and "date" in frame.columns else ""
+    layer = frame["layer"] if len(frame) else pd.Series(dtype=object)
+    places = frame[layer == "control"]
+    areas = frame[layer == "control_area"]
+    fronts = frame[layer == "frontline"]
+    per: dict[str, dict] = {}
+    for b in sorted(set(places.get("bloc", [])) | set(areas.get("bloc", [])) - {"", None}):
+        if not _text(b):
+            continue
+        held = places[(places["bloc"] == b) & places["status"].isin(["held", "taken"])]
+        mine = areas[(areas["bloc"] == b) & (areas["status"] == "held")]
+        per[b] = {"name": _text(styles.get(b, (b, ""))[0]), "places": len(held),
+                  "areas": len(mine),
+                  "km2": round(float(pd.to_numeric(mine.get("area_km2"), errors="coerce")
+                                     .sum()), 0) if len(mine) else 0.0}
+    contested = places[places["contested"].astype(bool)] if len(places) else places
+    located = places["located"].astype(bool) if len(places) and "located" in places else \
+        pd.Series(True, index=places.index)
+    ans = _answer(frame) if len(frame) else {"text": "", "answer": ""}
+    return {"day": day, "blocs": per, "contested": sorted(map(_text, contested.get("name", []))),
+            "unlocated": int((~located).sum()),
+            "frontlines": len(fronts),
+            "frontline_km": round(float(pd.to_numeric(fronts.get("length_km"), errors="coerce")
+                                        .sum()), 1) if len(fronts) else 0.0,
+            "answer": ans["answer"], "answer_text": ans["text"]}
+
+
+def summary_lines(summary: dict) -> list[str]:
+    """The summary as plain-text lines (bloc and place names as the data give them)."""
+    lines = [summary["answer_text"] or "Land corridor: no answer (no layers)."]
+    for info in summary["blocs"].values():
+        lines.append(f"{info['name']}: {info['places']} place(s) held, {info['areas']} "
+                     f"area(s), {info['km2']:,.0f} km²")
+    if summary["contested"]:
+        lines.append("Contested: " + ", ".join(summary["contested"]))
+    lines.append(f"Frontlines: {summary['frontlines']} ({summary['frontline_km']:,.1f} km)")
+    if summary["unlocated"]:
+        lines.append(f"{summary['unlocated']} control place(s) without coordinates "
+                     "(evidence only, not drawn)")
+    if len(lines) == 2 and not summary["blocs"]:
+        lines.insert(1, "No control reported up to this day.")
+    return lines

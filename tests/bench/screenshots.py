@@ -1,0 +1,138 @@
+"""Screenshots for the README: the exported seed map and the dashboard, with the control layers.
+
+    python tests/bench/screenshots.py [--out tests/screenshots] [--width 1400 --height 900]
+
+Exports the bundled seeds with ``conflictmap export --self-contained`` and opens the page in
+Debian chromium (Playwright, headless, every request that is not to 127.0.0.1 refused), then
+runs the dashboard (``streamlit run app.py`` on 127.0.0.1, a free port) and opens it the same
+way. Saves ``export.png`` and ``dashboard.png`` (written to a temporary file and renamed into
+place). The first run may build the gazetteer index (minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser_util import Watch, launch, serve  # noqa: E402
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def _save(page, target: Path, **kwargs) -> Path:
+    """A screenshot written atomically to ``target``."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".png", dir=target.parent)
+    os.close(fd)
+    try:
+        page.screenshot(path=tmp, **kwargs)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return target
+
+
+def export_shot(browser, out: Path, size: tuple[int, int]) -> Path:
+    from geo.cli import main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        html = Path(tmp) / "seeds.html"
+        if main(["export", "--out", str(html), "--self-contained"]) != 0:
+            raise SystemExit("conflictmap export failed")
+        page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+        watch = Watch(page)
+        with serve(Path(tmp)) as base:
+            page.goto(base + html.name)
+            page.wait_for_function("() => window.conflictmap && window.conflictmap.maps.length"
+                                   " && window.conflictmap.maps[0].control")
+            page.wait_for_timeout(800)
+            path = _save(page, out / "export.png")
+        page.close()
+    if watch.errors or watch.refused:
+        raise SystemExit(f"export page: errors {watch.errors}, refused {watch.refused}")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def dashboard_shot(browser, out: Path, size: tuple[int, int]) -> Path:
+    port = _free_port()
+    exe = Path(sys.executable).with_name("streamlit")
+    cmd = [str(exe), "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise SystemExit("streamlit did not start:\n"
+                                     + log.read().decode(errors="replace")[-2000:])
+                time.sleep(0.3)
+            page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+            watch = Watch(page)
+            page.goto(url)
+            frame = page.frame_locator(MAP_FRAME)
+            frame.locator("path.cm-area").first.wait_for(timeout=600_000)
+            frame.locator(".leaflet-marker-pane .cm-event").first.wait_for(timeout=60_000)
+            page.wait_for_timeout(1500)
+            page.locator(MAP_FRAME).scroll_into_view_if_needed()
+            page.mouse.wheel(0, 120)
+            page.wait_for_timeout(800)
+            path = _save(page, out / "dashboard.png")
+            page.close()
+            if watch.errors or watch.refused:
+                raise SystemExit(f"dashboard: errors {watch.errors}, refused {watch.refused}")
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default=str(ROOT / "tests" / "screenshots"))
+    ap.add_argument("--width", type=int, default=1400)
+    ap.add_argument("--height", type=int, default=900)
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            for shot in (export_shot, dashboard_shot):
+                print(shot(browser, out, (args.width, args.height)))
+        finally:
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()
