@@ -168,6 +168,21 @@ def _value(v) -> str:
     return str(v).replace("|", "\\|")
 
 
+def _flat(data, prefix: str = "") -> list[tuple[str, object]]:
+    """Nested dicts and lists of dicts as (dotted key, value) rows: ``runs.0.wall_s``; a list
+    of plain values stays one row."""
+    if isinstance(data, dict):
+        items = data.items()
+    elif isinstance(data, list) and any(isinstance(v, dict) for v in data):
+        items = ((str(i), v) for i, v in enumerate(data))
+    else:
+        return [(prefix, data)]
+    rows = []
+    for k, v in items:
+        rows += _flat(v, f"{prefix}.{k}" if prefix else str(k))
+    return rows
+
+
 def render_figures(kind: str, runs: list[dict], note: str | None) -> str:
     """One table per JSON: every figure the benchmark printed, in its order."""
     title, text = SECTIONS[kind]
@@ -176,7 +191,7 @@ def render_figures(kind: str, runs: list[dict], note: str | None) -> str:
         out.append(f"\n{note}\n")
     for run in runs:
         out.append("\n| figure | value |\n| --- | --- |\n")
-        out += [f"| {k} | {_value(v)} |\n" for k, v in run.items()]
+        out += [f"| {k} | {_value(v)} |\n" for k, v in _flat(run)]
     return "".join(out)
 
 
