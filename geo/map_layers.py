@@ -32,6 +32,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .markers import cell_text
+
 MAX_DATES = 60
 SIMPLIFY_DEG = 0.001           # ~100 m: polygons and lines are simplified this much
 DECIMALS = 5
@@ -45,11 +47,10 @@ STATIC = ("border_crossing", "deconfliction_zone")        # the same on every da
 
 
 def _text(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
+    """``markers.cell_text``, with a Timestamp as its ISO day."""
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
-    return str(value)
+    return cell_text(value)
 
 
 def _e(value) -> str:

@@ -51,14 +51,19 @@ _CELL = re.compile(r"g(\d+)@(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?):(-?\d+),(-?\d+)$
 _POINT = re.compile(r"p(-?\d+),(-?\d+)$")
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
+    """A frame cell as text: '' for None/NaN."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value)
 
 
-def _e(value) -> str:
-    return html.escape(_text(value), quote=True)
+def escape_cell(value) -> str:
+    """A frame cell as HTML-escaped text (quotes too): article text is untrusted."""
+    return html.escape(cell_text(value), quote=True)
+
+
+_text, _e = cell_text, escape_cell
 
 
 def _column(frame: pd.DataFrame, name: str, default=None) -> pd.Series:

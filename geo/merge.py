@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -207,6 +208,29 @@ def same_event(a: Event, b: Event) -> bool:
 
 # -- grouping -----------------------------------------------------------------------------------
 
+def join_pairs(events: Sequence[Event], pairs: Iterable[tuple], reps: dict[int, dict]
+               ) -> Callable[[int], int]:
+    """Union-find over indices of ``events``: ``pairs`` ``(-score, i, j)`` are joined best
+    first (then in input order) when the two groups are ``_joinable``; ``reps`` (a root's
+    distinct readings, signature → index) is updated in place. Returns the root of an index."""
+    parent = list(range(len(events)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for _, i, j in sorted(pairs):
+        ri, rj = find(i), find(j)
+        if ri == rj or not _joinable(events, reps[ri], reps[rj]):
+            continue
+        parent[rj] = ri
+        for sig, k in reps.pop(rj).items():
+            reps[ri].setdefault(sig, k)
+    return find
+
+
 def merge_events(events: list[Event]) -> list[Event]:
     """Groups of the same event, each as one new event (the inputs are not changed) with
     ``sources`` (one dict per member: article, title, source, url, published, sentence,
@@ -235,22 +259,8 @@ def merge_events(events: list[Event]) -> list[Event]:
                 s = score(a, b)
                 if s is not None and s >= MERGE_SCORE:
                     pairs.append((-s, i, j))
-    parent = list(range(len(events)))
     reps = {i: {sigs[i]: i} for i in nodes}     # a group's distinct readings
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for _, i, j in sorted(pairs):
-        ri, rj = find(i), find(j)
-        if ri == rj or not _joinable(events, reps[ri], reps[rj]):
-            continue
-        parent[rj] = ri
-        for sig, k in reps.pop(rj).items():
-            reps[ri].setdefault(sig, k)
+    find = join_pairs(events, pairs, reps)
     groups: dict[int, list[Event]] = {}
     for i, e in enumerate(events):
         node = node_of[(_kind(e), sigs[i], e.sentence)]

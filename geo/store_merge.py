@@ -206,30 +206,16 @@ def _groups(nodes: list[_Node], pairs: dict[str, list], events: _Events,
     graph), joined from their ``pairs`` as ``merge_events`` joins them (best pairs first,
     then input order; groups join when ``_joinable``): each group's events in article-id
     order."""
-    from .merge import _joinable, _signature
+    from .merge import _signature, join_pairs
 
     keys = sorted((m for n in nodes for m in n.members), key=canon_of.__getitem__)
     got = events.get(keys)
     evs = [got[k] for k in keys]
     index = {k: i for i, k in enumerate(keys)}
     node_of = {m: n.key for n in nodes for m in n.members}
-    parent = list(range(len(evs)))
     reps = {index[n.key]: {_signature(evs[index[n.key]]): index[n.key]} for n in nodes}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for _, i, j in sorted((-s, index[n.key], index[b]) for n in nodes
-                          for b, s in pairs.get(n.key, ())):
-        ri, rj = find(i), find(j)
-        if ri == rj or not _joinable(evs, reps[ri], reps[rj]):
-            continue
-        parent[rj] = ri
-        for sig, k in reps.pop(rj).items():
-            reps[ri].setdefault(sig, k)
+    find = join_pairs(evs, ((-s, index[n.key], index[b]) for n in nodes
+                            for b, s in pairs.get(n.key, ())), reps)
     groups: dict[int, list] = {}
     for k, ev in zip(keys, evs, strict=True):
         groups.setdefault(find(index[node_of[k]]), []).append(ev)

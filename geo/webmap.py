@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import os
 import re
 import tempfile
@@ -65,20 +64,12 @@ CLUSTER_ABOVE = 2000     # more events than this: markers are grouped on a scree
 OSM = "OpenStreetMap tiles (online)"
 SHAPES = markers.SHAPES
 PRECISION = {1: "day", 2: "week", 3: "month or wider"}
-UNKNOWN_COLOR = "#9e9e9e"
+UNKNOWN_COLOR = markers.UNKNOWN_COLOR
 _HIGHLIGHT_LIMIT = 20        # mentions listed in one place popup
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}(?:[0-9a-fA-F]{2})?|[a-zA-Z]{3,20}")
 
 
-def _text(value) -> str:
-    """A cell as text: '' for None/NaN."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value)
-
-
-def _e(value) -> str:
-    return html.escape(_text(value), quote=True)
+_text, _e = markers.cell_text, markers.escape_cell
 
 
 def _int(value, default: int = 0) -> int:

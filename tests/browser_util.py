@@ -12,12 +12,19 @@ import http.server
 import json
 import os
 import shutil
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 from shapely.geometry import Point
+
+ROOT = Path(__file__).resolve().parent.parent
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -208,6 +215,54 @@ def serve(directory: Path):
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AppDidNotStart(RuntimeError):
+    """``streamlit run app.py`` exited or did not answer in time; the message ends with its
+    log."""
+
+
+@contextlib.contextmanager
+def streamlit_app(log: Path, timeout_s: float = 60, env: dict | None = None):
+    """``streamlit run app.py`` (headless) from the repository on 127.0.0.1 (a free port),
+    output in ``log``; yields its URL once the health check answers, stops it after. Raises
+    AppDidNotStart."""
+    port = free_port()
+    exe = Path(sys.executable).with_name("streamlit")
+    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else
+                                                          ["-m", "streamlit"]),
+           "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AppDidNotStart("streamlit did not start:\n"
+                                     + Path(log).read_text(errors="replace")[-3000:])
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 class Watch:

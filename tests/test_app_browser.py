@@ -7,13 +7,8 @@ recorded). The map must draw with no network at all: Leaflet comes from the Stre
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -28,45 +23,17 @@ MARKERS = ".leaflet-marker-pane .cm-event"
 START_TIMEOUT_S = 600           # the first run may build the gazetteer index
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     """The dashboard served by ``streamlit run app.py`` (headless) from the repository."""
-    port = _free_port()
+    from browser_util import AppDidNotStart, streamlit_app
+
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    exe = Path(sys.executable).with_name("streamlit")
-    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else
-                                                          ["-m", "streamlit"]),
-           "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        with streamlit_app(log) as url:
+            yield url
+    except AppDidNotStart as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")

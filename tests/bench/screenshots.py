@@ -13,19 +13,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser_util import Watch, launch, serve  # noqa: E402
+from browser_util import AppDidNotStart, Watch, launch, serve, streamlit_app  # noqa: E402
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
@@ -64,54 +60,26 @@ def export_shot(browser, out: Path, size: tuple[int, int]) -> Path:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def dashboard_shot(browser, out: Path, size: tuple[int, int]) -> Path:
-    port = _free_port()
-    exe = Path(sys.executable).with_name("streamlit")
-    cmd = [str(exe), "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    with tempfile.TemporaryDirectory() as tmp:
         try:
-            url = f"http://127.0.0.1:{port}/"
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise SystemExit("streamlit did not start:\n"
-                                     + log.read().decode(errors="replace")[-2000:])
-                time.sleep(0.3)
-            page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-            watch = Watch(page)
-            page.goto(url)
-            frame = page.frame_locator(MAP_FRAME)
-            frame.locator("path.cm-area").first.wait_for(timeout=600_000)
-            frame.locator(".leaflet-marker-pane .cm-event").first.wait_for(timeout=60_000)
-            page.wait_for_timeout(1500)
-            page.locator(MAP_FRAME).scroll_into_view_if_needed()
-            page.mouse.wheel(0, 120)
-            page.wait_for_timeout(800)
-            path = _save(page, out / "dashboard.png")
-            page.close()
-            if watch.errors or watch.refused:
-                raise SystemExit(f"dashboard: errors {watch.errors}, refused {watch.refused}")
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            with streamlit_app(Path(tmp) / "streamlit.log", timeout_s=120) as url:
+                page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+                watch = Watch(page)
+                page.goto(url)
+                frame = page.frame_locator(MAP_FRAME)
+                frame.locator("path.cm-area").first.wait_for(timeout=600_000)
+                frame.locator(".leaflet-marker-pane .cm-event").first.wait_for(timeout=60_000)
+                page.wait_for_timeout(1500)
+                page.locator(MAP_FRAME).scroll_into_view_if_needed()
+                page.mouse.wheel(0, 120)
+                page.wait_for_timeout(800)
+                path = _save(page, out / "dashboard.png")
+                page.close()
+        except AppDidNotStart as exc:
+            raise SystemExit(str(exc)) from None
+    if watch.errors or watch.refused:
+        raise SystemExit(f"dashboard: errors {watch.errors}, refused {watch.refused}")
     return path
 
 
