@@ -46,19 +46,40 @@ def actor_dictionary():
     return dash.load_actor_dictionary()
 
 
+def vendor_url() -> str | None:
+    """The URL of ``./static/vendor`` on this server, None when static serving is off."""
+    if not st.get_option("server.enableStaticServing"):
+        return None
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return "/" + "/".join(p for p in (base, "app", "static", "vendor") if p)
+
+
 @st.cache_resource(show_spinner=False)
 def map_asset_urls() -> dict[str, str]:
     """Where the map iframe loads Leaflet from: this server (``./static/vendor``, copied once
     from the installed ``xstatic-leaflet``), or ``data:`` URLs when static serving is off or
     the folder is read-only. Never a CDN."""
-    if st.get_option("server.enableStaticServing"):
-        base = (st.get_option("server.baseUrlPath") or "").strip("/")
-        url = "/" + "/".join(p for p in (base, "app", "static", "vendor") if p)
+    url = vendor_url()
+    if url is not None:
         try:
             return dash.serve_map_assets(assets.asset_paths(), VENDOR, url)
         except OSError:
             pass
     return assets.data_urls()
+
+
+def map_data_url(name: str, text: str) -> str | None:
+    """Where the map fetches ``text`` from (its country borders: the largest part of the map,
+    the same for every filter): a file under ``./static/vendor/data`` named by its content,
+    so a rerun sends a URL rather than the borders again; None (embedded in the map) when
+    the files cannot be served from here."""
+    url = vendor_url()
+    if url is None or map_asset_urls()[assets.SCRIPT].startswith("data:"):
+        return None
+    try:
+        return dash.publish_map_data(text, VENDOR / "data", url + "/data", name)
+    except OSError:
+        return None
 
 
 @st.cache_resource(show_spinner=False)
@@ -116,6 +137,16 @@ def control_evidence(corpus_key: str, _events) -> dict:
     return evidence_lookup(_events)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def control_memo(corpus_key: str):
+    """The encoding work of the control layers that does not depend on the day (each
+    geometry's GeoJSON, each source's popup HTML …), kept for the corpus so that the rerun
+    for a new day only encodes what is new (``geo.map_layers.EncodeMemo``)."""
+    from geo.map_layers import EncodeMemo
+
+    return EncodeMemo()
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)    # no copy: read, never changed
 def control_view(corpus_key: str, day: str, corridor_km: float, shown: tuple[str, ...],
                  _events) -> tuple[dict, str, str]:
@@ -124,7 +155,8 @@ def control_view(corpus_key: str, day: str, corridor_km: float, shown: tuple[str
     layers = control_layers(corpus_key, day, corridor_km, _events)
     payload = webmap.control_data(_events, snapshots={day: layers}, corridor_km=corridor_km,
                                   styles=webmap.bloc_styles(actor_dictionary().blocs),
-                                  layers=shown, evidence=control_evidence(corpus_key, _events))
+                                  layers=shown, evidence=control_evidence(corpus_key, _events),
+                                  memo=control_memo(corpus_key))
     summary = dash.control_summary_markdown(dash.control_summary(layers, actor_dictionary()))
     return payload, webmap.safe_json(payload), summary
 
@@ -306,7 +338,8 @@ with map_col:
                             control_payload=control, control_json=control_json, compact=True,
                             popups=False, marker_table=marker_table(key, corpus.events),
                             aggregate_above=markers.AGGREGATE_ABOVE,
-                            bounds=map_bounds(key, corpus.events))
+                            bounds=map_bounds(key, corpus.events), data_url=map_data_url,
+                            detail_events=corpus.events)
     clicked = st_folium(fmap, key="map", height=MAP_HEIGHT, use_container_width=True,
                         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"])
 with info_col:

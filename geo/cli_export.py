@@ -9,6 +9,20 @@ import sys
 from gazetteer.errors import InputError
 
 from .cli_articles import add_article_arguments, input_articles, input_store, store_articles
+from .map_layers import MAX_DATES
+
+
+def positive_count(value, option: str) -> int:
+    """``value`` (command-line text) as a whole number ≥ 1; InputError (exit code 3)
+    naming ``option`` otherwise."""
+    text = str(value).strip()
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise InputError(f"{option} must be a positive whole number, not {text[:40]!r}")
+    return number
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,6 +42,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                     help="inline every script and stylesheet (works offline)")
     ex.add_argument("--corridor-km", type=float, default=50.0,
                     help="width of the border corridor in km (default 50)")
+    ex.add_argument("--max-control-dates", metavar="N", default=None,
+                    help="compute the territorial-control layers for at most N step dates "
+                         "(the distinct event days in range; more: a regular sample keeping "
+                         f"the first and last, 1: the last; default {MAX_DATES}); fewer is "
+                         "faster and smaller")
     ex.set_defaults(func=cmd_export)
 
 
@@ -35,8 +54,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .event_table import events_frame
     from .mentions import mentions_frame
     from .pipeline import article_events
-    from .webmap import export_map, parse_day
+    from .webmap import build_map, map_html, parse_day, write_atomic
 
+    max_dates = MAX_DATES if args.max_control_dates is None else \
+        positive_count(args.max_control_dates, "--max-control-dates")
     start, end = parse_day(args.start, "--start date"), parse_day(args.end, "--end date")
     if start and end and start > end:
         raise InputError(f"--start {start} is after --end {end}")
@@ -61,10 +82,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         from .control import control_events
 
         control = events_frame(control_events(articles, gaz))
-    out = export_map(events, mentions, args.out, self_contained=args.self_contained,
-                     start=start, end=end, corridor_km=args.corridor_km,
-                     control_events=control)
+    m = build_map(events, mentions, start=start, end=end, corridor_km=args.corridor_km,
+                  control_events=control, max_control_dates=max_dates)
+    out = write_atomic(args.out, map_html(m, args.self_contained))
     kind = "self-contained" if args.self_contained else "CDN"
-    print(f"{n_articles} articles, {len(events)} events -> {out} ({kind}, "
-          f"{out.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
+    days = m.conflictmap_stats["control_dates"]
+    print(f"{n_articles} articles, {len(events)} events, control layers for {days} "
+          f"day{'s' if days != 1 else ''} -> {out} ({kind}, {out.stat().st_size / 1e6:.1f} MB)",
+          file=sys.stderr)
     return 3 if errors else 0

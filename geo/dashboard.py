@@ -645,6 +645,30 @@ def serve_map_assets(files: dict[str, Path], dest: Path, url_base: str) -> dict[
     return urls
 
 
+def publish_map_data(text: str, dest: Path, url_base: str, name: str = "data",
+                     keep: int = 8) -> str:
+    """Write ``text`` (JSON the map fetches, e.g. its country borders) to ``dest`` as
+    ``<name>-<digest>.json`` unless it is there already, and return its URL
+    (``url_base/<file>``): the name changes with the content, so a browser may cache it.
+    Older files of that ``name`` beyond the ``keep`` most recent are removed. Raises OSError
+    when ``dest`` cannot be written."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", name):
+        raise ValueError(f"bad data name {name!r}")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+    target = dest / f"{name}-{digest}.json"
+    if not target.is_file():
+        dest.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, "utf-8")
+        os.replace(tmp, target)
+        old = sorted(dest.glob(f"{name}-*.json"), key=lambda p: p.stat().st_mtime,
+                     reverse=True)
+        for stale in old[keep:]:
+            if stale != target:
+                stale.unlink(missing_ok=True)
+    return f"{url_base.rstrip('/')}/{target.name}"
+
+
 # -- downloads ----------------------------------------------------------------------------
 
 

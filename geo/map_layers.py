@@ -24,7 +24,7 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 import geopandas as gpd
@@ -44,6 +44,7 @@ LOW_CONFIDENCE = 0.35          # below: dashed outline and hatched fill
 KEYS = {"control_area": "area", "frontline": "front", "control": "place",
         "border_crossing": "cross", "deconfliction_zone": "zone"}
 STATIC = ("border_crossing", "deconfliction_zone")        # the same on every day
+_NO_WKB = object()             # "not given" (None is given: no geometry)
 
 
 def _text(value) -> str:
@@ -80,7 +81,8 @@ def step_dates(events: pd.DataFrame, start=None, end=None, max_dates: int = MAX_
                ) -> list[str]:
     """The distinct days (ISO) on which the events in ``events`` begin or end
     (``first_date``, ``event_date``, ``last_date``), within [start, end] when given. More than
-    ``max_dates`` days: ``max_dates`` of them at regular steps, the first and last kept."""
+    ``max_dates`` days: ``max_dates`` of them at regular steps, the first and last kept (only
+    the last for one)."""
     lo, hi = _day(start), _day(end)
     days: set[str] = set()
     for col in ("first_date", "event_date", "last_date"):
@@ -89,6 +91,8 @@ def step_dates(events: pd.DataFrame, start=None, end=None, max_dates: int = MAX_
     out = sorted(d for d in days if (lo is None or d >= lo) and (hi is None or d <= hi))
     if max_dates < 1:
         return []
+    if max_dates == 1:                  # the day the page shows over the whole range
+        return out[-1:]
     if len(out) > max_dates:
         idx = np.unique(np.linspace(0, len(out) - 1, max_dates).round().astype(int))
         out = [out[i] for i in idx]
@@ -159,6 +163,48 @@ def geometry_json(geom, tolerance: float = SIMPLIFY_DEG, ndigits: int = DECIMALS
     return None if text is None else json.loads(text)
 
 
+class GeoJSON(Mapping):
+    """A GeoJSON geometry kept as its text (what the page needs), read as a mapping (parsed
+    on access). The encoded data holds these rather than parsed dicts: a day's areas are
+    some hundred thousand coordinate lists, which would be built only to be written out
+    again, and, kept in the dashboard's caches, walked by every garbage collection.
+    ``geo.webmap.safe_json`` writes one exactly as ``json.dumps`` writes the parsed dict
+    (:meth:`raw_json`)."""
+
+    __slots__ = ("text", "_spaced")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._spaced: str | None = None
+
+    @property
+    def value(self) -> dict:
+        """The geometry as a new dict."""
+        return json.loads(self.text)
+
+    def raw_json(self, compact: bool = False) -> str:
+        """``json.dumps`` of :attr:`value` (with ``separators=(",", ":")`` when
+        ``compact``)."""
+        if compact:
+            return json.dumps(self.value, separators=(",", ":"))
+        if self._spaced is None:
+            self._spaced = json.dumps(self.value)
+        return self._spaced
+
+    def __getitem__(self, key):
+        return self.value[key]
+
+    def __iter__(self):
+        return iter(self.value)
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    def __repr__(self) -> str:
+        return f"GeoJSON({self.text[:60]!r}…)" if len(self.text) > 60 else \
+            f"GeoJSON({self.text!r})"
+
+
 def evidence_lookup(events: pd.DataFrame | None) -> dict[str, list[dict]]:
     """event id (``event_id_cnty``) → its sources (dicts with title, article, source,
     published, sentence), read from an events frame's ``sources`` JSON."""
@@ -181,11 +227,52 @@ def evidence_html(src: dict) -> str:
             f"<blockquote>{_e(src.get('sentence'))}</blockquote></li>")
 
 
+class EncodeMemo:
+    """What encoding the control layers of one corpus computes that does not depend on the
+    day: each geometry's simplified GeoJSON, each JSON list cell parsed, each source's
+    escaped ``<li>``, and each (sources, event ids) cell's evidence items. Keep one per corpus
+    and pass it with the corpus's :func:`evidence_lookup` to :func:`encode_snapshots` for
+    every day (the dashboard does, one day per rerun): the output is the same as without it.
+
+    The memo binds itself to the evidence lookup it is first used with and starts afresh when
+    given another, so it never mixes corpora. Each table is cleared when it holds more than
+    ``max_entries`` items (memory stays bounded for long sessions). What it hands out (parsed
+    lists and geometries) is shared: read it, never change it."""
+
+    def __init__(self, max_entries: int = 200_000):
+        self.max_entries = max_entries
+        self.lookup: dict | None = None
+        self.clear()
+
+    def clear(self) -> None:
+        self.texts: dict[tuple[float, bytes], str | None] = {}
+        self.geoms: dict[str, GeoJSON] = {}
+        self.lists: dict[str, list] = {}
+        self.html: dict[int, tuple[dict, str]] = {}
+        self.refs: dict[tuple, tuple[tuple[str, ...], int]] = {}
+        self.escaped: dict[str, str] = {}
+
+    def bind(self, lookup: dict) -> None:
+        """Use the memo for the corpus whose evidence lookup is ``lookup``."""
+        if self.lookup is not lookup:
+            self.clear()
+            self.lookup = lookup
+
+    def trim(self) -> None:
+        """Start afresh each table grown over ``max_entries`` (replaced, not emptied in
+        place, so an encoding running in another thread keeps reading its own)."""
+        for name in ("texts", "geoms", "lists", "html", "refs", "escaped"):
+            if len(getattr(self, name)) > self.max_entries:
+                setattr(self, name, {})
+
+
 class _Tables:
     """Shared, deduplicated tables of the encoded data: geometries, evidence items, names
-    (all escaped) and features."""
+    (all escaped) and features. ``memo`` (:class:`EncodeMemo`) keeps the work that does not
+    depend on the day across calls; the tables themselves are built afresh each call, so the
+    output does not depend on what was encoded before."""
 
-    def __init__(self, styles: dict, tolerance: float):
+    def __init__(self, styles: dict, tolerance: float, memo: EncodeMemo | None = None):
         self.tolerance = tolerance
         self.geoms: list = []
         self.evidence: list[str] = []
@@ -198,38 +285,65 @@ class _Tables:
         self._n: dict[str, int] = {}
         self._f: dict[tuple, int] = {}
         self._geom_cache: dict[bytes, int | None] = {}
-        self._lists: dict[str, list] = {}
-        self._html: dict[int, tuple[dict, str]] = {}
-        self._texts: dict[bytes, str | None] = {}
-        self._refs: dict[tuple, tuple[list[int], int]] = {}
+        memo = memo if memo is not None else EncodeMemo()
+        self.memo = memo
+        self._lists = memo.lists
+        self._html = memo.html
+        self._texts = memo.texts
+        self._parsed = memo.geoms
+        self._escaped = memo.escaped
+        self._refs: dict[tuple, tuple[tuple[int, ...], int]] = {}
 
-    def geom(self, geom) -> int | None:
-        if geom is None or geom.is_empty:
+    def geom(self, geom, wkb: bytes | None = None) -> int | None:
+        """Index in ``geoms`` of a geometry (``wkb``: its WKB, when known), None when it is
+        missing or empty or has no GeoJSON form."""
+        if geom is None:
             return None
-        wkb = shapely.to_wkb(geom)
+        if wkb is None:
+            if geom.is_empty:
+                return None
+            wkb = shapely.to_wkb(geom)
         if wkb in self._geom_cache:
             return self._geom_cache[wkb]
-        text = self._texts[wkb] if wkb in self._texts else geometry_text(geom, self.tolerance)
+        key = (self.tolerance, wkb)
+        text = self._texts.get(key, _NO_WKB)
+        if text is _NO_WKB:
+            text = None if geom.is_empty else geometry_text(geom, self.tolerance)
+            self._texts[key] = text
         idx = None
         if text is not None:
             idx = self._g.get(text)
             if idx is None:
                 idx = self._g[text] = len(self.geoms)
-                self.geoms.append(json.loads(text))
+                parsed = self._parsed.get(text)
+                if parsed is None:
+                    parsed = self._parsed[text] = GeoJSON(text)
+                self.geoms.append(parsed)
         self._geom_cache[wkb] = idx
         return idx
 
-    def prepare(self, geoms) -> None:
+    def prepare(self, geoms) -> list[bytes | None]:
         """Simplify and write the not yet seen of ``geoms`` at once (vectorised), for
-        :meth:`geom` to number as it meets them."""
-        arr = np.asarray([g for g in geoms if g is not None], dtype=object)
-        if not len(arr):
-            return
+        :meth:`geom` to number as it meets them; returns each one's WKB (None when missing
+        or empty)."""
+        geoms = list(geoms)
+        out: list[bytes | None] = [None] * len(geoms)
+        at = [i for i, g in enumerate(geoms) if g is not None]
+        if not at:
+            return out
+        arr = np.asarray([geoms[i] for i in at], dtype=object)
+        empty = shapely.is_empty(arr)
         wkbs = shapely.to_wkb(arr).tolist()
-        todo = {w: g for w, g in zip(wkbs, arr.tolist(), strict=True)
-                if w not in self._geom_cache and w not in self._texts}
+        todo: dict[bytes, object] = {}
+        for i, w, g, e in zip(at, wkbs, arr.tolist(), empty.tolist(), strict=True):
+            if e:
+                continue
+            out[i] = w
+            if w not in self._geom_cache and (self.tolerance, w) not in self._texts:
+                todo[w] = g
         texts = geometry_texts(list(todo.values()), self.tolerance)
-        self._texts.update(zip(todo, texts, strict=True))
+        self._texts.update(((self.tolerance, w), t) for w, t in zip(todo, texts, strict=True))
+        return out
 
     def json_list(self, value) -> list:
         """``_json_list(value)``, each distinct text parsed once (rows repeat across days);
@@ -239,6 +353,15 @@ class _Tables:
         out = self._lists.get(value)
         if out is None:
             out = self._lists[value] = _json_list(value)
+        return out
+
+    def escaped(self, value) -> str:
+        """``_e(value)``, once per distinct text."""
+        if not isinstance(value, str):
+            return _e(value)
+        out = self._escaped.get(value)
+        if out is None:
+            out = self._escaped[value] = _e(value)
         return out
 
     def bloc(self, bloc) -> int:
@@ -253,16 +376,17 @@ class _Tables:
         return self._bloc[b]
 
     def name(self, value) -> int:
-        item = _e(value)
+        item = self.escaped(value)
         idx = self._n.get(item)
         if idx is None:
             idx = self._n[item] = len(self.names)
             self.names.append(item)
         return idx
 
-    def name_list(self, values) -> tuple[list[int], int]:
+    def name_list(self, values) -> tuple[tuple[int, ...], int]:
         names = [v for v in values if _text(v)]
-        return [self.name(v) for v in names[:MAX_PLACES]], max(0, len(names) - MAX_PLACES)
+        return (tuple([self.name(v) for v in names[:MAX_PLACES]]),
+                max(0, len(names) - MAX_PLACES))
 
     def evidence_item(self, src: dict) -> str:
         """``evidence_html(src)``, once per source object (the same dicts of the evidence
@@ -272,24 +396,38 @@ class _Tables:
             hit = self._html[id(src)] = (src, evidence_html(src))
         return hit[1]
 
-    def sources(self, items: list[dict]) -> tuple[list[int], int]:
-        seen, refs = set(), []
+    def source_items(self, items: list[dict]) -> tuple[tuple[str, ...], int]:
+        """The evidence items (escaped ``<li>``) of ``items`` listed in a popup, the first
+        ``MAX_EVIDENCE`` distinct ones, and how many more distinct ones there are."""
+        seen, listed = set(), []
         for src in items:
             item = self.evidence_item(src)
             if item in seen:
                 continue
             seen.add(item)
-            if len(refs) < MAX_EVIDENCE:
-                idx = self._ev.get(item)
-                if idx is None:
-                    idx = self._ev[item] = len(self.evidence)
-                    self.evidence.append(item)
-                refs.append(idx)
-        return refs, len(seen) - len(refs)
+            if len(listed) < MAX_EVIDENCE:
+                listed.append(item)
+        return tuple(listed), len(seen) - len(listed)
+
+    def evidence_refs(self, listed: Iterable[str]) -> tuple[int, ...]:
+        """Indices in ``evidence`` of these items (added when new)."""
+        refs = []
+        for item in listed:
+            idx = self._ev.get(item)
+            if idx is None:
+                idx = self._ev[item] = len(self.evidence)
+                self.evidence.append(item)
+            refs.append(idx)
+        return tuple(refs)
+
+    def sources(self, items: list[dict]) -> tuple[tuple[int, ...], int]:
+        listed, more = self.source_items(items)
+        return self.evidence_refs(listed), more
 
     def feature(self, props: dict) -> int:
-        key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
-                           for k, v in props.items()))
+        # in insertion order: ``_encode_row`` builds equal props in the same order (the
+        # keys present decide the code path), so equal features get equal keys
+        key = tuple([(k, tuple(v) if v.__class__ is list else v) for k, v in props.items()])
         idx = self._f.get(key)
         if idx is None:
             idx = self._f[key] = len(self.features)
@@ -316,9 +454,9 @@ def _row_sources(row, lookup: dict[str, list[dict]], id_columns: tuple[str, ...]
 
 
 def _source_refs(row, lookup, id_columns: tuple[str, ...], tables: _Tables
-                 ) -> tuple[list[int], int]:
+                 ) -> tuple[tuple[int, ...], int]:
     """``tables.sources`` of a row's sources, once per distinct (sources, event ids) text:
-    the same area or place is reported on many days."""
+    the same area or place is reported on many days (and, with a memo, on many calls)."""
     key: list = []
     for cell in (row.get("sources"), *(row.get(col) for col in id_columns)):
         if isinstance(cell, str) or cell is None:
@@ -327,11 +465,14 @@ def _source_refs(row, lookup, id_columns: tuple[str, ...], tables: _Tables
             key.append(None)
         else:                                           # lists or arrays: not memoised
             return tables.sources(_row_sources(row, lookup, id_columns, tables))
-    key = tuple(key)
+    key = (id_columns, *key)
     hit = tables._refs.get(key)
     if hit is None:
-        hit = tables._refs[key] = tables.sources(_row_sources(row, lookup, id_columns,
-                                                              tables))
+        items = tables.memo.refs.get(key)
+        if items is None:
+            items = tables.memo.refs[key] = tables.source_items(
+                _row_sources(row, lookup, id_columns, tables))
+        hit = tables._refs[key] = (tables.evidence_refs(items[0]), items[1])
     return hit
 
 
@@ -347,20 +488,25 @@ def _true(value) -> bool:
     return _text(value).strip().lower() in ("true", "1", "1.0")
 
 
-def _encode_row(row, key: str, tables: _Tables, lookup) -> tuple[int, float | None] | None:
+def _encode_row(row, key: str, tables: _Tables, lookup, wkb=_NO_WKB
+                ) -> tuple[int, float | None] | None:
     """The feature index and confidence of one layers row (page layer ``key``), None when it
-    has no geometry. Text is escaped (names, dates, sources); see ``encode_snapshots``."""
-    g = tables.geom(row.get("geometry"))
+    has no geometry (``wkb``: its geometry's WKB from ``tables.prepare``, None when missing
+    or empty). Text is escaped (names, dates, sources); see ``encode_snapshots``."""
+    if wkb is None:
+        return None
+    g = tables.geom(row.get("geometry"), None if wkb is _NO_WKB else wkb)
     if g is None:
         return None
     conf = _num(row.get("confidence"), 2)
+    esc = tables.escaped
     props: dict = {"l": key, "g": g}
     ids: tuple[str, ...] = ()
     if key == "area":
         names, more = tables.name_list(tables.json_list(row.get("places")))
         props |= {"b": tables.bloc(row.get("bloc")),
                   "x": int(_text(row.get("status")) == "contested"), "p": names,
-                  "si": _e(row.get("since")), "o": _e(row.get("observed")),
+                  "si": esc(row.get("since")), "o": esc(row.get("observed")),
                   "a": _num(row.get("area_km2"), 0)}
         if more:
             props["pm"] = more
@@ -375,22 +521,22 @@ def _encode_row(row, key: str, tables: _Tables, lookup) -> tuple[int, float | No
         ids = ("event_ids_a", "event_ids_b")
     elif key == "place":
         props |= {"b": tables.bloc(row.get("bloc")), "x": int(_true(row.get("contested"))),
-                  "s": _e(row.get("status")), "n": tables.name(row.get("name")),
-                  "bs": [tables.bloc(b) for b in tables.json_list(row.get("blocs"))],
-                  "si": _e(row.get("since")), "o": _e(row.get("observed"))}
+                  "s": esc(row.get("status")), "n": tables.name(row.get("name")),
+                  "bs": tuple([tables.bloc(b) for b in tables.json_list(row.get("blocs"))]),
+                  "si": esc(row.get("since")), "o": esc(row.get("observed"))}
         ids = ("event_ids",)
     elif key == "cross":
-        props |= {"n": tables.name(row.get("name")), "src": _e(row.get("source"))}
+        props |= {"n": tables.name(row.get("name")), "src": esc(row.get("source"))}
     elif key == "zone":
         props |= {"n": tables.name(row.get("name")), "b": tables.bloc(row.get("bloc")),
-                  "r": _num(row.get("radius_km"), 1), "ce": _e(row.get("centre")),
-                  "src": _e(row.get("source"))}
+                  "r": _num(row.get("radius_km"), 1), "ce": esc(row.get("centre")),
+                  "src": esc(row.get("source"))}
     elif _text(row.get("kind")) == "path_area":
-        props |= {"b": tables.bloc(row.get("bloc")), "id": _e(row.get("area_id"))}
+        props |= {"b": tables.bloc(row.get("bloc")), "id": esc(row.get("area_id"))}
         ids = ("event_ids",)
     else:                                           # a land-corridor gap
-        props |= {"l": "gap", "km": _num(row.get("gap_km"), 1), "leg": _e(row.get("leg")),
-                  "n": _e(row.get("name"))}
+        props |= {"l": "gap", "km": _num(row.get("gap_km"), 1),
+                  "leg": esc(row.get("leg")), "n": esc(row.get("name"))}
     if ids:
         refs, more = _source_refs(row, lookup, ids, tables)
         props["ev"] = refs
@@ -428,16 +574,20 @@ def _key(row) -> str | None:
 def encode_snapshots(snapshots: dict[str, gpd.GeoDataFrame], styles: dict,
                      events: pd.DataFrame | None = None, keys: Iterable[str] | None = None,
                      tolerance: float | None = None,
-                     evidence: dict[str, list[dict]] | None = None) -> dict:
+                     evidence: dict[str, list[dict]] | None = None,
+                     memo: EncodeMemo | None = None) -> dict:
     """The page's control data for ``snapshots`` (``{ISO day: layers frame}``; ``styles``:
     bloc id → (name, colour) as ``geo.webmap.bloc_styles``; ``events``: the events frame the
     layers came from, whose sources are the evidence of areas and frontlines; ``keys``: the
     layer keys to keep, among ``area front place cross zone path``, default all;
     ``tolerance``: simplification in degrees, default ``SIMPLIFY_DEG``, doubled above 2,000
-    features a day; ``evidence``: ``evidence_lookup(events)``, computed before)::
+    features a day; ``evidence``: ``evidence_lookup(events)``, computed before; ``memo``: an
+    :class:`EncodeMemo` kept for the corpus across calls, with ``evidence``)::
 
         {"dates": [day, ...],                   # ascending
-         "geoms": [GeoJSON geometry, ...],      # shared; (lon, lat), 5 decimals
+         "geoms": [GeoJSON geometry, ...],      # shared; (lon, lat), 5 decimals; each a
+                                                # GeoJSON mapping (serialise with
+                                                # geo.webmap.safe_json)
          "evidence": [escaped <li> HTML, ...],  # one per source: title, outlet, sentence
          "names": [escaped place name, ...],
          "blocs": [[bloc id, escaped name, colour], ...],
@@ -451,13 +601,18 @@ def encode_snapshots(snapshots: dict[str, gpd.GeoDataFrame], styles: dict,
          "present": [bloc index, ...]}          # blocs holding ground on some day (legend)
 
     Every string but ``text`` is HTML-escaped; the page's script joins them into popups
-    with fixed labels and numbers only, and sets ``text`` with ``textContent``."""
+    with fixed labels and numbers only, and sets ``text`` with ``textContent``. Lists of
+    numbers (the ``f`` pairs, ``p``, ``ev``, ``bs``) are tuples here (the garbage collector
+    can leave them alone), arrays in the JSON; serialise with ``geo.webmap.safe_json``."""
     wanted = None if keys is None else set(keys)
     if tolerance is None:
         most = max((len(f) for f in snapshots.values()), default=0)
         tolerance = SIMPLIFY_DEG * (2 if most > 2000 else 1)
-    tables = _Tables(styles, tolerance)
     lookup = evidence_lookup(events) if evidence is None else evidence
+    if memo is not None:
+        memo.bind(lookup)
+        memo.trim()
+    tables = _Tables(styles, tolerance, memo)
     out_snaps, static, present = [], {}, set()
     for day in sorted(snapshots):
         frame = snapshots[day]
@@ -475,15 +630,15 @@ def encode_snapshots(snapshots: dict[str, gpd.GeoDataFrame], styles: dict,
                 if key == "path" and _text(row.get("area_id")) in area_geom:
                     row = {**row, "geometry": area_geom[_text(row.get("area_id"))]}
                 todo.append((row, key))
-            tables.prepare(row.get("geometry") for row, _ in todo)
-            for row, key in todo:
-                enc = _encode_row(row, key, tables, lookup)
+            wkbs = tables.prepare(row.get("geometry") for row, _ in todo)
+            for (row, key), wkb in zip(todo, wkbs, strict=True):
+                enc = _encode_row(row, key, tables, lookup, wkb)
                 if enc is None:
                     continue
                 if _text(row.get("layer")) in STATIC:
                     static[enc[0]] = True
                     continue
-                entries.append([enc[0], enc[1]])
+                entries.append((enc[0], enc[1]))
                 if key in ("area", "place") and _text(row.get("bloc")):
                     present.add(tables.bloc(row.get("bloc")))
         out_snaps.append({"date": day, "f": entries, **_answer(frame)})
@@ -495,12 +650,19 @@ def encode_snapshots(snapshots: dict[str, gpd.GeoDataFrame], styles: dict,
 
 # -- summary -------------------------------------------------------------------------------
 
+_SUMMARY_COLUMNS = ("layer", "date", "bloc", "status", "contested", "located", "name",
+                    "area_km2", "length_km", "kind", "answer")
+
+
 def control_summary(frame: gpd.GeoDataFrame, styles: dict | None = None) -> dict:
     """What one day's layers (``geo.layers.layers_for_date``) say: ``day``; per bloc
     (``blocs``: name, places held, areas, km²), ``contested`` places, ``unlocated`` control
     places (evidence not drawn), ``frontlines`` (count, km) and the land-corridor ``answer``
     (yes/no) and its one-line ``answer_text``."""
     styles = styles or {}
+    # only the columns read here: filtering the whole frame (geometries, evidence) per bloc
+    # costs more than the rest of the summary
+    frame = pd.DataFrame(frame[[c for c in _SUMMARY_COLUMNS if c in frame.columns]])
     day = _text(frame["date"].iloc[0]) if len(frame) and "date" in frame.columns else ""
     layer = frame["layer"] if len(frame) else pd.Series(dtype=object)
     places = frame[layer == "control"]

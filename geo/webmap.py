@@ -23,8 +23,9 @@ import html
 import json
 import os
 import re
+import secrets
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -371,8 +372,22 @@ def safe_json(data, compact: bool = False) -> SafeJson:
     :func:`build_map` again and again."""
     if isinstance(data, SafeJson):
         return data
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False,
+    raws: list = []
+    nonce = secrets.token_hex(8)
+
+    def raw(obj):
+        # an object that writes its own JSON (``geo.map_layers.GeoJSON``): a placeholder
+        # now, its text below (the nonce: no data can forge a placeholder)
+        if callable(getattr(obj, "raw_json", None)):
+            raws.append(obj)
+            return f"{nonce}:{len(raws) - 1}"
+        raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
+
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, default=raw,
                       separators=(",", ":") if compact else None)
+    if raws:
+        text = re.sub(f'"{nonce}:(\\d+)"',
+                      lambda m: raws[int(m.group(1))].raw_json(compact), text)
     text = (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
     return SafeJson(_TEMPLATE_OPENER.sub(r"\\u007b", text))
@@ -425,6 +440,19 @@ class _Overlay(MacroElement):
   {% if this.mentions_group %}cm.addPoints({{ this.mentions_group.get_name() }},
     {{ this.mentions }});{% endif %}
   cm.addLegend(map, {{ this.legend }}, {{ this.legend_options }});
+  (function () {      /* the legend stays open or closed across reruns and reloads */
+    var KEY = "conflictmap.legend", store = null;
+    var box = map.getContainer().querySelector(".cm-legend");
+    var button = box && box.querySelector(".cm-legend-toggle");
+    try { store = window.localStorage; store.getItem(KEY); } catch (e) { store = null; }
+    if (!button || !store) { return; }
+    function isOpen() { return !L.DomUtil.hasClass(box, "cm-collapsed"); }
+    var want = store.getItem(KEY);
+    if ((want === "open" && !isOpen()) || (want === "closed" && isOpen())) { button.click(); }
+    button.addEventListener("click", function () {
+      try { store.setItem(KEY, isOpen() ? "open" : "closed"); } catch (e) { /* full */ }
+    });
+  })();
   {% if this.control_groups %}cm.addControl(map, state, {
     {%- for key, group in this.control_groups.items() %}
     "{{ key }}": {{ group.get_name() }},{% endfor %}
@@ -465,20 +493,35 @@ class _GeoJsonLayer(Layer):
     """A GeoJSON overlay (``L.geoJSON``) with one style for all its features and an optional
     sticky tooltip, whose data is embedded as given: GeoJSON text, (lon, lat), serialised
     once by the caller (``folium.GeoJson`` parses and re-serialises it, and walks every
-    coordinate for the map's bounds, on each render)."""
+    coordinate for the map's bounds, on each render). With ``url``, the data is not in the
+    page: the layer fetches it from there (the dashboard serves its country borders so, so
+    that they are not sent again with every rerun), drawn in a pane below the overlays so
+    that arriving late it still lies under them."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+{% if this.url %}if (!{{ this._parent.get_name() }}.getPane("cmBase")) {
+  {{ this._parent.get_name() }}.createPane("cmBase").style.zIndex = 350; }
+var {{ this.get_name() }} = L.geoJSON(null, {
+  style: function () { return {{ this.style }}; }, smoothFactor: 0.5, pane: "cmBase"});
+fetch({{ this.url }}).then(function (r) {
+  if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json();
+}).then(function (d) { {{ this.get_name() }}.addData(d); }).catch(function (e) {
+  console.warn("conflictmap: {{ this.what }} not loaded: " + e); });
+{% else %}var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
   style: function () { return {{ this.style }}; }, smoothFactor: 0.5});
+{% endif %}
 {% if this.tooltip %}{{ this.get_name() }}.bindTooltip({{ this.tooltip }}, {sticky: true});
 {% endif %}{% endmacro %}""")
 
-    def __init__(self, data: str, name: str, style: dict, tooltip: str | None = None,
-                 show: bool = True):
+    def __init__(self, data: str | None, name: str, style: dict, tooltip: str | None = None,
+                 show: bool = True, url: str | None = None):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "GeoJsonLayer"
-        self.data = safe_json(json.loads(data)) if not isinstance(data, SafeJson) else data
+        self.url = safe_json(str(url)) if url else None
+        self.what = re.sub(r"[^A-Za-z ]", "", name).strip().lower() or "layer"
+        self.data = None if url else (
+            safe_json(json.loads(data)) if not isinstance(data, SafeJson) else data)
         self.style = safe_json(style)
         self.tooltip = safe_json(f"<div>{html.escape(tooltip)}</div>") if tooltip else None
 
@@ -576,7 +619,7 @@ def control_data(events: gpd.GeoDataFrame, *, start=None, end=None, corridor_km:
                  styles: dict | None = None, control_events: gpd.GeoDataFrame | None = None,
                  snapshots: dict | None = None, max_dates: int | None = None,
                  observations=None, layers: Iterable[str] | None = None,
-                 evidence: dict | None = None) -> dict:
+                 evidence: dict | None = None, memo=None) -> dict:
     """The page's territorial-control data (``geo.map_layers.encode_snapshots``): the layers
     of ``geo.layers.layers_for_date`` for each step date of the slider — the distinct event
     days of ``events`` in [start, end], a regular sample of ``max_dates`` (default
@@ -586,7 +629,8 @@ def control_data(events: gpd.GeoDataFrame, *, start=None, end=None, corridor_km:
     ``snapshots`` (``{ISO day: layers frame}``) skips the computation; ``layers`` (among
     :data:`CONTROL_LAYERS`, default all) keeps only their features; ``evidence``
     (``geo.map_layers.evidence_lookup`` of the control events) saves reading their sources
-    again."""
+    again, and ``memo`` (a ``geo.map_layers.EncodeMemo`` kept with it for the corpus) the
+    encoding work that does not depend on the day (the dashboard's rerun for a new day)."""
     from . import map_layers
 
     source = events if control_events is None else control_events
@@ -598,7 +642,7 @@ def control_data(events: gpd.GeoDataFrame, *, start=None, end=None, corridor_km:
                                                  corridor_km=corridor_km)
     keys = None if layers is None else {CONTROL_KEYS[name] for name in layers}
     return map_layers.encode_snapshots(snapshots, styles or bloc_styles(), source, keys,
-                                       evidence=evidence)
+                                       evidence=evidence, memo=memo)
 
 
 def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None, *,
@@ -612,7 +656,9 @@ def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None
               popups: bool = True, marker_table: markers.MarkerTable | None = None,
               aggregate_above: int = markers.AGGREGATE_ABOVE,
               max_markers: int = markers.MAX_MARKERS, control_json: SafeJson | None = None,
-              bounds: list[list[float]] | None = None) -> folium.Map:
+              bounds: list[list[float]] | None = None,
+              data_url: Callable[[str, str], str | None] | None = None,
+              detail_events: gpd.GeoDataFrame | None = None) -> folium.Map:
     """A folium map of ``events`` (``geo.event_table.events_frame``) and ``mentions``
     (``geo.mentions.mentions_frame``), restricted to events overlapping [start, end].
 
@@ -639,6 +685,11 @@ def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None
     colours) saves building it; ``control_json`` (``safe_json(control_payload)``) saves
     serialising the control data again; ``bounds`` ([[south, west], [north, east]], lat/lon)
     is the view the map opens on (default :func:`view_bounds` of the events shown).
+    ``data_url(name, json_text)`` may publish the country borders (the largest part of the
+    page that never changes with the filters) and return the URL the page fetches them
+    from (same origin, or allowing it), or None to embed them; see ``app.py``. The borders
+    are drawn in detail around the events shown, or those of ``detail_events`` (the
+    dashboard's whole corpus: the same borders, so the same file, for every filter).
     ``m.conflictmap_stats`` counts what was drawn. Raises InputError for bad dates,
     ValueError for a bad layer or width."""
     layers = set(LAYERS if layers is None else layers)
@@ -659,12 +710,16 @@ def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None
     if osm_tiles:
         folium.TileLayer("OpenStreetMap", name=OSM, overlay=True, show=False).add_to(m)
     focus = zone.geometry.iloc[0]         # countries drawn in detail: around it and the events
-    if len(located):
-        focus = focus.union(_around(located.geometry, FOCUS_KM))
+    around = located if detail_events is None else detail_events[
+        detail_events.geometry.notna() & ~detail_events.geometry.is_empty]
+    if len(around):
+        focus = focus.union(_around(around.geometry, FOCUS_KM))
     if COUNTRIES in layers:
-        _geojson(_countries_json(focus), COUNTRIES,
-                 {"color": "#546e7a", "weight": 1, "fillColor": "#f7f5ef", "fillOpacity": 1},
-                 None).add_to(m)
+        borders = _countries_json(focus)
+        url = data_url("countries", borders) if data_url is not None else None
+        style = {"color": "#546e7a", "weight": 1, "fillColor": "#f7f5ef", "fillOpacity": 1}
+        (_GeoJsonLayer(None, COUNTRIES, style, url=url) if url else
+         _geojson(borders, COUNTRIES, style, None)).add_to(m)
     if CORRIDOR in layers:
         _geojson(zone_json, CORRIDOR, {"color": "#e65100", "weight": 1,
                                        "fillColor": "#ffb74d", "fillOpacity": 0.25,

@@ -372,3 +372,24 @@ def test_unreadable_store_gives_a_message_and_the_seeds(gaz, tmp_path, monkeypat
     assert not app.exception, app.exception
     assert any("not a conflictmap store" in e.value for e in app.error), app.error
     assert metrics(app)["events"] > 0            # the bundled seeds instead
+
+
+def test_country_borders_are_fetched_by_url_not_sent_with_every_rerun(at):
+    """With static serving (``.streamlit/config.toml``) the map names its borders' file
+    under ``static/vendor/data`` instead of carrying them; the file holds them."""
+    script = map_args(at)["script"]
+    m = re.search(r'fetch\("(/app/static/vendor/data/(countries-[0-9a-f]+\.json))"\)', script)
+    assert m, "the borders are not fetched by URL"
+    served = APP.parent / "static" / "vendor" / "data" / m.group(2)
+    borders = json.loads(served.read_text("utf-8"))
+    assert borders["type"] == "FeatureCollection" and len(borders["features"]) >= 5
+    names = [f'"name": "{f["properties"]["name"]}"' for f in borders["features"]
+             if re.fullmatch(r"[A-Za-z .]+", f["properties"]["name"])]
+    assert len(names) >= 5
+    assert all(n in served.read_text("utf-8") and n not in script for n in names)
+    assert len(script) < served.stat().st_size
+    # a filter change: the same file, and the map's arguments stay small
+    (blocs,) = [w for w in at.sidebar.multiselect if w.label == "Blocs"]
+    blocs.select(blocs.options[0]).run()
+    assert m.group(1) in map_args(at)["script"]
+    assert len(json.dumps(map_args(at))) < 400_000

@@ -50,8 +50,15 @@ def expected(gaz):
 
     last = bounds[1]
     titles = {s["title"] for v in events["sources"] for s in json.loads(v) if s.get("title")}
+    # a bloc whose filter leaves some of the markers (all dates)
+    actors = load_actors()
+    by_bloc = {b: located(dash.filter_events(events, blocs=[b]))
+               for b in dash.filter_options(events)["blocs"]}
+    bloc = max((b for b, n in by_bloc.items() if 0 < n < located(events)),
+               key=lambda b: by_bloc[b])
     return {"all": located(events), "last": located(dash.filter_events(events, last, last)),
-            "last_day": last, "titles": titles}
+            "last_day": last, "titles": titles, "bloc": bloc, "bloc_markers": by_bloc[bloc],
+            "bloc_name": actors.blocs[bloc].name if bloc in actors.blocs else bloc}
 
 
 def _markers(page) -> int:
@@ -79,6 +86,9 @@ def test_dashboard_draws_offline_and_the_slider_changes_the_map(browser, app_url
                                                                 tmp_path):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     watch = Watch(page)
+    received: list[int] = []            # sizes of the websocket messages from the server
+    page.on("websocket", lambda ws: ws.on("framereceived",
+                                          lambda data: received.append(len(data))))
     t0 = time.monotonic()
     page.goto(app_url)
     frame = page.frame_locator(MAP_FRAME)
@@ -106,17 +116,29 @@ def test_dashboard_draws_offline_and_the_slider_changes_the_map(browser, app_url
                                          r"\d{4}-\d\d-\d\d: (yes|no)"))
     assert answer.count() == 1
     shot(page, tmp_path, "dashboard-legend-open")
-    # Leaflet came from this server, nothing from elsewhere
+    # Leaflet came from this server, nothing from elsewhere; so did the country borders,
+    # fetched as a file (not sent again with every rerun), drawn below the other layers
     local = [u for u in watch.requests if "/app/static/vendor/leaflet" in u]
     assert any(u.endswith("leaflet.js") for u in local), watch.requests
+    assert any(re.search(r"/app/static/vendor/data/countries-[0-9a-f]+\.json$", u)
+               for u in watch.requests), watch.requests
+    frame.locator(".leaflet-cmBase-pane path").first.wait_for(state="attached",
+                                                               timeout=30_000)
+    assert frame.locator(".leaflet-cmBase-pane path").count() >= 5
     assert watch.refused == [], watch.refused
 
     # the date slider: the start thumb to the last day (keyboard, as a user can)
+    before = sum(received)
     page.get_by_role("slider", name="Dates — start").focus()
     page.keyboard.press("End")
     after = _wait_markers(page, differs_from=drawn)
     shot(page, tmp_path, "dashboard-last-day")
     assert after == expected["last"] < drawn
+    rerun_bytes = sum(received) - before
+    print(f"the rerun sent {rerun_bytes / 1e6:.2f} MB over the websocket")
+    assert rerun_bytes < 500_000                 # the borders alone are more
+    # the legend opened above is still open in the map of the rerun
+    assert frame.locator(".cm-legend-body").is_visible()
     caption = page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
     day = expected["last_day"].isoformat()
     assert f"{day} – {day}" in caption
@@ -171,6 +193,27 @@ def test_dashboard_draws_offline_and_the_slider_changes_the_map(browser, app_url
         page.get_by_role("button", name="Events (CSV)").click()
     csv = Path(dl.value.path()).read_text("utf-8")
     assert csv.startswith("event_id_cnty,event_date")
+
+    # a reload (a new session: all dates again) keeps the legend open too; then a filter
+    # change redraws the markers of that bloc only
+    page.reload()
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(MARKERS).first.wait_for(timeout=120_000)
+    assert _wait_markers(page) == expected["all"]
+    assert frame.locator(".cm-legend-body").is_visible()
+    blocs = sidebar.get_by_test_id("stMultiSelect").filter(has_text="Blocs")
+    blocs.locator("input").first.fill(expected["bloc_name"])
+    page.keyboard.press("Enter")
+    assert _wait_markers(page, differs_from=expected["all"]) == expected["bloc_markers"]
+    assert frame.locator(".cm-legend-body").is_visible()
+    shot(page, tmp_path, "dashboard-bloc-filter")
+    # closed, it stays closed on the next rerun
+    frame.locator(".cm-legend-toggle").click()
+    assert not frame.locator(".cm-legend-body").is_visible()
+    page.keyboard.press("Escape")
+    blocs.get_by_role("button", name=re.compile("Clear all", re.I)).first.click()
+    assert _wait_markers(page, differs_from=expected["bloc_markers"]) == expected["all"]
+    assert not frame.locator(".cm-legend-body").is_visible()
 
     assert watch.errors == [], watch.errors
     assert watch.refused == [], watch.refused

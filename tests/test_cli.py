@@ -130,3 +130,32 @@ def test_console_script_never_shows_a_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "geo.cli", "lookup"], capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 2 and "usage" in proc.stderr
+
+
+# -- export --max-control-dates ------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["0", "-3", "2.5", "many", ""])
+def test_export_max_control_dates_must_be_a_positive_whole_number(capsys, tmp_path, value):
+    out = tmp_path / "map.html"
+    code, _, err = run(capsys, "export", "--out", str(out), "--max-control-dates", value)
+    assert code == 3
+    assert err.count("\n") == 1 and err.startswith("conflictmap: error: --max-control-dates")
+    assert "positive whole number" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_export_max_control_dates_limits_the_control_days(capsys, tmp_path):
+    from test_webmap import control_payload
+
+    def days(*argv) -> tuple[list[str], str]:
+        out = tmp_path / "map.html"
+        code, _, err = run(capsys, "export", "--out", str(out), *argv)
+        assert code == 0, err
+        return control_payload(out.read_text("utf-8"))["dates"], err
+
+    every, err = days()
+    assert len(every) > 2 and f"control layers for {len(every)} days" in err
+    two, err = days("--max-control-dates", "2")
+    assert two == [every[0], every[-1]] and "control layers for 2 days" in err
+    one, err = days("--max-control-dates", "1")
+    assert one == [every[-1]] and "control layers for 1 day " in err

@@ -4,6 +4,7 @@ sources panel escaping, downloads, and adding an article (those with the index a
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import geopandas as gpd
@@ -377,3 +378,26 @@ def test_clicked_events_by_id_cell_and_point(events):
     old = d.clicked_events(same, {"last_object_clicked": {"lat": 36.3, "lng": 43.1},
                                   "last_object_clicked_tooltip": "Battles: x #e:nope"})
     assert old["event_id_cnty"].tolist() == ["E0", "E1", "E2"]
+
+
+def test_publish_map_data_writes_once_named_by_content(tmp_path):
+    import time
+
+    from geo.dashboard import publish_map_data
+
+    url = publish_map_data('{"a": 1}', tmp_path / "data", "/app/static/vendor/data/",
+                           "countries")
+    (file,) = (tmp_path / "data").iterdir()
+    assert url == f"/app/static/vendor/data/{file.name}"
+    assert re.fullmatch(r"countries-[0-9a-f]{20}\.json", file.name)
+    assert file.read_text("utf-8") == '{"a": 1}'
+    stamp = file.stat().st_mtime_ns
+    time.sleep(0.01)
+    assert publish_map_data('{"a": 1}', tmp_path / "data", "/d", "countries") == \
+        f"/d/{file.name}"
+    assert file.stat().st_mtime_ns == stamp                 # not written again
+    for i in range(5):
+        publish_map_data(f'{{"a": {i + 2}}}', tmp_path / "data", "/d", "countries", keep=3)
+    assert len(list((tmp_path / "data").glob("countries-*.json"))) == 3
+    with pytest.raises(ValueError):
+        publish_map_data("{}", tmp_path, "/d", "../x")

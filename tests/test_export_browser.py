@@ -212,8 +212,16 @@ def test_legend_toggle_button(page, tmp_path):
         closed = page.locator(".cm-legend").bounding_box()
         assert closed["height"] < 40 < open_box["height"]
         shot(page, tmp_path, "export-legend-collapsed")
+        # closed, it stays closed when the page is opened again (localStorage) ...
+        page.reload()
+        page.wait_for_function("() => window.conflictmap && window.conflictmap.maps.length")
+        assert not body.is_visible() and toggle.get_attribute("aria-expanded") == "false"
         toggle.click()
         assert body.is_visible()
+        # ... and opened again, it stays open
+        page.reload()
+        page.wait_for_function("() => window.conflictmap && window.conflictmap.maps.length")
+        assert body.is_visible() and toggle.get_attribute("aria-expanded") == "true"
     assert watch.errors == [] and watch.refused == []
 
 

@@ -495,3 +495,75 @@ def test_safe_json_escapes_markup_and_template_openers():
     for raw in ("<", ">", "&", "{{", "{%", "{#"):
         assert raw not in text
     assert webmap.safe_json(text) is text                # already safe: passed through
+
+
+# -- the dashboard's per-corpus encoding memo, raw geometries, borders by URL, legend state --
+
+def test_encoding_with_a_memo_gives_the_same_page_data_day_after_day():
+    from geo import map_layers
+    from geo.map_layers import EncodeMemo, GeoJSON, compute_snapshots, evidence_lookup
+
+    events = control_events(hostile=True)
+    days = ["2017-05-01", "2017-05-02", "2017-06-01", "2017-06-02"]
+    snaps = compute_snapshots(events, days)
+    styles = webmap.bloc_styles()
+    evidence, memo = evidence_lookup(events), EncodeMemo()
+    for keys in (None, {"area", "place"}, {"front", "cross", "zone", "path"}):
+        for day in days + days[:2]:            # a day again: all from the memo
+            fresh = map_layers.encode_snapshots({day: snaps[day]}, styles, events, keys)
+            kept = map_layers.encode_snapshots({day: snaps[day]}, styles, events, keys,
+                                               evidence=evidence, memo=memo)
+            assert webmap.safe_json(kept) == webmap.safe_json(fresh)
+            assert webmap.safe_json(kept, compact=True) == webmap.safe_json(fresh, True)
+    assert memo.texts and memo.refs and memo.lookup is evidence
+    # another corpus's lookup: the memo starts afresh rather than mixing them
+    other = evidence_lookup(events.iloc[:2])
+    map_layers.encode_snapshots({days[0]: snaps[days[0]]}, styles, events, evidence=other,
+                                memo=memo)
+    assert memo.lookup is other
+    # geometries are kept as text and read as mappings
+    data = map_layers.encode_snapshots(snaps, styles, events)
+    assert all(isinstance(g, GeoJSON) for g in data["geoms"])
+    g = data["geoms"][0]
+    assert g["type"] in ("Point", "Polygon", "MultiPolygon", "LineString") and dict(g) == \
+        json.loads(g.text)
+
+
+def test_safe_json_writes_raw_geometries_like_json_dumps_and_cannot_be_forged():
+    from geo.map_layers import GeoJSON
+
+    text = '{"type":"Point","coordinates":[41.00001,34.5]}'
+    data = {"geoms": [GeoJSON(text)], "names": ['"x:0"', "{{ 6*7 }}", "</script><b>"]}
+    plain = {"geoms": [json.loads(text)], "names": data["names"]}
+    for compact in (False, True):
+        assert webmap.safe_json(data, compact) == webmap.safe_json(plain, compact)
+    out = webmap.safe_json(data)
+    assert "{{" not in out and "</script" not in out and '"\\"x:0\\""' in out
+    with pytest.raises(TypeError):
+        webmap.safe_json({"x": object()})
+
+
+def test_country_borders_can_be_fetched_from_a_url_instead_of_embedded():
+    published = {}
+
+    def data_url(name, text):
+        published[name] = text
+        return "/app/static/vendor/data/countries-0123.json?<x>"
+
+    m = webmap.build_map(synthetic_events(), None, data_url=data_url)
+    page = webmap.map_html(m, self_contained=False)
+    borders = json.loads(published["countries"])
+    assert borders["type"] == "FeatureCollection" and len(borders["features"]) >= 5
+    assert published["countries"] not in page            # not in the page: fetched
+    assert 'fetch("/app/static/vendor/data/countries-0123.json?\\u003cx\\u003e")' in page
+    assert 'pane: "cmBase"' in page and "country borders not loaded" in page
+    assert '"Country borders"' in page                   # still in the layer control
+    # no URL: embedded as before
+    inline = webmap.map_html(webmap.build_map(synthetic_events(), None,
+                                              data_url=lambda name, text: None), False)
+    assert published["countries"] in inline and "fetch(" not in inline
+
+
+def test_legend_state_is_kept_in_local_storage(synthetic_page):
+    _, page = synthetic_page
+    assert 'KEY = "conflictmap.legend"' in page and "localStorage" in page

@@ -17,7 +17,10 @@ blocs, event types and control kinds (``tests/browser_util.many_events``; no gaz
 * dashboard: ``app.py`` under Streamlit's AppTest with the events as its corpus: the first
   run, then the rerun after a change of the date slider's end (new control layers computed),
   of its start only (control layers from the cache) and of the bloc filter; the size of the
-  map component's arguments after the last rerun (``dashboard_map_mb``).
+  map component's arguments (what a rerun sends for the map; the country borders are a
+  file the page fetches once, ``app.map_data_url``) with the control layers
+  (``dashboard_map_with_control_mb``, after the new end) and without them after the last
+  rerun (``dashboard_map_mb``).
 * dashboard page: the dashboard's map of all the events alone (``build_map(popups=False)``:
   compact markers, counted groups above ``geo.markers.AGGREGATE_ABOVE`` events; event and
   border layers) built, written as a page and drawn in chromium as above (``dash_page_*``).
@@ -151,9 +154,14 @@ def bench_dashboard(events) -> dict:
         (slider,) = [s for s in at.sidebar.slider if s.label == "Dates"]
         return slider
 
+    def map_mb():
+        comps = [e for e in at.main if getattr(e, "type", None) == "component_instance"]
+        return round(len(comps[0].proto.json_args) / 1e6, 2) if comps else None
+
     out = {"first_run_s": round(first, 2)}
     out["rerun_new_end_s"] = rerun(lambda: dates().set_value((date(2017, 3, 1),
                                                               date(2017, 6, 1))))
+    out["dashboard_map_with_control_mb"] = map_mb()
     out["rerun_same_end_s"] = rerun(lambda: dates().set_value((date(2017, 4, 1),
                                                                date(2017, 6, 1))))
     out["rerun_back_to_cached_end_s"] = rerun(lambda: dates().set_value((date(2017, 3, 1),
@@ -164,8 +172,7 @@ def bench_dashboard(events) -> dict:
         at.sidebar.checkbox(key=f"layer:{name}").uncheck()
     out["rerun_no_control_new_end_s"] = rerun(lambda: dates().set_value((date(2017, 3, 1),
                                                                          date(2017, 7, 1))))
-    comps = [e for e in at.main if getattr(e, "type", None) == "component_instance"]
-    out["dashboard_map_mb"] = round(len(comps[0].proto.json_args) / 1e6, 2) if comps else None
+    out["dashboard_map_mb"] = map_mb()
     return out
 
 
