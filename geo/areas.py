@@ -24,14 +24,24 @@ no one reported the ground between them.
 **How it stays fast.** The cells depend only on the set of located places (and the radius and
 the land), not on who holds them, so they are computed once per set of places and reused
 across dates (``CellSet``, a small cache; only the labels and confidences change from day to
-day). The Voronoi cells form an exact coverage (neighbours share their vertices), so a bloc's
-cells are dissolved with a coverage union, and only the few cells that the disc or the coast
-cuts are handled by polygon overlay. The neighbours of every cell and their shared edges
-(ridges, in metres) are read off the cells' rings once per set; the frontlines of a date are
-the ridges between cells of hostile blocs, clipped to the radius and the land, grouped per
-pair of areas and merged. Areas that this module did not build in this process (read from a
-file, edited) take the general route: each pair's shared boundary within ``tolerance_m``
-metres by polygon intersection.
+day). A new place changes only the Voronoi cells around it (the others come out bit for bit
+the same), so what follows from one cell (whether the disc or the coast cuts it, its cut cell,
+a point inside it, the ridges it shares) is memoised by the cell's content — its point and
+Voronoi polygon — and survives a new set of places (``_Memo``, bounded, per land and radius).
+A bloc's cells are dissolved group by group, a group being cells that touch (share a Voronoi
+vertex): groups never meet, so each group's dissolved parts, in metres and in lon/lat, are
+memoised by its cells' keys and only the groups whose cells or holder changed are dissolved
+again. The Voronoi cells form an exact coverage (neighbours share their vertices), so a
+group's cells are dissolved with a coverage union, and only the cells that the disc or the
+coast cuts are handled by polygon overlay (snapped to a ``GRID_M`` metre grid; per group, so
+a cut edge may differ by a fraction of a metre from a dissolve of the whole bloc at once). The
+neighbours of every cell and their shared edges (ridges, in metres) are read off the cells'
+rings once per set; the frontlines of a date are the ridges between cells of hostile blocs,
+clipped to the radius and the land, grouped per pair of areas and merged. Areas that this
+module did not build in this process (read from a file, edited) take the general route: each
+pair's shared boundary within ``tolerance_m`` metres by polygon intersection. Projections use
+one cached always-xy ``pyproj`` transformer per pair of CRSs (``to_crs_values``), as
+``GeoSeries.to_crs`` does. ``clear_cell_cache()`` forgets all of it.
 """
 
 from __future__ import annotations
@@ -133,6 +143,75 @@ def _clip_to_land(geoms: np.ndarray, land) -> np.ndarray:
     return out
 
 
+# -- memoised work, shared across sets of places and dates -----------------------------------
+
+MEMO_SIZE = 20_000      # cells, groups of cells and ridges kept per (land, radius)
+MEMO_SETS = 2           # (land, radius) pairs whose memos are kept
+
+
+def _lru_put(cache: OrderedDict, key, value, size: int = MEMO_SIZE):
+    cache[key] = value
+    if len(cache) > size:
+        for _ in range(len(cache) - size):
+            cache.popitem(last=False)
+    return value
+
+
+def _lru_get(cache: OrderedDict, key):
+    hit = cache.get(key)
+    if hit is not None:
+        cache.move_to_end(key)
+    return hit
+
+
+class _Memo:
+    """What is known of single cells, groups of cells and ridges for one land polygon and
+    radius, keyed by content (a cell's key: its point and Voronoi polygon, as bytes), so that
+    it survives a new set of places: adding a place changes only the cells around it."""
+
+    def __init__(self, land, radius_m: float):
+        self.land = land
+        self.radius_m = radius_m
+        self.cells: OrderedDict = OrderedDict()     # cell key -> [whole, cut cell, probe]
+        self.groups: OrderedDict = OrderedDict()    # (crs, cell keys) -> (parts m, lon/lat)
+        self.ridges: OrderedDict = OrderedDict()    # (cell key, cell key) -> ridge line (m)
+
+
+_MEMOS: OrderedDict = OrderedDict()
+
+
+def _memo_for(land, radius_m: float) -> _Memo:
+    key = (id(land), float(radius_m))
+    hit = _MEMOS.get(key)
+    if hit is not None and hit.land is land:
+        _MEMOS.move_to_end(key)
+        return hit
+    return _lru_put(_MEMOS, key, _Memo(land, float(radius_m)), MEMO_SETS)
+
+
+@lru_cache(maxsize=64)
+def _transformer(crs_from: str, crs_to: str):
+    from pyproj import CRS, Transformer
+
+    return Transformer.from_crs(CRS.from_user_input(crs_from), CRS.from_user_input(crs_to),
+                                always_xy=True)
+
+
+def to_crs_values(geoms, crs_from: str, crs_to: str) -> np.ndarray:
+    """``geoms`` (2-D shapely geometries) transformed from ``crs_from`` to ``crs_to`` point by
+    point, as ``GeoSeries.to_crs`` does (the same always-xy transformer: (lon, lat) or (x, y)
+    in metres), without building a GeoSeries; geometries with z go through geopandas."""
+    geoms = np.asarray(geoms, dtype=object)
+    if not len(geoms):
+        return geoms.copy()
+    if shapely.has_z(geoms).any():
+        return np.asarray(gpd.GeoSeries(geoms, crs=crs_from).to_crs(crs_to).values,
+                          dtype=object)
+    coords = shapely.get_coordinates(geoms)
+    x, y = _transformer(str(crs_from), str(crs_to)).transform(coords[:, 0], coords[:, 1])
+    return shapely.set_coordinates(geoms.copy(), np.column_stack([x, y]))
+
+
 # -- cells, computed once per set of places ---------------------------------------------------
 
 class CellSet:
@@ -143,7 +222,10 @@ class CellSet:
     ``vor``: the uncut Voronoi cells (an exact coverage); ``whole``: True where the cut cell is
     the Voronoi cell itself (inside its disc and the land); ``cells``: the cut cells;
     ``discs(idx)``: the discs of some points; ``ridges()`` every pair of neighbouring cells
-    and ``ridge_lines`` their shared edges."""
+    and ``ridge_lines`` their shared edges; ``keys``: each cell's content key (point and
+    Voronoi polygon as bytes), under which ``memo`` keeps what follows from the cell;
+    ``components``/``groups``: a bloc's cells in groups that touch and their memoised
+    dissolved parts."""
 
     def __init__(self, xy: np.ndarray, radius_m: float, land):
         self.xy = np.asarray(xy, dtype=float)
@@ -161,24 +243,44 @@ class CellSet:
                 np.asarray([shapely.intersection(v, env) for v in self._slow_voronoi(env)],
                            dtype=object)
         self.vor = vor
+        # each cell's key: its point and its Voronoi polygon (adding a place elsewhere leaves
+        # them bit for bit the same); what a cell's key determines is memoised
+        self.memo = _memo_for(land, self.radius_m)
+        wkb = shapely.to_wkb(vor)
+        self.keys = [p.tobytes() + w for p, w in zip(self.xy, wkb, strict=True)]
+        known = self.memo.cells
+        entries = [_lru_get(known, k) for k in self.keys]
+        miss = np.asarray([i for i, e in enumerate(entries) if e is None], dtype=int)
+        if len(miss):
+            for i, e in zip(miss.tolist(), self._cut_cells(miss, n), strict=True):
+                entries[i] = e
+        self.whole = np.fromiter((e[0] for e in entries), dtype=bool, count=n)
+        self.cells = np.empty(n, dtype=object)
+        self.cells[:] = [e[1] for e in entries]
+        self._outside: dict[int, object] = {}
+        self._ridges = None
+        self._touching = None
+
+    def _cut_cells(self, idx: np.ndarray, n: int) -> list:
+        """Whether cells ``idx`` are whole and their cut cells (memo entries, also stored)."""
+        vor = self.vor[idx]
         # a (convex) cell lies in its disc when all its vertices lie within the radius of
         # the polygon inscribed in the circle (a little less than the radius)
-        whole = np.zeros(n, dtype=bool)
+        whole = np.zeros(len(idx), dtype=bool)
         if n > 1:
             coords, which = shapely.get_coordinates(vor, return_index=True)
-            far = np.zeros(n)
-            np.maximum.at(far, which, np.hypot(*(coords - self.xy[which]).T))
+            far = np.zeros(len(idx))
+            np.maximum.at(far, which, np.hypot(*(coords - self.xy[idx][which]).T))
             whole = far < self.radius_m * np.cos(np.pi / (4 * QUAD_SEGS)) - 1.0
-        if land is not None:
-            whole[whole] = shapely.contains_properly(land, vor[whole])
-        self.whole = whole
+        if self.land is not None:
+            whole[whole] = shapely.contains_properly(self.land, vor[whole])
         cells = vor.copy()
         cut = np.flatnonzero(~whole)
         if len(cut):
-            cells[cut] = _clip_to_land(shapely.intersection(vor[cut], self.discs(cut)), land)
-        self.cells = cells
-        self._outside: dict[int, object] = {}
-        self._ridges = None
+            cells[cut] = _clip_to_land(shapely.intersection(vor[cut], self.discs(idx[cut])),
+                                       self.land)
+        return [_lru_put(self.memo.cells, self.keys[i], [w, c, None])
+                for i, w, c in zip(idx.tolist(), whole.tolist(), cells, strict=True)]
 
     def _slow_voronoi(self, env):
         """Cells in the points' order when GEOS cannot order them (old GEOS): matched by
@@ -270,7 +372,13 @@ class CellSet:
         pairs = self.ridges()
         _, ends, made = self._ridges
         ks = np.asarray(ks, dtype=int)
-        todo = np.asarray([k for k in ks.tolist() if k not in made], dtype=int)
+        todo = [k for k in ks.tolist() if k not in made]
+        keys, memo = self.keys, self.memo.ridges
+        if todo:            # ridges of the same two cells known from another set of places
+            found = [(k, _lru_get(memo, (keys[pairs[k, 0]], keys[pairs[k, 1]]))) for k in todo]
+            made.update((k, line) for k, line in found if line is not None)
+            todo = [k for k, line in found if line is None]
+        todo = np.asarray(todo, dtype=int)
         if len(todo):
             lines = shapely.linestrings(ends[todo])
             cut = ~(self.whole[pairs[todo, 0]] & self.whole[pairs[todo, 1]])
@@ -279,7 +387,91 @@ class CellSet:
                     shapely.intersection(lines[cut], self.discs(pairs[todo[cut], 0])),
                     self.land)
             made.update(zip(todo.tolist(), lines, strict=True))
+            for k, line in zip(todo.tolist(), lines, strict=True):
+                _lru_put(memo, (keys[pairs[k, 0]], keys[pairs[k, 1]]), line)
         return np.asarray([made[k] for k in ks.tolist()], dtype=object)
+
+    def vertex_cells(self) -> tuple[np.ndarray, np.ndarray]:
+        """(vertex, cell) pairs, sorted: every vertex of the Voronoi polygons (numbered) and
+        each cell it belongs to (cells sharing a vertex meet there or along an edge). Cached."""
+        if self._touching is None:
+            n = len(self.vor)
+            coords, cell = shapely.get_coordinates(self.vor, return_index=True)
+            vid = pd.factorize(coords[:, 0] + 1j * coords[:, 1])[0].astype(np.int64)
+            pv = np.unique(vid * n + cell)
+            self._touching = (pv // n, pv % n)
+        return self._touching
+
+    def components(self, idx: np.ndarray) -> list[np.ndarray]:
+        """The cells ``idx`` split into groups of cells that touch (share a vertex of their
+        Voronoi polygons, directly or through other cells of ``idx``), each sorted, the groups
+        ordered by their first cell: the union of one group never meets another's."""
+        idx = np.unique(np.asarray(idx, dtype=int))
+        if len(idx) < 2:
+            return [idx] if len(idx) else []
+        inside = np.zeros(len(self.vor), dtype=bool)
+        inside[idx] = True
+        v, c = self.vertex_cells()
+        keep = inside[c]
+        v, c = v[keep], c[keep]
+        start = np.r_[True, v[1:] != v[:-1]]
+        head = c[np.flatnonzero(start)[np.cumsum(start) - 1]]    # first cell at the vertex
+        link = head != c
+        parent = {int(i): int(i) for i in idx}
+
+        def find(i):
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+        for a, b in zip(head[link].tolist(), c[link].tolist(), strict=True):
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+        roots = np.fromiter((find(int(i)) for i in idx), dtype=int, count=len(idx))
+        order = np.lexsort((idx, roots))
+        bounds = np.flatnonzero(np.r_[True, roots[order][1:] != roots[order][:-1]])
+        return np.split(idx[order], bounds[1:])
+
+    def groups(self, comps: list[np.ndarray], crs: str, tag: str = "") -> list[tuple]:
+        """For each group of cells (``components``): the parts of its dissolved cells
+        (``dissolve``; projected, metres) and the same parts in EPSG:4326 (lon, lat), memoised
+        by the group's cell keys, ``crs`` (the projection of the points) and ``tag`` (the bloc:
+        two blocs never share an area object)."""
+        memo = self.memo.groups
+        keys = [(crs, tag, tuple(self.keys[i] for i in c.tolist())) for c in comps]
+        out = [_lru_get(memo, k) for k in keys]
+        miss = [n for n, hit in enumerate(out) if hit is None]
+        if miss:
+            made = []
+            for n in miss:
+                parts = shapely.get_parts(self.dissolve(comps[n]))
+                made.append(parts[~shapely.is_empty(parts)])
+            flat = np.concatenate(made) if made else np.zeros(0, dtype=object)
+            flat_ll = to_crs_values(flat, crs, WGS84)
+            at = np.cumsum([0] + [len(m) for m in made])
+            for j, n in enumerate(miss):
+                out[n] = _lru_put(memo, keys[n], (made[j], flat_ll[at[j]:at[j + 1]]))
+        return out
+
+    def probes(self, idx: np.ndarray) -> np.ndarray:
+        """A point inside each cut cell ``idx`` (its place when whole, else a point on its
+        surface; empty when the cell is), memoised per cell."""
+        idx = np.asarray(idx, dtype=int)
+        out = shapely.points(self.xy[idx])
+        cut = np.flatnonzero(~self.whole[idx])
+        if len(cut):
+            entries = [self.memo.cells.get(self.keys[i]) for i in idx[cut].tolist()]
+            todo = [n for n, e in enumerate(entries) if e is None or e[2] is None]
+            if todo:
+                made = shapely.point_on_surface(self.cells[idx[cut[todo]]])
+                for n, p in zip(todo, made, strict=True):
+                    if entries[n] is not None:
+                        entries[n][2] = p
+                    else:
+                        entries[n] = [None, None, p]
+            out[cut] = [e[2] for e in entries]
+        return out
 
 
 _CELL_CACHE: OrderedDict = OrderedDict()
@@ -304,8 +496,10 @@ def cell_set(xy: np.ndarray, radius_m: float, land, crs: str = "") -> CellSet:
 
 
 def clear_cell_cache() -> None:
-    """Forget every cached ``CellSet`` (and the areas registered for fast frontlines)."""
+    """Forget every cached ``CellSet``, the memoised cells, groups and ridges, and the areas
+    registered for fast frontlines."""
     _CELL_CACHE.clear()
+    _MEMOS.clear()
     _AREAS.clear()
     _AREA_OF_GEOM.clear()
 
@@ -333,21 +527,26 @@ class _AreaState:
 
 
 _AREAS: OrderedDict = OrderedDict()     # token -> _AreaState (the last few results)
-_AREA_OF_GEOM: dict = {}                # id(geometry object) -> (token, area position)
+_AREA_OF_GEOM: dict = {}                # id(geometry object) -> {token: area position}
 _AREA_REGISTRY_SIZE = 4
 _TOKENS = iter(range(1 << 62))
 
 
 def _register(state: _AreaState) -> None:
+    """Remember ``state`` for ``frontlines``; an area's geometry object may stand in several
+    results (memoised areas are shared across dates), so each maps to every token."""
     token = next(_TOKENS)
     _AREAS[token] = state
     for pos, g in enumerate(state.geoms_ll):
-        _AREA_OF_GEOM[id(g)] = (token, pos)
+        _AREA_OF_GEOM.setdefault(id(g), {})[token] = pos
     while len(_AREAS) > _AREA_REGISTRY_SIZE:
         old_token, old = _AREAS.popitem(last=False)
         for g in old.geoms_ll:
-            if _AREA_OF_GEOM.get(id(g), (None,))[0] == old_token:
-                del _AREA_OF_GEOM[id(g)]
+            hits = _AREA_OF_GEOM.get(id(g))
+            if hits is not None:
+                hits.pop(old_token, None)
+                if not hits:
+                    del _AREA_OF_GEOM[id(g)]
 
 
 def _located_rows(at: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -374,8 +573,11 @@ def control_areas(at: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None = Non
     located = located.reset_index(drop=True)
     crs = crs or projection_for(located.geometry.values)
     ll = shapely.get_coordinates(located.geometry.values)
-    proj = located.geometry.to_crs(crs)
-    xy = shapely.get_coordinates(proj.values)
+    if located.crs is None:
+        proj = np.asarray(located.geometry.to_crs(crs).values, dtype=object)   # raises
+    else:
+        proj = to_crs_values(located.geometry.values, located.crs, crs)
+    xy = shapely.get_coordinates(proj)
     land = _land_for(countries, crs, ll, radius_km)
     uniq, inverse = np.unique(np.round(xy, 3), axis=0, return_inverse=True)
     inverse = np.asarray(inverse).reshape(-1)
@@ -384,17 +586,20 @@ def control_areas(at: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None = Non
     status = located["status"].to_numpy(dtype=object)
     bloc = located["bloc"].fillna("").to_numpy(dtype=object)
     holding = np.isin(status, ["held", "taken"]) & (bloc != "")
-    geoms, area_bloc, area_status, members = [], [], [], []
+    geoms, geoms_ll, area_bloc, area_status, members = [], [], [], [], []
     cell_area: list[tuple[int, int]] = []
-    pts = np.asarray(proj.values, dtype=object)
     for b in sorted(set(bloc[holding])):
         rows = np.flatnonzero(holding & (bloc == b))
-        parts = shapely.get_parts(cells.dissolve(inverse[rows]))
-        parts = parts[~shapely.is_empty(parts)]
+        # the bloc's cells dissolved group by group (cells that touch), each group's parts
+        # memoised: a group no place of which changed hands is not dissolved again
+        uc = np.unique(inverse[rows])
+        done = cells.groups(cells.components(uc), crs, b)
+        parts = np.concatenate([g[0] for g in done])
+        parts_ll = np.concatenate([g[1] for g in done])
         if not len(parts):
             continue
         tree = shapely.STRtree(parts)
-        hit_pt, hit_part = tree.query(pts[rows], predicate="intersects")
+        hit_pt, hit_part = tree.query(proj[rows], predicate="intersects")
         part_rows: list[list[int]] = [[] for _ in parts]
         for i, p in zip(hit_pt.tolist(), hit_part.tolist(), strict=True):
             part_rows[p].append(int(rows[i]))
@@ -406,37 +611,43 @@ def control_areas(at: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None = Non
         pos_of = {k: base + n for n, k in enumerate(order)}
         for k in order:
             geoms.append(parts[k])
+            geoms_ll.append(parts_ll[k])
             area_bloc.append(b)
             area_status.append("held")
             members.append(sorted(part_rows[k]))
         # which area each of the bloc's cells lies in (for frontlines)
-        uc = np.unique(inverse[rows])
-        probes = shapely.points(cells.xy[uc])
-        cut = ~cells.whole[uc]
-        probes[cut] = shapely.point_on_surface(cells.cells[uc[cut]])
+        probes = cells.probes(uc)
         ok = ~shapely.is_empty(probes)
         c_hit, p_hit = tree.query(probes[ok], predicate="intersects")
         cell_area += [(int(uc[ok][c]), pos_of[int(p)]) for c, p in zip(c_hit, p_hit,
                                                                        strict=True)]
+    contested = []
     for r in np.flatnonzero(status == "contested"):
         cell = _polygonal(cells.cells[inverse[r]])
         if cell is not None and not cell.is_empty:
             geoms.append(cell)
+            contested.append(len(geoms_ll))
+            geoms_ll.append(None)
             area_bloc.append("")
             area_status.append("contested")
             members.append([int(r)])
     if not geoms:
         return gpd.GeoDataFrame(columns=AREA_COLUMNS, geometry="geometry", crs=WGS84)
-    out = _area_frame(located, geoms, area_bloc, area_status, members, crs)
+    geoms_ll = np.asarray(geoms_ll, dtype=object)
+    if contested:
+        geoms_ll[contested] = to_crs_values(np.asarray(geoms, dtype=object)[contested], crs,
+                                            WGS84)
+    out = _area_frame(located, geoms, area_bloc, area_status, members, crs, geoms_ll)
     _register(_AreaState(crs, np.asarray(out.geometry.values, dtype=object),
                          np.asarray(geoms, dtype=object), area_bloc, cells, cell_area))
     return out
 
 
 def _area_frame(located: pd.DataFrame, geoms: list, blocs: list, statuses: list,
-                members: list[list[int]], crs: str) -> gpd.GeoDataFrame:
-    """The areas (projected ``geoms`` in ``crs``) as an EPSG:4326 frame with AREA_COLUMNS;
-    ``members`` the rows of ``located`` in each area."""
+                members: list[list[int]], crs: str, geoms_ll=None) -> gpd.GeoDataFrame:
+    """The areas (projected ``geoms`` in ``crs``; ``geoms_ll`` the same in EPSG:4326 when
+    known) as an EPSG:4326 frame with AREA_COLUMNS; ``members`` the rows of ``located`` in
+    each area."""
     location = located["location"].tolist()
     keys = located["place_key"].tolist()
     events = located["event_ids"].tolist()
@@ -449,8 +660,8 @@ def _area_frame(located: pd.DataFrame, geoms: list, blocs: list, statuses: list,
     for m in members:
         c = [conf[i] for i in m]
         cols["n_places"].append(len(m))
-        cols["places"].append(json.dumps([location[i] for i in m], ensure_ascii=False))
-        cols["place_keys"].append(json.dumps([keys[i] for i in m]))
+        cols["places"].append(_names_json(tuple(location[i] for i in m)))
+        cols["place_keys"].append(_keys_json(tuple(keys[i] for i in m)))
         cols["event_ids"].append(_event_ids([events[i] for i in m]))
         cols["confidence"].append(round(sum(c) / len(c), 4) if m else 0.0)
         cols["confidence_min"].append(round(min(c), 4) if m else 0.0)
@@ -458,7 +669,18 @@ def _area_frame(located: pd.DataFrame, geoms: list, blocs: list, statuses: list,
         cols["observed"].append(max(observed[i] for i in m) if m else "")
     area_km2 = np.round(shapely.area(np.asarray(geoms, dtype=object)) / 1e6, 3)
     frame = pd.DataFrame({"bloc": blocs, "status": statuses, **cols, "area_km2": area_km2})
-    return _layer_frame(frame, geoms, crs, "control_area", "area_id", "A", AREA_COLUMNS)
+    return _layer_frame(frame, geoms, crs, "control_area", "area_id", "A", AREA_COLUMNS,
+                        geoms_ll)
+
+
+@lru_cache(maxsize=1 << 14)
+def _names_json(names: tuple) -> str:
+    return json.dumps(list(names), ensure_ascii=False)
+
+
+@lru_cache(maxsize=1 << 14)
+def _keys_json(keys: tuple) -> str:
+    return json.dumps(list(keys))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -519,24 +741,28 @@ def frontlines(areas: gpd.GeoDataFrame, actors=None, *, tolerance_m: float = TOL
 
 def _known_areas(held: gpd.GeoDataFrame):
     """(state, positions) when every held area is an unchanged area of one registered
-    ``control_areas`` result, else None."""
-    geoms = held.geometry.values
-    token, positions = None, []
+    ``control_areas`` result (the latest such), else None."""
+    geoms = np.asarray(held.geometry.values, dtype=object)     # the frame's own objects
+    tokens = None
     for g in geoms:
-        hit = _AREA_OF_GEOM.get(id(g))
-        if hit is None or (token is not None and hit[0] != token):
+        hits = _AREA_OF_GEOM.get(id(g))
+        if not hits:
             return None
-        token = hit[0]
+        tokens = set(hits) if tokens is None else tokens.intersection(hits)
+        if not tokens:
+            return None
+    for token in sorted(tokens, reverse=True):
         state = _AREAS.get(token)
-        if state is None or state.geoms_ll[hit[1]] is not g:
-            return None
-        positions.append(hit[1])
-    if len(set(positions)) != len(positions):
-        return None
-    state = _AREAS[token]
-    if list(held["bloc"]) != [state.blocs[p] for p in positions]:
-        return None
-    return state, positions
+        if state is None:
+            continue
+        positions = [_AREA_OF_GEOM[id(g)][token] for g in geoms]
+        if len(set(positions)) != len(positions) or \
+                any(state.geoms_ll[p] is not g for p, g in zip(positions, geoms, strict=True)):
+            continue
+        if held["bloc"].tolist() != [state.blocs[p] for p in positions]:
+            continue
+        return state, positions
+    return None
 
 
 def _ridge_fronts(held: gpd.GeoDataFrame, state: _AreaState, positions: list, actors,
@@ -666,11 +892,13 @@ def _overlay_fronts(held: gpd.GeoDataFrame, actors, tolerance_m: float, min_leng
 
 
 def _layer_frame(frame: pd.DataFrame, geoms: list, crs, layer: str, id_column: str,
-                 prefix: str, columns: list[str]) -> gpd.GeoDataFrame:
-    """``frame`` with ``geoms`` (in ``crs``, metres) as an EPSG:4326 frame named ``layer``
-    with ids ``prefix``1, ``prefix``2 …"""
-    series = gpd.GeoSeries(np.asarray(geoms, dtype=object), crs=crs).to_crs(WGS84)
-    out = gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=series.values, crs=WGS84)
+                 prefix: str, columns: list[str], geoms_ll=None) -> gpd.GeoDataFrame:
+    """``frame`` with ``geoms`` (in ``crs``, metres; ``geoms_ll`` the same in EPSG:4326 when
+    known) as an EPSG:4326 frame named ``layer`` with ids ``prefix``1, ``prefix``2 …"""
+    if geoms_ll is None:
+        geoms_ll = to_crs_values(np.asarray(geoms, dtype=object), crs, WGS84)
+    out = gpd.GeoDataFrame(frame.reset_index(drop=True),
+                           geometry=gpd.array.from_shapely(geoms_ll, crs=WGS84), crs=WGS84)
     out.insert(0, "layer", layer)
     out.insert(1, id_column, [f"{prefix}{i + 1}" for i in range(len(out))])
     return out[columns]

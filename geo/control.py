@@ -165,7 +165,8 @@ def control_at(observations: gpd.GeoDataFrame, day, *,
     if not len(observations):
         return gpd.GeoDataFrame(columns=AT_COLUMNS, geometry="geometry", crs=WGS84)
     arrays = _arrays(observations)
-    known = np.flatnonzero(arrays["first_date"] <= d)
+    d_day = int(_days(np.array([d]))[0])
+    known = np.flatnonzero(arrays["_first_day"] <= d_day)
     if not len(known):
         return gpd.GeoDataFrame(columns=AT_COLUMNS, geometry="geometry", crs=WGS84)
 
@@ -174,12 +175,14 @@ def control_at(observations: gpd.GeoDataFrame, day, *,
             return arrays[name][known]
         return np.full(len(known), default, dtype=object)
 
-    key, status, bloc = col("place_key"), col("status"), col("bloc", "")
-    dates = col("date")
-    eff = np.where(dates > d, d, dates)
-    eff_day = _days(eff)
-    prio = np.array([_PRIORITY[x] for x in status])
-    codes, places = pd.factorize(key, sort=True)
+    status, bloc = col("status"), col("bloc", "")
+    eff_day = np.minimum(arrays["_date_day"][known], d_day)
+    prio = arrays["_prio"][known]
+    # the places known on the day, numbered in key order (pd.factorize(keys, sort=True))
+    all_codes = arrays["_place_code"][known]
+    present = np.unique(all_codes)
+    codes = np.searchsorted(present, all_codes)
+    places = arrays["_places"][present]
     # per place: latest day first, then the status that speaks for it, then the input order
     order = np.lexsort((np.arange(len(known)), prio, -eff_day, codes))
     codes, eff_day, status, bloc = codes[order], eff_day[order], status[order], bloc[order]
@@ -189,7 +192,7 @@ def control_at(observations: gpd.GeoDataFrame, day, *,
     top_day = eff_day[first]
     latest = eff_day == top_day[group]
     holding = np.isin(status, _HOLDING)
-    bloc_codes, bloc_names = pd.factorize(bloc)
+    bloc_codes, bloc_names = arrays["_bloc_code"][known][order], arrays["_blocs"]
     hold_pairs = np.unique(group[latest & holding] * (len(bloc_names) + 1)
                            + bloc_codes[latest & holding])
     n_holders = np.bincount(hold_pairs // (len(bloc_names) + 1), minlength=n)
@@ -270,6 +273,14 @@ def _arrays(observations: pd.DataFrame) -> dict[str, np.ndarray]:
         return hit[2]
     arrays = {c: observations[c].to_numpy(dtype=object) for c in _ARRAY_COLUMNS
               if c in observations.columns}
+    # what control_at derives from them, once: day numbers, priorities, place and bloc codes
+    arrays["_first_day"] = _days(arrays["first_date"])
+    arrays["_date_day"] = _days(arrays["date"])
+    arrays["_prio"] = np.array([_PRIORITY[x] for x in arrays["status"]], dtype=np.int64)
+    codes, places = pd.factorize(arrays["place_key"], sort=True)
+    arrays["_place_code"], arrays["_places"] = codes, np.asarray(places, dtype=object)
+    bloc = arrays.get("bloc", np.full(len(observations), "", dtype=object))
+    arrays["_bloc_code"], arrays["_blocs"] = pd.factorize(bloc)
     for k in [k for k, v in _ARRAYS.items() if v[0]() is None] + list(_ARRAYS)[:-3]:
         _ARRAYS.pop(k, None)
     with contextlib.suppress(TypeError):        # not weakly referable: not kept

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 import json
+from collections import OrderedDict
 from functools import lru_cache
 
 import geopandas as gpd
@@ -134,7 +135,8 @@ def corridor_layers(events: gpd.GeoDataFrame, at: gpd.GeoDataFrame | None = None
         parts.append(inside.rename(columns={"location": "name"})
                      .assign(layer="corridor_control"))
     parts.append(deconfliction_zone())
-    parts = [p.to_crs(WGS84) for p in parts if len(p)]
+    parts = [p if p.crs is not None and p.crs == WGS84 else p.to_crs(WGS84)
+             for p in parts if len(p)]
     out = pd.concat(parts, ignore_index=True)
     out["width_km"] = float(width_km)
     front = ["layer", "name"]
@@ -226,6 +228,122 @@ def _anchors(origin: str, target: str, capital: tuple):
     return _anchors_of(countries(), origin, target, capital)
 
 
+class _CorridorMemo:
+    """Work of ``land_corridor`` that recurs from date to date, for one projection and set of
+    anchors: areas projected to metres (by the identity of their lon/lat geometry objects,
+    kept alive here), pieces (unions of areas, each with a serial number) and the distance in
+    metres between two pieces or anchors (by serial numbers, never reused). Bounded."""
+
+    SIZE = 20_000
+
+    def __init__(self, crs: str, anchors):
+        self.crs, self.anchors = crs, anchors
+        self._proj: OrderedDict = OrderedDict()     # id(lon/lat geom) -> (geom, projected)
+        self._pieces: OrderedDict = OrderedDict()   # member ids -> (members, piece, serial)
+        self._dist: OrderedDict = OrderedDict()     # (serial, serial) -> metres
+        self._within: OrderedDict = OrderedDict()   # (id, id) -> (geom, geom, bool)
+        self._serial = 0
+
+    @staticmethod
+    def _put(cache: OrderedDict, key, value, size: int) -> None:
+        cache[key] = value
+        while len(cache) > size:
+            cache.popitem(last=False)
+
+    def projected(self, geoms) -> np.ndarray:
+        """``geoms`` (EPSG:4326) in ``crs`` (metres), as ``GeoSeries.to_crs``."""
+        from .areas import to_crs_values
+
+        geoms = np.asarray(geoms, dtype=object)
+        out = np.empty(len(geoms), dtype=object)
+        todo = []
+        for i, g in enumerate(geoms):
+            hit = self._proj.get(id(g))
+            if hit is not None and hit[0] is g:
+                out[i] = hit[1]
+            else:
+                todo.append(i)
+        if todo:
+            made = to_crs_values(geoms[todo], WGS84, self.crs)
+            for i, m in zip(todo, made, strict=True):
+                out[i] = m
+                self._put(self._proj, id(geoms[i]), (geoms[i], m), self.SIZE)
+        return out
+
+    def within(self, geoms_ll, area_m: np.ndarray, tol: float):
+        """(i, j) index pairs of ``area_m`` within ``tol`` metres of each other (i == j
+        included), as ``STRtree.query(area_m, predicate="dwithin", distance=tol)`` gives
+        them, memoised per pair of areas (by their lon/lat geometry objects)."""
+        grow = np.array([-tol, -tol, tol, tol])
+        left, right = shapely.STRtree(area_m).query(
+            shapely.box(*(shapely.bounds(area_m) + grow).T))     # bounding boxes only
+        objs = np.asarray(geoms_ll, dtype=object)
+        ids = [id(g) for g in objs]
+        keys = [(ids[i], ids[j]) for i, j in zip(left.tolist(), right.tolist(), strict=True)]
+        near = np.empty(len(keys), dtype=object)
+        near[:] = [None if (h := self._within.get(k)) is None
+                   or h[0] is not objs[i] or h[1] is not objs[j] else h[2]
+                   for k, i, j in zip(keys, left.tolist(), right.tolist(), strict=True)]
+        todo = np.flatnonzero(np.equal(near, None))
+        if len(todo):
+            made = shapely.dwithin(area_m[left[todo]], area_m[right[todo]], tol)
+            near[todo] = made
+            for n, d in zip(todo.tolist(), made.tolist(), strict=True):
+                self._put(self._within, keys[n], (objs[left[n]], objs[right[n]], d),
+                          10 * self.SIZE)
+        near = near.astype(bool)
+        return left[near], right[near]
+
+    def pieces(self, geoms_ll, area_m: np.ndarray, members: list[list[int]]):
+        """(pieces, serials): the union of the areas of each member list (projected)."""
+        pieces, serials = [], []
+        for m in members:
+            objs = tuple(geoms_ll[i] for i in m)
+            key = tuple(id(g) for g in objs)
+            hit = self._pieces.get(key)
+            if hit is None or any(a is not b for a, b in zip(hit[0], objs, strict=True)):
+                self._serial += 1
+                piece = area_m[m[0]] if len(m) == 1 else shapely.union_all(area_m[m])
+                hit = (objs, piece, self._serial)
+                self._put(self._pieces, key, hit, self.SIZE)
+            pieces.append(hit[1])
+            serials.append(hit[2])
+        return pieces, serials
+
+    def distances(self, geoms: np.ndarray, serials: list[int], us: np.ndarray,
+                  vs: np.ndarray) -> list[float]:
+        """``shapely.distance(geoms[us], geoms[vs])`` (metres), memoised per pair."""
+        keys = [(min(serials[u], serials[v]), max(serials[u], serials[v]))
+                for u, v in zip(us.tolist(), vs.tolist(), strict=True)]
+        out = [self._dist.get(k) for k in keys]
+        todo = [n for n, d in enumerate(out) if d is None]
+        if todo:
+            made = shapely.distance(geoms[us[todo]], geoms[vs[todo]]).tolist()
+            for n, d in zip(todo, made, strict=True):
+                out[n] = d
+                self._put(self._dist, keys[n], d, 10 * self.SIZE)
+        return out
+
+
+_CORRIDOR_MEMOS: OrderedDict = OrderedDict()
+
+
+def clear_corridor_cache() -> None:
+    """Forget what ``land_corridor`` memoised (projected areas, pieces, distances)."""
+    _CORRIDOR_MEMOS.clear()
+
+
+def _corridor_memo(crs: str, anchors) -> _CorridorMemo:
+    key = (crs, id(anchors))
+    hit = _CORRIDOR_MEMOS.get(key)
+    if hit is None or hit.anchors is not anchors:
+        hit = _CorridorMemo(crs, anchors)
+        _CORRIDOR_MEMOS[key] = hit
+        while len(_CORRIDOR_MEMOS) > 4:
+            _CORRIDOR_MEMOS.popitem(last=False)
+    return hit
+
+
 LC_COLUMNS = ["layer", "kind", "name", "connected", "answer", "gap_km", "total_gap_km",
               "n_gaps", "leg", "bloc", "area_id", "blocs", "event_ids", "source", "geometry"]
 
@@ -259,8 +377,9 @@ def land_corridor(areas: gpd.GeoDataFrame, day=None, *, actors=None,
     held = areas[(areas["status"] == "held") & areas["bloc"].isin(blocs)] if len(areas) else \
         areas
     held = held.reset_index(drop=True)
-    to_m = lambda geoms: gpd.GeoSeries(list(geoms), crs=WGS84).to_crs(crs).values  # noqa: E731
-    area_m = to_m(held.geometry.values) if len(held) else np.array([], dtype=object)
+    memo = _corridor_memo(crs, anchors)
+    area_m = memo.projected(held.geometry.values) if len(held) else \
+        np.array([], dtype=object)
     tol, link = tolerance_km * 1000.0, max_link_km * 1000.0
     # pieces: areas within the tolerance of each other (union-find)
     parent = list(range(len(area_m)))
@@ -271,19 +390,21 @@ def land_corridor(areas: gpd.GeoDataFrame, day=None, *, actors=None,
             i = parent[i]
         return i
     if len(area_m):
-        tree = shapely.STRtree(area_m)
-        for i, j in zip(*tree.query(area_m, predicate="dwithin", distance=tol), strict=True):
+        for i, j in zip(*memo.within(held.geometry.values, area_m, tol), strict=True):
             parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}
     for i in range(len(area_m)):
         groups.setdefault(find(i), []).append(i)
     members = list(groups.values())
-    pieces = [area_m[m[0]] if len(m) == 1 else shapely.union_all(area_m[m]) for m in members]
+    pieces, serials = memo.pieces(np.asarray(held.geometry.values, dtype=object), area_m,
+                                  members)
     nodes = [*anchors, *pieces]           # 0 = origin, 1 = capital, 2 = target
     geoms = np.asarray(nodes, dtype=object)
+    serials = [-1, -2, -3, *serials]
     edges: dict[int, list[tuple[int, float]]] = {}
     if len(geoms) <= COMPLETE_GRAPH_MAX:
-        pairs = [(u, v) for u in range(len(geoms)) for v in range(max(u + 1, 3), len(geoms))]
+        iu, iv = np.triu_indices(len(geoms), 1)         # row by row, as two nested loops
+        pairs = list(zip(iu[iv >= 3].tolist(), iv[iv >= 3].tolist(), strict=True))
     else:       # many pieces: link those within max_link_km and each to its nearest other
         tree = shapely.STRtree(geoms)
         near = tree.query(geoms, predicate="dwithin", distance=link)
@@ -294,7 +415,7 @@ def land_corridor(areas: gpd.GeoDataFrame, day=None, *, actors=None,
     pairs = [(0, 1), (0, 2), (1, 2), *pairs]
     us = np.fromiter((p[0] for p in pairs), dtype=int, count=len(pairs))
     vs = np.fromiter((p[1] for p in pairs), dtype=int, count=len(pairs))
-    for u, v, d in zip(us.tolist(), vs.tolist(), shapely.distance(geoms[us], geoms[vs]).tolist(),
+    for u, v, d in zip(us.tolist(), vs.tolist(), memo.distances(geoms, serials, us, vs),
                        strict=True):
         w = 0.0 if d <= tol else d / 1000.0
         edges.setdefault(u, []).append((v, w))
@@ -340,8 +461,9 @@ def land_corridor(areas: gpd.GeoDataFrame, day=None, *, actors=None,
     area_rows = [k for k, r in enumerate(rows) if "_area" in r]
     projected = gpd.GeoSeries([r["geometry"] for r in rows], crs=crs).to_crs(WGS84).values
     geoms_ll = np.asarray(projected, dtype=object)
+    held_ll = held.geometry.values if len(held) else []
     for k in area_rows:
-        geoms_ll[k] = held.geometry.values[rows[k].pop("_area")]
+        geoms_ll[k] = held_ll[rows[k].pop("_area")]
     out = gpd.GeoDataFrame([{k: v for k, v in r.items() if k != "geometry"} for r in rows],
                            geometry=geoms_ll, crs=WGS84)
     out["layer"] = "land_corridor"

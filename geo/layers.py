@@ -52,8 +52,11 @@ def layers_for_date(events: gpd.GeoDataFrame, day, *, observations=None,
     events inside the corridor whose days meet the ``event_window_days`` up to ``day``,
     located to a place (approximate points over ``MAX_UNCERTAINTY_KM`` km of uncertainty left
     out; those kept carry ``approximate`` and ``uncertainty_km``). The control areas' cells
-    are cached per set of located places (``geo.areas.cell_set``), so successive dates with
-    the same places reuse them."""
+    are cached per set of located places (``geo.areas.cell_set``), and what follows from one
+    cell or one group of touching cells is memoised by content (``geo.areas``), as are the
+    land corridor's projected areas, pieces and distances (``geo.corridor_layers``), so
+    successive dates redo only what changed; the results equal a computation from empty
+    caches."""
     if actors is None:
         from .actors import load_actors
 

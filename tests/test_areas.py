@@ -196,3 +196,83 @@ def test_approximate_places_claim_no_cell():
     areas, _ = layers(two_sides([rough]), "2017-05-10")
     assert "us_coalition" not in set(areas.bloc)
     assert sorted(areas.bloc) == ["iran_axis", "islamic_state"]
+
+
+# -- memoised work across dates equals a fresh computation ----------------------------------
+
+def _same_layers(a, b):
+    """Equal frames; geometries equal vertex for vertex (1e-9°)."""
+    assert list(a.columns) == list(b.columns) and len(a) == len(b)
+    pd.testing.assert_frame_equal(a.drop(columns="geometry").reset_index(drop=True),
+                                  b.drop(columns="geometry").reset_index(drop=True))
+    assert shapely.equals_exact(np.asarray(a.geometry.values), np.asarray(b.geometry.values),
+                                tolerance=1e-9).all()
+
+
+def test_memoised_dates_equal_fresh_computations_over_many_dates():
+    """Areas, frontlines and the land corridor computed date after date (cells, groups of
+    cells, ridges, projections and distances memoised from earlier dates, new places
+    appearing) equal the same dates computed from empty caches."""
+    from geo.actors import load_actors
+    from geo.corridor_layers import clear_corridor_cache, land_corridor
+
+    actors = load_actors()
+    rng = np.random.default_rng(21)
+    n = 80
+    lon, lat = rng.uniform(38.5, 43.0, n), rng.uniform(33.0, 36.5, n)
+    rows = []
+    for i in range(300):
+        p = int(rng.integers(0, n))
+        b1, b2 = (str(x) for x in rng.choice(BLOCS + ["iraqi_government"], 2))
+        kind = str(rng.choice(["captured", "holds", "reached", "contested"]))
+        day = f"2017-{int(rng.integers(1, 4)):02d}-{int(rng.integers(1, 29)):02d}"
+        rows.append(ev(i, float(lon[p]), float(lat[p]), b1, kind, day,
+                       bloc2=b2 if b2 != b1 else "",
+                       modality="situation" if kind == "holds" else "asserted",
+                       place=f"P{p}"))
+    obs = control_observations(gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326"))
+    days = [f"2017-{m:02d}-{d:02d}" for m in (1, 2, 3) for d in range(1, 29, 3)]
+    clear_cell_cache()
+    clear_corridor_cache()
+    warm = {}
+    for day in days:                       # forward, then a few dates again out of order
+        at = control_at(obs, day)
+        areas = control_areas(at)
+        warm[day] = (areas, frontlines(areas, actors), land_corridor(areas, day, actors=actors))
+    for day in days[::-4]:
+        areas = control_areas(control_at(obs, day))
+        _same_layers(areas, warm[day][0])
+        _same_layers(frontlines(areas, actors), warm[day][1])
+    assert sum(len(w[0]) for w in warm.values()) > 100
+    assert sum(len(w[1]) for w in warm.values()) > 20
+    for day in days:
+        clear_cell_cache()
+        clear_corridor_cache()
+        areas = control_areas(control_at(obs, day))
+        for got, want in zip((areas, frontlines(areas, actors),
+                              land_corridor(areas, day, actors=actors)), warm[day],
+                             strict=True):
+            _same_layers(got, want)
+
+
+def test_groups_of_touching_cells_dissolve_as_the_whole_bloc():
+    """A bloc's cells dissolved group by group (cells that touch) give the parts of the
+    whole bloc dissolved at once, within the 1 m grid both snap the cut edges to."""
+    at = at_for(scattered(70, seed=9), "2017-05-10").reset_index(drop=True)
+    crs = projection_for(at.geometry.values)
+    xy = shapely.get_coordinates(at.geometry.to_crs(crs).values)
+    land = _land_for(None, crs, shapely.get_coordinates(at.geometry.values), 30.0)
+    uniq, inverse = np.unique(np.round(xy, 3), axis=0, return_inverse=True)
+    from geo.areas import cell_set
+
+    cells = cell_set(uniq, 30_000.0, land, crs)
+    for bloc in sorted(set(at.bloc) - {""}):
+        idx = np.unique(inverse.reshape(-1)[(at.bloc == bloc).to_numpy()])
+        whole = shapely.get_parts(cells.dissolve(idx))
+        groups = cells.components(idx)
+        assert sorted(np.concatenate(groups).tolist()) == sorted(idx.tolist())
+        parts = np.concatenate([shapely.get_parts(cells.dissolve(g)) for g in groups])
+        assert len(parts) == len(whole)
+        a, b = shapely.union_all(whole), shapely.union_all(parts)
+        assert shapely.symmetric_difference(a, b).area < 1e-5 * a.area + 1e3
+        assert shapely.hausdorff_distance(a, b) < 2.0          # metres
