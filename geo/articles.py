@@ -214,6 +214,35 @@ def _inferred_window(body: str, corpus_dates: Sequence[date]) -> tuple[date, dat
     return (min(corpus_dates), max(corpus_dates)) if corpus_dates else None
 
 
+def date_dependency(body: str, corpus_dates: Sequence[date]) -> str:
+    """Which of ``corpus_dates`` the window of an article with no date of its own (no
+    metadata date, no dateline, no full date in ``body``) comes from, as ``_inferred_window``
+    uses them: ``"median=ISO"`` when its year-less day dates take their year from the
+    corpus median, ``"span=FIRST|LAST"`` when it falls back on the corpus's first and last
+    day, ``"none"`` with no corpus dates. The window can only change when that part of the
+    corpus does."""
+    if not corpus_dates:
+        return "none"
+    anchor = statistics.median_low(sorted(corpus_dates))
+    if any(m.rule == "explicit_no_year" and m.precision == "day"
+           for m in find_dates(body, anchor)):
+        return f"median={anchor.isoformat()}"
+    return f"span={min(corpus_dates).isoformat()}|{max(corpus_dates).isoformat()}"
+
+
+def dependency_now(previous: str, corpus: Sequence[str]) -> str | None:
+    """The ``date_dependency`` key an article keyed ``previous`` has against ``corpus``
+    (``geo.ingest.corpus_context``: [median, first, last] ISO), or None when ``previous``
+    does not say (an older store's key, or an article never dated)."""
+    if not corpus:
+        return "none"
+    if previous.startswith("median="):
+        return f"median={corpus[0]}"
+    if previous.startswith("span="):
+        return f"span={corpus[1]}|{corpus[2]}"
+    return None
+
+
 def _manifest(path: str) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) of a manifest CSV; each date checked now, so a bad one is reported
     with its row before any article is read."""

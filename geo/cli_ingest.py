@@ -17,6 +17,7 @@ import sys
 from .cli_articles import UsageError
 
 ENGINES = ("local", "dask")
+UNDATED = ("store", "fixed")   # as geo.ingest.UNDATED_POLICIES
 DEFAULT_BATCH = 100     # as geo.ingest.DEFAULT_BATCH (not imported: it loads pyarrow)
 
 
@@ -48,6 +49,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     ing.add_argument("--encoding", help="input encoding (default UTF-8)")
     ing.add_argument("--max-mb", type=float, default=10.0,
                      help="skip files larger than this many MB (default 10)")
+    ing.add_argument("--undated", choices=UNDATED, default="store",
+                     help="articles with no date of their own: 'store' (default) dates them "
+                          "from the store's dates and extracts them again whenever that "
+                          "moves their window (the result equals reading all files "
+                          "together); 'fixed' dates them once, when ingested (for a desk "
+                          "ingesting every day: no re-extraction as the store grows)")
     ing.add_argument("--json", action="store_true",
                      help="print a JSON summary on stdout")
     ing.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -71,7 +78,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     report = ingest(args.paths, args.store, engine=args.engine, scheduler=args.scheduler,
                     workers=args.workers, batch_size=args.batch_size,
                     manifest=args.manifest, encoding=args.encoding,
-                    max_bytes=int(args.max_mb * 1024 * 1024), log=log)
+                    max_bytes=int(args.max_mb * 1024 * 1024), undated=args.undated,
+                    log=log)
     print(f"{report.new} new articles ({report.bytes_new / 1e6:.2f} MB) in "
           f"{report.batches} batches, {report.already} already in the store, "
           f"{report.duplicates} duplicates, {len(report.errors)} skipped; "

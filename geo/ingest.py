@@ -12,8 +12,21 @@ ingest loses only its uncommitted batches; run it again and it takes up where it
 Dates. An article with no date of its own (no metadata or manifest date, none in its text)
 is dated in ``conflictmap events`` from the dates of the articles read with it. In the store
 those are the dates of every dated article of the store, so such an article is extracted
-after the others (it is committed as "pending" first) and extracted again whenever the
-store's dates change its window. The merged events are then brought up to date
+after the others (it is committed as "pending" first). What happens when later ingests bring
+new dates is the ``--undated`` policy (``UNDATED_POLICIES``):
+
+- ``store`` (default): the article is extracted again only when its window changes. Its row
+  keeps which part of the store's dates its window came from (``articles.date_dependency``:
+  the median, for year-less dates such as "on 3 June", or the first and last day, for an
+  article with no date clue at all); when that part moves, the article is dated again from
+  its text (a date scan, no geoparse) and extracted again only if its window differs. The
+  store then gives exactly what reading every file together gives.
+- ``fixed``: dated once, against the store's dates of the ingest that brings it, and never
+  again. A desk that ingests every day should choose it: under ``store`` an article with no
+  date clue spans the store's first to last day, so every day that extends the store moves it
+  (and its events, and their merges).
+
+The merged events are then brought up to date
 (``geo.store_merge``: exactly ``merge_events`` over every stored event in article-id order,
 redoing only what the new events touch): ingesting A then B gives the events of ingesting A
 and B together.
@@ -54,6 +67,7 @@ from .store import (
 from .store_merge import fingerprint, update_merged
 
 ENGINES = ("local", "dask")
+UNDATED_POLICIES = ("store", "fixed")
 DEFAULT_BATCH = 100
 
 #: how many times this process loaded the gazetteer and actor dictionary (1 after first use)
@@ -148,7 +162,7 @@ def process_batch(items: list[dict]) -> dict:
 
 def _process_one(it: dict, gaz, actors, vocab):
     """(Article or None when pending, article row, extracted rows) of one item."""
-    from .articles import article_from_text
+    from .articles import article_from_text, date_dependency
     from .events import extract_events
 
     text, path, corpus = it["text"], it["path"], it["corpus"]
@@ -159,11 +173,11 @@ def _process_one(it: dict, gaz, actors, vocab):
     if dependent:
         if corpus is None:
             return None, _article_row(it, article, True, "pending", 0, 0), []
-        if corpus:
-            article = article_from_text(text, path, meta, [date.fromisoformat(d)
-                                                           for d in corpus],
-                                        path=path, meta_source="manifest")
-        context = "|".join(corpus) or "none"
+        days = [date.fromisoformat(d) for d in corpus]
+        context = date_dependency(article.text, days)
+        if days:
+            article = article_from_text(text, path, meta, days, path=path,
+                                        meta_source="manifest")
     article = replace(article, id=it["id"])
     control = extract_events(article, gaz, actors, vocab, situations=True)
     sha1 = it["sha1"]
@@ -266,6 +280,7 @@ class IngestReport:
     already: int = 0            # skipped: already in the store
     duplicates: int = 0         # skipped: same text as an earlier input of this run
     redated: int = 0            # undated articles extracted again with the store's dates
+    rechecked: int = 0          # undated articles dated again (a date scan) to see if they move
     batches: int = 0
     events: int | None = None   # merged events in the store after the run
     merged: bool = False        # whether the merged events were recomputed
@@ -305,19 +320,23 @@ def make_engine(engine: str, scheduler: str | None = None, workers: int = 2):
 def ingest(paths: Iterable[str], store: str | Path, *, engine: str = "local",
            scheduler: str | None = None, workers: int = 2, batch_size: int = DEFAULT_BATCH,
            manifest: str | None = None, encoding: str | None = None,
-           max_bytes: int = DEFAULT_MAX_BYTES,
+           max_bytes: int = DEFAULT_MAX_BYTES, undated: str = "store",
            log: Callable[[str], None] | None = None) -> IngestReport:
     """Ingest the articles of ``paths`` (files, folders, glob patterns) into the store at
     ``store`` (created when missing), skipping those already in it; then date the undated
-    articles against the store and recompute the merged events. ``log`` receives progress
-    and skipped-input lines. Raises StoreError (store locked, damaged, not a store),
-    ServiceError (Dask scheduler unreachable or failing), InputError (bad manifest)."""
+    articles against the store (``undated``: one of ``UNDATED_POLICIES``) and recompute the
+    merged events. ``log`` receives progress and skipped-input lines. Raises StoreError
+    (store locked, damaged, not a store), ServiceError (Dask scheduler unreachable or
+    failing), InputError (bad manifest, unknown policy)."""
     from .articles import _manifest
 
     t0 = time.perf_counter()
     log = log or (lambda line: None)
     if batch_size < 1:
         raise InputError(f"--batch-size must be at least 1, not {batch_size}")
+    if undated not in UNDATED_POLICIES:
+        raise InputError(f"unknown --undated policy {undated!r}: choose one of "
+                         f"{', '.join(UNDATED_POLICIES)}")
     st = Store(store, create=True)
     report = IngestReport(str(store), engine)
     rows = _manifest(manifest) if manifest else None
@@ -330,17 +349,18 @@ def ingest(paths: Iterable[str], store: str | Path, *, engine: str = "local",
             items = _new_items(paths, sha1s, taken, rows, encoding, max_bytes, report,
                                errors, log)
             _run(st, runner, _chunks(items, batch_size), "ingest", report, log)
-            report.redated = _redate(st, runner, batch_size, report, log)
+            report.redated = _redate(st, runner, batch_size, report, log, undated)
             snap = st.snapshot()
             if snap.merged() is None or snap.merged().get("fingerprint") != fingerprint():
                 log("ingest: merging events across articles …")
                 t1 = time.perf_counter()
-                events, control, tables, stats = update_merged(st, snap,
-                                                               snap.manifest.get("merged"))
-                st.commit_merged(events, control, tables, snap.seq, fingerprint())
-                report.remerged = stats["remerged"]
+                update = update_merged(st, snap, snap.manifest.get("merged"))
+                st.commit_merged(update, snap.seq, fingerprint())
+                report.remerged = update.stats["remerged"]
                 report.merged = True
                 report.merge_seconds = time.perf_counter() - t1
+                if compacted := st.compact():
+                    log(f"ingest: compacted {compacted} small files")
             report.events = st.snapshot().manifest["merged"]["n_events"]
     finally:
         runner.close()
@@ -405,13 +425,32 @@ def _run(st: Store, runner, batches: Iterable[list[dict]], kind: str,
             f"{len(result['extracted'])} extracted events; {report.new} new so far")
 
 
-def _redate(st: Store, runner, batch_size: int, report: IngestReport, log) -> int:
-    """Extract again the undated articles whose corpus dates changed (or never were set)."""
-    cols = ["article_id", "path", "published", "date_source", "dependent", "context"]
+def _redate(st: Store, runner, batch_size: int, report: IngestReport, log,
+            undated: str = "store") -> int:
+    """Extract again the undated articles whose date window changes with the store's dates
+    (``UNDATED_POLICIES``): those still pending, and under ``store`` those whose window's
+    source (``articles.date_dependency``) moved and whose window, dated again from their
+    text (a date scan, no geoparse), is not the stored one. Returns how many were extracted."""
+    from .articles import dependency_now
+
+    cols = ["article_id", "path", "published", "date_source", "dependent", "context",
+            "window_first", "window_last"]
     rows = st.read("articles", cols).to_pylist()
     corpus = corpus_context(rows)
-    key = "|".join(corpus) or "none"
-    todo = {r["sha1"] for r in rows if r["dependent"] and r["context"] != key}
+    todo = {r["sha1"] for r in rows if r["dependent"] and r["context"] == "pending"}
+    if undated == "fixed":      # dated once, when the store first has dates for them
+        todo |= {r["sha1"] for r in rows if r["dependent"] and r["context"] == "none"
+                 and corpus}
+        check = set()
+    else:
+        check = {r["sha1"] for r in rows if r["dependent"] and r["sha1"] not in todo
+                 and r["context"] != dependency_now(r["context"], corpus)}
+    if check:
+        stored = {r["sha1"]: r for r in rows if r["sha1"] in check}
+        for r in st.iter_rows("articles", ["path", "text", "meta"], check):
+            if _window_changes(r, stored[r["sha1"]], corpus):
+                todo.add(r["sha1"])
+        report.rechecked += len(check)
     if not todo:
         return 0
     log(f"ingest: dating {len(todo)} undated articles against the store's dates")
@@ -420,6 +459,23 @@ def _redate(st: Store, runner, batch_size: int, report: IngestReport, log) -> in
              for r in st.iter_rows("articles", ["article_id", "path", "text", "meta"], todo))
     _run(st, runner, _chunks(items, batch_size), "redate", report, log)
     return len(todo)
+
+
+def _window_changes(row: dict, stored: dict, corpus: list[str]) -> bool:
+    """Whether the article ``row`` (path, text, meta), dated against ``corpus`` now, gets
+    another publication date or window than ``stored`` (its article row)."""
+    from .articles import article_from_text
+
+    meta = json.loads(row["meta"]) if row["meta"] else None
+    try:
+        a = article_from_text(row["text"], row["path"], meta,
+                              [date.fromisoformat(d) for d in corpus], path=row["path"],
+                              meta_source="manifest")
+    except InputError:
+        return True
+    window = a.date_window or (None, None)
+    return (a.published, *window) != (stored["published"], stored["window_first"],
+                                      stored["window_last"])
 
 
 def print_log(line: str) -> None:

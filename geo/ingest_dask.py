@@ -10,7 +10,10 @@ dictionary and the event vocabulary once when the worker starts (``geo.ingest.re
 the tasks then find them loaded. Article texts go to the workers with their batch and the
 results (Arrow tables) come back to the client, which alone writes the store: workers need
 no shared file system. At most two batches per worker thread are in flight, so the client's
-memory stays bounded however large the corpus. Connecting gives up after Dask's
+memory stays bounded however large the corpus. A killed ingest (even SIGKILL) leaves no
+worker of its own ``LocalCluster`` behind: each worker process exits when the pipe its parent
+holds open closes (``distributed``'s ``AsyncProcess``; ``tests/test_ingest.py`` kills one).
+Connecting gives up after Dask's
 ``distributed.comm.timeouts.connect`` (30 s; ``DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT``).
 """
 

@@ -8,19 +8,27 @@ style, plus one JSON manifest)::
     STORE/articles/date=2017-06-01/part-<seq>-<token>.parquet   one row per article version
     STORE/extracted/date=2017-06-01/part-<seq>-<token>.parquet  its events, before merging
     STORE/mentions/date=2017-06-01/part-<seq>-<token>.parquet   its place mentions
-    STORE/merged/events-<seq>-<token>.parquet     merged events (``events_frame`` columns)
-    STORE/merged/control-<seq>-<token>.parquet    the same with standing facts (``layers``)
-    STORE/merged/index-<seq>-<token>.parquet      per event: block, reading, group
-    STORE/merged/pairs-<seq>-<token>.parquet      the merging pairs (``geo.store_merge``)
+    STORE/merged/{index,pairs,events,control}/<day>-<seq>-<token>.parquet
+                                 merge state and merged events, one file per day partition
+    STORE/merged/summary-<seq>-<token>.parquet, merged/articles-<seq>-<token>.parquet
 
 Undated articles go to ``date=undated``. The merged files are derived: kept up to date
-incrementally by ``geo.store_merge`` at the end of each ingest, and recomputed in memory by
-readers when an ingest stopped before merging (the merged events files also carry the hidden
-``_group``, ``_sort``… columns the incremental merge needs; readers drop them).
-``extracted``, ``mentions`` and the merged events files are GeoParquet 1.0 (WKB points,
-EPSG:4326, (lon, lat) order; empty geometry for unlocated places); ``articles``, ``index``
-and ``pairs`` are plain Parquet; ``articles`` and keeps each article's raw text, so the store can
-re-extract an article when its date context changes (see ``geo.ingest``).
+incrementally by ``geo.store_merge`` at the end of each ingest (partitioned by the day of the
+events; only the partitions a change reaches are read and rewritten), and recomputed in
+memory by readers when an ingest stopped before merging (the merged events files also carry
+the hidden ``_group``, ``_sort``… columns the incremental merge needs, and ``event_id_cnty``
+numbered within their partition: readers add the per-country counts of the earlier
+partitions, listed in the manifest). ``extracted``, ``mentions`` and the merged events files
+are GeoParquet 1.0 (WKB points, EPSG:4326, (lon, lat) order; empty geometry for unlocated
+places); ``articles``, ``index`` and ``pairs`` are plain Parquet; ``articles`` keeps each
+article's raw text, so the store can re-extract an article when its date context changes
+(see ``geo.ingest``). A store merged by the previous layout (one merged file per kind) is
+still read, and merged again in the new layout by the next ingest.
+
+Compaction. Each batch writes one file per day partition per table; at the end of an ingest
+a day partition holding more than ``COMPACT_FILES`` files of batches already merged is
+rewritten as one file (every row kept, with its ``seq``), committed by the manifest as
+everything else (``Store.compact``).
 
 Commits. Every file is written to a hidden temporary name in its folder, flushed to disk and
 renamed into place; a batch becomes visible only when ``manifest.json`` (written the same way)
@@ -61,6 +69,7 @@ MANIFEST = "manifest.json"
 LOCK = ".lock"
 TABLES = ("articles", "extracted", "mentions")
 MERGED_FILES = ("events", "control", "index", "pairs")
+COMPACT_FILES = 8       # a day partition of a table with more files is compacted
 UNDATED = "undated"
 
 
@@ -328,6 +337,22 @@ class Snapshot:
         m = self.manifest.get("merged")
         return m if m and m.get("seq") == self.seq else None
 
+    def merged_files(self) -> list[Path]:
+        """Every file the ``merged`` entry lists (whether up to date or not)."""
+        return [self.root / rel for rel in merged_rels(self.manifest.get("merged"))]
+
+
+def merged_rels(entry: dict | None) -> list[str]:
+    """Relative paths of the files a ``merged`` manifest entry lists: one file per kind
+    (layout 1) or per day partition (layout 2, ``geo.store_merge``)."""
+    out = []
+    for key, value in (entry or {}).items():
+        if key in (*MERGED_FILES, "summary", "articles") and isinstance(value, str):
+            out.append(value)
+        elif key in MERGED_FILES and isinstance(value, dict):
+            out += [v if isinstance(v, str) else v[0] for v in value.values()]
+    return out
+
 
 class Store:
     """A store folder (see the module docstring). ``Store(path)`` opens an existing store;
@@ -409,8 +434,7 @@ class Store:
         deleted. Call only while holding the writer lock."""
         snap = self.snapshot()
         keep = {p.resolve() for t in TABLES for p in snap.files(t)}
-        merged = snap.manifest.get("merged") or {}
-        keep |= {(self.root / merged[k]).resolve() for k in MERGED_FILES if merged.get(k)}
+        keep |= {p.resolve() for p in snap.merged_files()}
         gone = 0
         for folder in (*TABLES, "merged"):
             base = self.root / folder
@@ -457,31 +481,49 @@ class Store:
         self._write_manifest(manifest)
         return seq
 
-    def commit_merged(self, events, control, tables: dict[str, pa.Table], seq: int,
-                      fingerprint: str) -> None:
-        """Write the merged events (``geo.store_merge.update_merged``: ``events`` without,
-        ``control`` with standing facts, and its ``index`` and ``pairs`` tables) computed
-        from the batches up to ``seq``, then commit them in the manifest."""
+    def commit_merged(self, update, seq: int, fingerprint: str) -> None:
+        """Commit the merged events computed from the batches up to ``seq``
+        (``geo.store_merge.update_merged``, which wrote their partition files) in the
+        manifest."""
         snap = self.snapshot()
         if snap.seq != seq:
             raise StoreError(f"{self.root} changed while merging (batch {snap.seq}, "
                              f"merged up to {seq})")
-        token = secrets.token_hex(4)
-        (self.root / "merged").mkdir(exist_ok=True)
-        entry = {"seq": seq, "n_events": len(events), "n_control": len(control),
-                 "fingerprint": fingerprint}
-        for key, frame in (("events", events), ("control", control)):
-            rel = f"merged/{key}-{seq:08d}-{token}.parquet"
-            _atomic_write(self.root / rel,
-                          lambda f, frame=frame: frame.to_parquet(f, index=False))
-            entry[key] = rel
-        for key, table in tables.items():
-            rel = f"merged/{key}-{seq:08d}-{token}.parquet"
-            _atomic_write(self.root / rel, lambda f, table=table: pq.write_table(
-                table, f, compression="zstd"))
-            entry[key] = rel
+        entry = {"seq": seq, "fingerprint": fingerprint, **update.entry}
         manifest = dict(snap.manifest, merged=entry, updated=_now())
         self._write_manifest(manifest)
+
+    def compact(self, max_files: int = COMPACT_FILES) -> int:
+        """Rewrite as one file each day partition of a table that holds more than
+        ``max_files`` files, every row kept (all versions, with their ``seq``), then commit
+        the manifest; only files of batches the merged events already include are taken
+        (``geo.store_merge`` reads a new batch's own files). Returns the files replaced.
+        Call while holding the writer lock; a kill leaves unlisted files, collected later."""
+        snap = self.snapshot()
+        upto = (snap.manifest.get("merged") or {}).get("seq", 0)
+        groups: dict[tuple, list] = {}
+        for b in snap.manifest["batches"]:
+            if b["seq"] <= upto:
+                for table, rels in b["files"].items():
+                    for rel in rels:
+                        groups.setdefault((table, Path(rel).parent.as_posix()), []).append(
+                            (b["seq"], rel))
+        todo = {k: v for k, v in groups.items() if len(v) > max_files}
+        if not todo:
+            return 0
+        token = secrets.token_hex(4)
+        moved: dict[str, tuple[int, str]] = {}
+        for (table, folder), files in sorted(todo.items()):
+            top = max(q for q, _ in files)
+            parts = [pq.read_table(self.root / rel) for _, rel in files]
+            rel = f"{folder}/part-{top:08d}-c{token}.parquet"
+            write_table(pa.concat_tables(parts, promote_options="default"), self.root / rel,
+                        geo=table != "articles")
+            moved |= {r: (top, rel) for _, r in files}
+        manifest = dict(snap.manifest, updated=_now())
+        manifest["batches"] = [_compacted(b, moved) for b in snap.manifest["batches"]]
+        self._write_manifest(manifest)
+        return len(moved)
 
     # -- reading
 
@@ -534,9 +576,21 @@ class Store:
         """Bytes on disk of the committed files and the manifest."""
         snap = self.snapshot()
         files = [p for t in TABLES for p in snap.files(t)]
-        m = snap.manifest.get("merged") or {}
-        files += [self.root / m[k] for k in MERGED_FILES if m.get(k)]
+        files += snap.merged_files()
         return sum(p.stat().st_size for p in files) + (self.root / MANIFEST).stat().st_size
+
+
+def _compacted(batch: dict, moved: dict) -> dict:
+    """``batch`` with its files replaced by the compacted ones (listed by the batch of the
+    latest rows they hold)."""
+    files = {}
+    for table, rels in batch["files"].items():
+        keep = [r for r in rels if r not in moved]
+        keep += sorted({rel for r in rels if r in moved for q, rel in [moved[r]]
+                        if q == batch["seq"]})
+        if keep:
+            files[table] = keep
+    return dict(batch, files=files)
 
 
 def _now() -> str:
@@ -572,25 +626,53 @@ def _read_merged(store: Store, key: str):
     extracted rows (not written) when the last ingest stopped before merging."""
     import geopandas as gpd
 
-    from .store_merge import update_merged
+    from .store_merge import merged_frame, update_merged
 
     for _ in range(3):      # a writer may replace the merged files between reads
         snap = store.snapshot()
         entry = snap.merged()
         try:
             if entry is None:
-                events, control, *_ = update_merged(store, snap, snap.manifest.get("merged"))
-                return _with_columns(events if key == "events" else control)
-            return _with_columns(gpd.read_parquet(store.root / entry[key]))
+                update = update_merged(store, snap, snap.manifest.get("merged"), write=False)
+                frame = merged_frame(store, update.entry, key, update.state)
+            elif isinstance(entry.get(key), str):        # layout 1: one file
+                frame = gpd.read_parquet(store.root / entry[key])
+            else:
+                frame = merged_frame(store, entry, key)
+            return _with_columns(frame)
         except FileNotFoundError:
             continue
     raise StoreError(f"{store.root}: the merged events keep changing; try again")
 
 
-def _with_columns(frame):
-    from .event_table import ACLED_COLUMNS, OUR_COLUMNS
+#: ``events_frame`` columns of Python ints, and of floats, that may be missing: pandas makes
+#: them int64 (none missing), float64 (some) or object (all); read back from partitions,
+#: they are given the dtype ``events_frame`` gives the whole
+_INT_COLUMNS = ("time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision",
+                "fatalities", "n_sources", "date_prec", "where_prec")
+_FLOAT_COLUMNS = ("latitude", "longitude", "uncertainty_km")
 
-    frame = frame[[*ACLED_COLUMNS, *OUR_COLUMNS, "geometry"]]
+
+def _with_columns(frame):
+    """The public columns of a merged frame (None: no events), typed as ``events_frame``
+    types them. EPSG:4326, (lon, lat)."""
+    import pandas as pd
+
+    from .event_table import ACLED_COLUMNS, OUR_COLUMNS, events_frame
+
+    if frame is None:
+        frame = events_frame([])
+    frame = frame[[*ACLED_COLUMNS, *OUR_COLUMNS, "geometry"]].reset_index(drop=True)
+    if len(frame):
+        for col in (*ACLED_COLUMNS, *OUR_COLUMNS):
+            s = frame[col]
+            missing = s.isna()
+            if missing.all():
+                frame[col] = pd.Series([None] * len(s), dtype=object)
+            elif col in _INT_COLUMNS and not missing.any():
+                frame[col] = s.astype("int64")
+            elif col in _INT_COLUMNS or col in _FLOAT_COLUMNS:
+                frame[col] = s.astype("float64")
     return frame.set_crs("EPSG:4326", allow_override=True)
 
 

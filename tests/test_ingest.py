@@ -139,6 +139,81 @@ def test_a_then_b_gives_what_a_and_b_together_give(tmp_path):
     assert [b["kind"] for b in batches].count("redate") == 2
 
 
+_DATED = "Title: Report {n}\nDate: {day}\n\nIraqi forces shelled Tal Afar, killing {n} fighters.\n"
+_UNDATED = {
+    # year-less day date: the year comes from the store's median date
+    "median": "Title: Night raid\n\nThe PMU captured the village of Umm Jrais from IS on 3 "
+              "June, a commander said.\n",
+    # no date clue at all: the window is the store's first to last day
+    "span": "Title: Clashes\n\nThe PMU captured the town of Sinjar from IS, a commander "
+            "said.\n",
+}
+
+
+def _report(capsys, folder, store, *flags) -> dict:
+    assert main(["ingest", str(folder), "--store", str(store), "--json", "--quiet",
+                 *flags]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _undated_steps(root: Path) -> list[Path]:
+    """Three ingests: two dated articles and both undated kinds; a date that moves the
+    median only; a date that moves the last day only."""
+    steps = []
+    for i, days in enumerate((["2017-06-01", "2017-06-09"], ["2017-06-05"], ["2017-06-20"])):
+        folder = root / f"step{i}"
+        folder.mkdir(parents=True)
+        for day in days:
+            (folder / f"d{day}.txt").write_text(_DATED.format(n=len(day) + i, day=day))
+        if i == 0:
+            for kind, text in _UNDATED.items():
+                (folder / f"u-{kind}.txt").write_text(text)
+        steps.append(folder)
+    return steps
+
+
+@pytest.mark.parametrize("policy", ["store", "fixed"])
+def test_undated_articles_are_extracted_again_only_when_their_window_moves(
+        tmp_path, capsys, policy):
+    from datetime import date
+
+    from geo.articles import date_dependency
+
+    steps = _undated_steps(tmp_path / "in")
+    store = tmp_path / "s"
+    reports = [_report(capsys, folder, store, "--undated", policy) for folder in steps]
+    arts = {a["article_id"]: a for a in Store(store).read("articles").to_pylist()}
+    assert reports[0]["redated"] == 2       # both dated once the batch's dates are in
+    if policy == "store":
+        # the median moved, June 3 stays 2017: dated again from its text, not extracted
+        assert (reports[1]["rechecked"], reports[1]["redated"]) == (1, 0)
+        # the last day moved: the article with no date clue is extracted again (the other
+        # keeps the median it was extracted with, so it is dated again, and stays)
+        assert (reports[2]["rechecked"], reports[2]["redated"]) == (2, 1)
+        assert arts["u-span"]["window_last"] == date(2017, 6, 20)
+        together = tmp_path / "together"
+        for folder in steps:
+            for p in folder.iterdir():
+                shutil.copy(p, (together.mkdir(exist_ok=True) or together) / p.name)
+        _report(capsys, together, tmp_path / "s-together")
+        _same_frames(store, tmp_path / "s-together")
+    else:
+        assert [r["redated"] for r in reports[1:]] == [0, 0]
+        assert [r["rechecked"] for r in reports[1:]] == [0, 0]
+        assert arts["u-span"]["window_last"] == date(2017, 6, 9)     # as first dated
+    assert arts["u-median"]["context"].startswith("median=")
+    assert arts["u-span"]["context"].startswith("span=")
+    assert arts["u-median"]["window_first"] == date(2017, 6, 3)
+    assert date_dependency("no dates here", []) == "none"
+
+
+def test_unknown_undated_policy_is_a_usage_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["ingest", str(tmp_path), "--store", str(tmp_path / "s"), "--undated", "never"])
+    assert exit_.value.code == 2
+    assert "--undated" in capsys.readouterr().err and not (tmp_path / "s").exists()
+
+
 def test_bad_inputs_are_reported_and_skipped(tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -220,8 +295,7 @@ def test_killed_ingest_resumes_with_nothing_lost_or_doubled(tmp_path):
     assert len(first_rows) == len(set(first_rows)) == len(paths)
     listed = {p.resolve() for t in ("articles", "extracted", "mentions")
               for p in snap.files(t)}
-    merged = snap.manifest["merged"]
-    listed |= {(store / merged[k]).resolve() for k in ("events", "control", "index", "pairs")}
+    listed |= {p.resolve() for p in snap.merged_files()}
     assert {p.resolve() for p in _visible_files(store)} - listed == {manifest.resolve()}
     # the same as one uninterrupted ingest
     assert _ingest(corpus, "--store", tmp_path / "clean", "--batch-size", "7") == 0
@@ -251,6 +325,35 @@ def test_dask_engine_loads_the_gazetteer_once_per_worker(tmp_path):
     assert len(batches) >= 8 + 4       # many more batches than workers
     assert _ingest(corpus, *more, "--store", tmp_path / "local") == 0
     _same_frames(tmp_path / "dask", tmp_path / "local")
+
+
+def test_killed_dask_ingest_leaves_no_worker_processes(tmp_path):
+    """The local cluster's worker processes go when the ingest is SIGKILLed (they watch
+    their parent): no orphan holds memory or the gazetteer after a killed run."""
+    import psutil
+
+    corpus = tmp_path / "corpus"
+    _corpus(corpus, 60)
+    cmd = [sys.executable, "-m", "geo.cli", "ingest", str(corpus), "--store",
+           str(tmp_path / "s"), "--engine", "dask", "--workers", "2", "--batch-size", "1",
+           "--quiet"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.DEVNULL)
+    parent = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 120
+    workers: list = []
+    while time.monotonic() < deadline and proc.poll() is None:
+        workers = [p for p in parent.children(recursive=True)
+                   if "spawn_main" in " ".join(p.cmdline())]
+        if len(workers) == 2 and (tmp_path / "s" / "manifest.json").exists():
+            break
+        time.sleep(0.1)
+    assert len(workers) == 2 and proc.poll() is None, "the workers never started"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    gone, alive = psutil.wait_procs(workers, timeout=60)
+    for p in alive:
+        p.kill()
+    assert not alive, f"worker processes left behind: {[p.pid for p in alive]}"
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):

@@ -78,6 +78,21 @@ def _tables(sha1: str, article: str, day: date | None, events: list[Event]) -> d
             "mentions": pa.Table.from_pylist([mention], schema=MENTION_SCHEMA)}
 
 
+def _commit_and_merge(store: Store, arts, dictionary):
+    """Commit the articles ``arts`` ((sha1, id, day, events) tuples) as one batch and bring
+    the merged events up to date, as an ingest does; the merge's stats."""
+    from geo.store_merge import fingerprint, update_merged
+
+    with store.writing():
+        parts = [_tables(*a) for a in arts]
+        store.commit_batch({t: pa.concat_tables([p[t] for p in parts])
+                            for t in ("articles", "extracted", "mentions")})
+        snap = store.snapshot()
+        update = update_merged(store, snap, snap.manifest["merged"], dictionary)
+        store.commit_merged(update, snap.seq, fingerprint())
+    return update.stats
+
+
 def test_event_rows_round_trip_through_parquet(tmp_path):
     d = load_actors()
     stranger = Actor("unknown:zorgan_brigade", "Zorgan Brigade", (), "other", 3, "",
@@ -136,7 +151,7 @@ def test_frames_are_computed_when_the_merge_is_stale_then_stored(tmp_path):
 
     with store.writing():
         snap = store.snapshot()
-        store.commit_merged(*update_merged(store, snap, None)[:3], snap.seq, fingerprint())
+        store.commit_merged(update_merged(store, snap, None), snap.seq, fingerprint())
     stored = load_events(tmp_path / "s")
     assert stored.drop(columns="geometry").equals(events.drop(columns="geometry"))
     assert store.snapshot().merged()["n_events"] == 1
@@ -305,8 +320,8 @@ def _check_incremental(tmp_path, batches, name):
                 store.commit_batch({t: pa.concat_tables([p[t] for p in parts])
                                     for t in ("articles", "extracted", "mentions")})
             snap = store.snapshot()
-            events, control, tables, _ = update_merged(store, snap, snap.manifest["merged"], d)
-            store.commit_merged(events, control, tables, snap.seq, fingerprint())
+            update = update_merged(store, snap, snap.manifest["merged"], d)
+            store.commit_merged(update, snap.seq, fingerprint())
         full_events, full_control = merged_frames(store, store.snapshot(), d)
         for got, want in ((load_events(store), full_events),
                           (load_events(store, control=True), full_control)):
@@ -348,7 +363,6 @@ def test_incremental_merge_equals_merging_everything_again(tmp_path, seed):
 def test_news_of_later_days_merges_only_the_last_days_again(tmp_path):
     import random
 
-    from geo.store_merge import fingerprint, update_merged
 
     rng = random.Random(11)
     d = load_actors()
@@ -356,16 +370,7 @@ def test_news_of_later_days_merges_only_the_last_days_again(tmp_path):
     early = [a for a in arts if a[2] <= date(2017, 6, 8)]
     late = [a for a in arts if a[2] > date(2017, 6, 8)]
     store = Store(tmp_path / "s", create=True)
-    stats = []
-    for batch in (early, late):
-        with store.writing():
-            parts = [_tables(*a) for a in batch]
-            store.commit_batch({t: pa.concat_tables([p[t] for p in parts])
-                                for t in ("articles", "extracted", "mentions")})
-            snap = store.snapshot()
-            *frames, s = update_merged(store, snap, snap.manifest["merged"], d)
-            store.commit_merged(*frames, snap.seq, fingerprint())
-            stats.append(s)
+    stats = [_commit_and_merge(store, batch, d) for batch in (early, late)]
     assert stats[0]["remerged"] == stats[0]["events"]       # a new store: everything
     late_events = 2 * sum(len(a[3]) for a in late)           # both variants
     assert late_events <= stats[1]["remerged"] < stats[1]["events"] - 20
@@ -374,3 +379,250 @@ def test_news_of_later_days_merges_only_the_last_days_again(tmp_path):
 
     full, _ = merged_frames(store, store.snapshot(), d)
     pd.testing.assert_frame_equal(pd.DataFrame(load_events(store)), pd.DataFrame(full))
+
+
+# -- the merge state partitioned by day: exact, and only the change's neighbourhood read ------
+
+def _spread_articles(rng, n: int, dictionary, start=date(2017, 3, 20), days: int = 80,
+                     prefix: str = "s", spans=(1, 3, 6, 20, 40), chain: bool = True
+                     ) -> list[tuple]:
+    """Articles over ``days`` days across month edges: short and long date windows (up to
+    six weeks), undated events, and a battle told every day in one place (a chain of pairs
+    running across partitions and months)."""
+    from datetime import timedelta
+
+    actors = [dictionary.actor(a) for a in ("pmf", "islamic_state", "us_coalition")]
+    out = []
+    for i in range(n):
+        art = f"{prefix}{i:03d}"
+        day = start + timedelta(days=rng.randrange(days))
+        events = []
+        for j in range(rng.randrange(1, 4)):
+            etype, sub, modality, rule, control = rng.choice(KINDS[:2])
+            place = rng.choice([TANF, MOSUL, PLACES[3], None])
+            a1 = rng.choice(actors)
+            r = rng.random()
+            first = None if r < 0.12 else day - timedelta(days=rng.randrange(3))
+            last = first if first is None or r < 0.6 else \
+                first + timedelta(days=rng.choice(spans))
+            text = rng.choice(SENTENCES).format(a=a1.name, p=place.name if place else "town")
+            events.append(_event(art, j, place, day, dictionary, event_type=etype,
+                                 sub_event_type=sub, modality=modality, rule=rule,
+                                 family=rule, control=control, actor1=a1,
+                                 actor2=rng.choice([None, *actors]), first_date=first,
+                                 last_date=last, sentence=text,
+                                 date_precision="day" if first == last else "week",
+                                 fatalities=rng.choice([None, 2, 3])))
+        if chain and rng.random() < 0.4:      # the daily battle at Mosul, told on the day
+            events.append(_event(art, len(events), MOSUL, day, dictionary,
+                                 sentence=f"The PMU attacked IS near Mosul ({art})."))
+        out.append((f"h{prefix}{i:03d}", art, day, events))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_partitioned_merge_equals_merge_events_across_months(tmp_path, seed):
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(100 + seed)
+    d = load_actors()
+    arts = _spread_articles(rng, 45, d)
+    order = arts[:]
+    rng.shuffle(order)
+    cuts = sorted(rng.sample(range(1, len(order)), 3))
+    batches = [order[a:b] for a, b in zip([0, *cuts], [*cuts, len(order)], strict=True)]
+    # articles written again: moved to another month, undated, and back with the same events
+    moved = []
+    for sha1, art, day, _events in order[:3]:
+        other = day + timedelta(days=rng.choice([-35, 33]))
+        moved.append((sha1, art, other, [_event(art, 0, MOSUL, other, d)]))
+    sha1, art, day, _ = order[3]
+    moved.append((sha1, art, None, [_event(art, 0, TANF, None, d, first_date=None,
+                                           last_date=None)]))
+    batches += [moved, [order[3]]]
+    got = _check_incremental(tmp_path, batches, "inc")
+    assert (got.n_sources > 2).sum() >= 3
+    months = {x[:7] for x in got.first_date.dropna()}
+    assert len(months) >= 3 and got.first_date.isna().any()
+
+
+def test_a_day_of_news_reads_only_the_partitions_near_it(tmp_path):
+    import random
+    from datetime import timedelta
+
+    from geo.store import merged_frames
+
+    rng = random.Random(5)
+    d = load_actors()
+    store = Store(tmp_path / "s", create=True)
+
+    def ingest(arts):
+        return _commit_and_merge(store, arts, d)
+
+    # windows of up to a week (a window of weeks, or a battle told every day, reaches
+    # further: the merge's comparisons and groups run that far, and so do the reads)
+    first = ingest(_spread_articles(rng, 80, d, days=90, spans=(1, 3, 6), chain=False))
+    assert first["partitions"] >= 60
+    # news of one day in the middle of the store, then of the day after its end
+    for day in (date(2017, 5, 1), date(2017, 3, 20) + timedelta(days=91)):
+        news = [(f"n{day}{i}", f"n{day}-{i}", day, [_event(f"n{day}-{i}", 0, MOSUL, day, d),
+                                                     _event(f"n{day}-{i}", 1, TANF, day, d)])
+                for i in range(3)]
+        stats = ingest(news)
+        assert stats["partitions_read"] <= 12, stats
+        assert stats["partitions_written"] <= 8, stats
+        assert stats["remerged"] < stats["events"] / 4
+        full, control = merged_frames(store, store.snapshot(), d)
+        pd.testing.assert_frame_equal(pd.DataFrame(load_events(store)), pd.DataFrame(full))
+        pd.testing.assert_frame_equal(pd.DataFrame(load_events(store, control=True)),
+                                      pd.DataFrame(control))
+
+
+def test_a_store_of_the_previous_layout_is_merged_again(tmp_path):
+    from geo.store import merged_frames
+
+    store = Store(tmp_path / "s", create=True)
+    with store.writing():
+        store.commit_batch(_tables("h1", "a1", date(2017, 6, 1), [_event()]))
+        store.commit_batch(_tables("h2", "a2", date(2017, 6, 1), [_event("a2")]))
+        snap = store.snapshot()
+        # what the previous version wrote: one file per kind, another fingerprint
+        old = {"seq": snap.seq, "n_events": 1, "n_control": 1, "fingerprint": "0" * 16}
+        for key in ("events", "control"):
+            rel = f"merged/{key}-00000002-old.parquet"
+            (store.root / "merged").mkdir(exist_ok=True)
+            merged_frames(store, snap)[key == "control"].to_parquet(store.root / rel)
+            old[key] = rel
+        store._write_manifest(dict(snap.manifest, merged=old))
+    assert len(load_events(store)) == 1        # still readable as it is
+    with store.writing():
+        store.commit_batch(_tables("h3", "a3", date(2017, 6, 2), [_event("a3", day=date(
+            2017, 6, 2))]))
+    assert main(["ingest", str(tmp_path / "none.txt"), "--store", str(store.root),
+                 "--quiet"]) == 3         # nothing to read; the merge is redone
+    entry = store.snapshot().merged()
+    full, _ = merged_frames(store, store.snapshot())
+    assert entry["layout"] == 2 and entry["n_events"] == len(load_events(store)) == len(full)
+    pd.testing.assert_frame_equal(pd.DataFrame(load_events(store)), pd.DataFrame(full))
+
+
+# -- compaction ---------------------------------------------------------------------------
+
+def _readers(store: Store) -> tuple:
+    return (pd.DataFrame(load_events(store)), pd.DataFrame(load_events(store, control=True)),
+            pd.DataFrame(load_frames(store.root)[1]),
+            store.read("articles", latest=False).sort_by([("sha1", "ascending"),
+                                                          ("seq", "ascending")]),
+            store.read("extracted").sort_by([("sha1", "ascending"), ("order", "ascending")]),
+            store.versions())
+
+
+def _same_readers(a: tuple, b: tuple) -> None:
+    for x, y in zip(a[:3], b[:3], strict=True):
+        pd.testing.assert_frame_equal(x, y)
+    assert a[3].equals(b[3]) and a[4].equals(b[4]) and a[5] == b[5]
+
+
+def _many_small_batches(tmp_path, n: int = 24) -> Store:
+    import random
+
+    from geo.store_merge import fingerprint, update_merged
+
+    d = load_actors()
+    store = Store(tmp_path / "s", create=True)
+    arts = _random_articles(random.Random(3), n, d)
+    with store.writing():
+        for a in arts:
+            store.commit_batch(_tables(a[0], a[1], date(2017, 6, 1 + int(a[1][1:]) % 2),
+                                       a[3]))
+        # a later version of one article (re-dated): both versions are kept
+        store.commit_batch(_tables(arts[0][0], arts[0][1], date(2017, 6, 2),
+                                   [_event(arts[0][1], 0, MOSUL, date(2017, 6, 2), d)]))
+        snap = store.snapshot()
+        store.commit_merged(update_merged(store, snap, None, d), snap.seq, fingerprint())
+    return store
+
+
+def test_compaction_keeps_every_reader_identical(tmp_path):
+    from geo.store import TABLES
+
+    store = _many_small_batches(tmp_path)
+    before = _readers(store)
+    n_files = {t: len(store.snapshot().files(t)) for t in TABLES}
+    with store.writing():
+        replaced = store.compact(max_files=8)
+    snap = store.snapshot()
+    assert replaced >= 2 * 3 * 9
+    for t in TABLES:
+        files = snap.files(t)
+        assert len(files) <= 3 < n_files[t]
+        assert {p.parent.name for p in files} == {"date=2017-06-01", "date=2017-06-02"}
+    _same_readers(before, _readers(store))
+    with store.writing():                   # the replaced files are collected
+        assert store.compact(max_files=8) == 0
+    on_disk = {p for p in (store.root / "extracted").rglob("*.parquet")}
+    assert on_disk == set(snap.files("extracted"))
+    # and the store goes on: a new batch merges with the compacted ones
+    from geo.store_merge import fingerprint, update_merged
+
+    with store.writing():
+        store.commit_batch(_tables("hz", "z1", date(2017, 6, 2), [_event("z1", day=date(
+            2017, 6, 2))]))
+        snap = store.snapshot()
+        store.commit_merged(update_merged(store, snap, snap.manifest["merged"]), snap.seq,
+                            fingerprint())
+    from geo.store import merged_frames
+
+    full, _ = merged_frames(store, store.snapshot())
+    pd.testing.assert_frame_equal(pd.DataFrame(load_events(store)), pd.DataFrame(full))
+
+
+def test_a_kill_during_compaction_loses_nothing(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    store = _many_small_batches(tmp_path)
+    before = _readers(store)
+    manifest = (store.root / "manifest.json").read_text()
+    # killed after its second compacted file is written, before the manifest
+    code = (
+        "import os, signal, sys\n"
+        "import geo.store as s\n"
+        "real, n = s.write_table, [0]\n"
+        "def write(*a, **k):\n"
+        "    real(*a, **k)\n"
+        "    n[0] += 1\n"
+        "    if n[0] == 2:\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        "s.write_table = write\n"
+        "st = s.Store(sys.argv[1])\n"
+        "with st.writing():\n"
+        "    st.compact(max_files=8)\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(store.root)], capture_output=True)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    assert (store.root / "manifest.json").read_text() == manifest
+    _same_readers(before, _readers(store))        # the half-done work is invisible
+    with store.writing():                       # the next writer clears it and compacts
+        store.compact(max_files=8)
+    _same_readers(before, _readers(store))
+
+
+@pytest.mark.parametrize("seed", [0, 4])
+def test_news_day_by_day_equals_merge_events(tmp_path, seed):
+    """Articles one at a time on the days after the store's: each changes the end of its
+    blocks, before their undated readings (whose comparisons it cuts or opens)."""
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(seed)
+    d = load_actors()
+    arts = sorted(_spread_articles(rng, 30, d, days=40, spans=(1, 3, 6, 20, 40)),
+                  key=lambda a: a[2])
+    more = _spread_articles(rng, 15, d, start=date(2017, 4, 25), days=6, prefix="x")
+    sha1, art, day, _ = arts[5]
+    moved = [(sha1, art, day + timedelta(days=30), [_event(art, 0, MOSUL, day + timedelta(
+        days=30), d)])]
+    _check_incremental(tmp_path, [arts[:20], arts[20:], *([m] for m in more[:6]), more[6:],
+                                  moved], "days")
