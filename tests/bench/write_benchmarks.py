@@ -3,10 +3,11 @@
     python tests/bench/bench_geoparse.py --json /tmp/geo.json
     python tests/bench/bench_index.py --json /tmp/index.json
     python tests/bench/bench_events.py --json /tmp/events.json
-    python tests/bench/bench_layers.py --json > /tmp/layers.json      (also bench_map, bench_ingest)
+    python tests/bench/bench_layers.py --json > /tmp/layers.json      (also bench_map, bench_ingest,
+                                                                   bench_merge_memory)
     python tests/bench/write_benchmarks.py /tmp/geo.json /tmp/index.json [/tmp/events.json] \
         [--layers /tmp/layers.json] [--map /tmp/map10k.json /tmp/map100k.json] \
-        [--ingest /tmp/ingest.json] [--note TEXT]
+        [--ingest /tmp/ingest.json] [--merge /tmp/merge.json] [--note KIND=TEXT]
 
 The layers, map and ingest sections list every figure of their JSON (``--note`` adds a line on
 the conditions, e.g. the machine's load).
@@ -155,6 +156,11 @@ times under Streamlit's AppTest. Targets (issue 4): export ≤ 5 s, drawn ≤ 3 
 A corpus composed from the LGL texts and the seeds (written to a temporary folder, never
 committed): `conflictmap ingest` throughput on the local engine and on a Dask `LocalCluster`
 with two workers, peak memory, store size, and the incremental re-ingest of the same corpus."""),
+    "merge": ("Merge memory against store size (`bench_merge_memory.py`)", """
+Synthetic stores of 50 articles a day, 30, 60 and 120 days long; then 50 articles of the next
+day's news are ingested and merged in a fresh process: peak resident memory (`VmHWM`) and
+time of that merge, the day partitions it read, and whether the result equals `merge_events`
+over the whole store. Before the day partitions the merge held ~9 KB per stored event."""),
 }
 
 
