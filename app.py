@@ -115,8 +115,10 @@ def first_corpus() -> tuple[dash.Corpus, list[tuple[str, str]]]:
 
 # Territorial control: keyed by the corpus's fingerprint (the frame itself, ``_events``, is
 # not hashed), the day and the corridor width, so a change of any other filter reuses them.
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)    # no copy: read, never changed
 def control_observations(corpus_key: str, _events):
+    """The corpus's control observations (``geo.control.control_observations``): the same
+    frame on every rerun, so ``control_at``'s per-frame arrays are derived once."""
     from geo.control import control_observations as observations
 
     return observations(_events)
