@@ -24,8 +24,8 @@ load average is recorded around each run: the machine may be shared.
 
 Per-core throughput is articles (MB) per CPU second: what one fully used core does. The
 projection for a desk of ``--desk`` articles a day takes that rate, a peak factor (news
-comes in bursts) and the merge, which is recomputed over the whole store at the end of each
-ingest run.
+comes in bursts) and the merge at the end of each ingest run, which reads the day partitions
+the run's new events reach (its cost follows the run's articles, not the store).
 """
 
 from __future__ import annotations
@@ -192,27 +192,26 @@ def rates(run: dict, n: int, mb: float, workers: int) -> dict:
             "articles_per_s_per_worker": round(n / run["wall_s"] / cores, 1)}
 
 
-def projection(local: dict, n: int, desk: int, peak: float, runs_per_day: int,
-               days_kept: int = 30) -> dict:
+def projection(local: dict, n: int, desk: int, peak: float, runs_per_day: int) -> dict:
     """Cores for ``desk`` articles a day, from the local run: extraction at its articles
     per CPU second (the merge's CPU left out) on worker cores, with bursts ``peak`` times
     the mean rate; the client (reading, writing, merging) on one more core. Each of
-    ``runs_per_day`` ingest runs brings the merged events up to date; its cost is the
-    measured next-day merge (1 % new articles on an ``n``-article store) scaled linearly to
-    a store of ``days_kept`` days of the desk (a pessimistic bound: the incremental merge
-    reads the store's light columns and regroups the pair-graph components the new events
-    touch, which in this corpus include the chains of seed copies across the whole store)."""
+    ``runs_per_day`` ingest runs brings the merged events up to date; the merge reads and
+    rewrites the day partitions its new events reach, not the store
+    (``bench_merge_memory.py``), so its cost is the measured next-day merge scaled by the
+    articles of one run (``desk / runs_per_day``) over those of the next day."""
     extraction_cpu = local["cpu_s"] - local["merge_s"]
     per_cpu_s = n / extraction_cpu
     mean = desk / 86400
     workers = math.ceil(mean * peak / per_cpu_s)
-    store = desk * days_kept
-    merge_run = local["next_day"]["merge_s"] * store / n
+    nd = local["next_day"]
+    per_run = desk / runs_per_day
+    merge_run = nd["merge_s"] * per_run / nd["articles"]
     share = merge_run * runs_per_day / 86400
     return {"desk_articles_per_day": desk, "mean_articles_per_s": round(mean, 2),
             "peak_factor": peak, "extraction_articles_per_cpu_s": round(per_cpu_s, 1),
             "extraction_cores": workers, "extraction_cpu_s_per_day": round(desk / per_cpu_s),
-            "store_articles": store, "merge_s_per_run": round(merge_run),
+            "articles_per_run": round(per_run), "merge_s_per_run": round(merge_run, 1),
             "runs_per_day": runs_per_day, "merge_cores": round(share, 2),
             "cores": workers + max(1, math.ceil(share))}
 
