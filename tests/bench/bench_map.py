@@ -17,9 +17,10 @@ blocs, event types and control kinds (``tests/browser_util.many_events``; no gaz
 * dashboard (in a process of its own, as the dashboard's server is): ``app.py`` under
   Streamlit's AppTest with the events as its corpus: the first run, then the rerun after a
   change of the date slider's end (new control layers computed; four more new ends, and
-  the median of the five), of its start only (control layers from the cache) and of the bloc filter; the size of the
-  map component's arguments (what a rerun sends for the map; the country borders are a
-  file the page fetches once, ``app.map_data_url``) with the control layers
+  the median of the five), of its start only (control layers from the cache) and of the
+  bloc filter; the size of the map component's arguments (what a rerun sends for the map;
+  the country borders are a file the page fetches once, ``app.map_data_url``) with the
+  control layers
   (``dashboard_map_with_control_mb``, after the new end) and without them after the last
   rerun (``dashboard_map_mb``).
 * dashboard page: the dashboard's map of all the events alone (``build_map(popups=False)``:
