@@ -78,15 +78,16 @@ def _tables(sha1: str, article: str, day: date | None, events: list[Event]) -> d
             "mentions": pa.Table.from_pylist([mention], schema=MENTION_SCHEMA)}
 
 
-def _commit_and_merge(store: Store, arts, dictionary):
-    """Commit the articles ``arts`` ((sha1, id, day, events) tuples) as one batch and bring
-    the merged events up to date, as an ingest does; the merge's stats."""
+def _commit_and_merge(store: Store, dictionary, *batches):
+    """Commit each of ``batches`` (lists of (sha1, id, day, events) article tuples) as one
+    batch, then bring the merged events up to date, as an ingest does; the merge's stats."""
     from geo.store_merge import fingerprint, update_merged
 
     with store.writing():
-        parts = [_tables(*a) for a in arts]
-        store.commit_batch({t: pa.concat_tables([p[t] for p in parts])
-                            for t in ("articles", "extracted", "mentions")})
+        for arts in batches:
+            parts = [_tables(*a) for a in arts]
+            store.commit_batch({t: pa.concat_tables([p[t] for p in parts])
+                                for t in ("articles", "extracted", "mentions")})
         snap = store.snapshot()
         update = update_merged(store, snap, snap.manifest["merged"], dictionary)
         store.commit_merged(update, snap.seq, fingerprint())
@@ -263,6 +264,20 @@ SENTENCES = ["{a} fighters attacked positions near {p} on Monday, killing three.
              "{a} said it was ready to move on {p} within days."]
 
 
+def _drawn_event(rng, art: str, j: int, day: date, dictionary, kind: tuple, place, a1,
+                 actors: list, first: date | None, last: date | None) -> Event:
+    """One random event of ``kind`` (a ``KINDS`` row); draws its sentence, actor2 and
+    fatalities from ``rng``, in that order."""
+    etype, sub, modality, rule, control = kind
+    text = rng.choice(SENTENCES).format(a=a1.name, p=place.name if place else "town")
+    return _event(art, j, place, day, dictionary, event_type=etype, sub_event_type=sub,
+                  modality=modality, rule=rule, family=rule, control=control, actor1=a1,
+                  actor2=rng.choice([None, *actors]), first_date=first, last_date=last,
+                  sentence=text, claimant=a1 if modality == "statement" else None,
+                  date_precision="day" if first == last else "week",
+                  fatalities=rng.choice([None, 2, 3]))
+
+
 def _random_articles(rng, n: int, dictionary, burst: int = 0) -> list[tuple]:
     """(sha1, article id, published, events) with overlapping days, places, actors and
     reprinted sentences; ``burst`` statements on one day overfill a block's candidates."""
@@ -274,22 +289,15 @@ def _random_articles(rng, n: int, dictionary, burst: int = 0) -> list[tuple]:
         day = date(2017, 6, 1 + rng.randrange(12))
         events = []
         for j in range(rng.randrange(1, 5)):
-            etype, sub, modality, rule, control = rng.choice(KINDS)
+            kind = rng.choice(KINDS)
             place = rng.choice([*PLACES, None])
             a1 = rng.choice(actors)
             first = None if rng.random() < 0.1 else day.replace(day=max(1, day.day -
                                                                         rng.randrange(3)))
             last = first if first is None or rng.random() < 0.6 else \
                 first.replace(day=min(28, first.day + rng.randrange(1, 6)))
-            text = rng.choice(SENTENCES).format(a=a1.name, p=place.name if place else "town")
-            events.append(_event(art, j, place, day, dictionary, event_type=etype,
-                                 sub_event_type=sub, modality=modality, rule=rule,
-                                 family=rule, control=control, actor1=a1,
-                                 actor2=rng.choice([None, *actors]), first_date=first,
-                                 last_date=last, sentence=text,
-                                 claimant=a1 if modality == "statement" else None,
-                                 date_precision="day" if first == last else "week",
-                                 fatalities=rng.choice([None, 2, 3])))
+            events.append(_drawn_event(rng, art, j, day, dictionary, kind, place, a1, actors,
+                                       first, last))
         out.append((f"h{i:03d}", art, day, events))
     for i in range(burst):
         art = f"b{i:03d}"
@@ -304,24 +312,16 @@ def _random_articles(rng, n: int, dictionary, burst: int = 0) -> list[tuple]:
 
 def _check_incremental(tmp_path, batches, name):
     from geo.store import merged_frames
-    from geo.store_merge import fingerprint, update_merged
 
     store = Store(tmp_path / name, create=True)
     d = load_actors()
     for batch in batches:
-        with store.writing():
-            commits: list[list] = [[]]
-            for item in batch:      # an article's new version goes in a later commit
-                if any(item[0] == other[0] for other in commits[-1]):
-                    commits.append([])
-                commits[-1].append(item)
-            for commit in commits:
-                parts = [_tables(*item) for item in commit]
-                store.commit_batch({t: pa.concat_tables([p[t] for p in parts])
-                                    for t in ("articles", "extracted", "mentions")})
-            snap = store.snapshot()
-            update = update_merged(store, snap, snap.manifest["merged"], d)
-            store.commit_merged(update, snap.seq, fingerprint())
+        commits: list[list] = [[]]
+        for item in batch:      # an article's new version goes in a later commit
+            if any(item[0] == other[0] for other in commits[-1]):
+                commits.append([])
+            commits[-1].append(item)
+        _commit_and_merge(store, d, *commits)
         full_events, full_control = merged_frames(store, store.snapshot(), d)
         for got, want in ((load_events(store), full_events),
                           (load_events(store, control=True), full_control)):
@@ -370,7 +370,7 @@ def test_news_of_later_days_merges_only_the_last_days_again(tmp_path):
     early = [a for a in arts if a[2] <= date(2017, 6, 8)]
     late = [a for a in arts if a[2] > date(2017, 6, 8)]
     store = Store(tmp_path / "s", create=True)
-    stats = [_commit_and_merge(store, batch, d) for batch in (early, late)]
+    stats = [_commit_and_merge(store, d, batch) for batch in (early, late)]
     assert stats[0]["remerged"] == stats[0]["events"]       # a new store: everything
     late_events = 2 * sum(len(a[3]) for a in late)           # both variants
     assert late_events <= stats[1]["remerged"] < stats[1]["events"] - 20
@@ -398,21 +398,15 @@ def _spread_articles(rng, n: int, dictionary, start=date(2017, 3, 20), days: int
         day = start + timedelta(days=rng.randrange(days))
         events = []
         for j in range(rng.randrange(1, 4)):
-            etype, sub, modality, rule, control = rng.choice(KINDS[:2])
+            kind = rng.choice(KINDS[:2])       # no statements: no claimant
             place = rng.choice([TANF, MOSUL, PLACES[3], None])
             a1 = rng.choice(actors)
             r = rng.random()
             first = None if r < 0.12 else day - timedelta(days=rng.randrange(3))
             last = first if first is None or r < 0.6 else \
                 first + timedelta(days=rng.choice(spans))
-            text = rng.choice(SENTENCES).format(a=a1.name, p=place.name if place else "town")
-            events.append(_event(art, j, place, day, dictionary, event_type=etype,
-                                 sub_event_type=sub, modality=modality, rule=rule,
-                                 family=rule, control=control, actor1=a1,
-                                 actor2=rng.choice([None, *actors]), first_date=first,
-                                 last_date=last, sentence=text,
-                                 date_precision="day" if first == last else "week",
-                                 fatalities=rng.choice([None, 2, 3])))
+            events.append(_drawn_event(rng, art, j, day, dictionary, kind, place, a1, actors,
+                                       first, last))
         if chain and rng.random() < 0.4:      # the daily battle at Mosul, told on the day
             events.append(_event(art, len(events), MOSUL, day, dictionary,
                                  sentence=f"The PMU attacked IS near Mosul ({art})."))
@@ -458,7 +452,7 @@ def test_a_day_of_news_reads_only_the_partitions_near_it(tmp_path):
     store = Store(tmp_path / "s", create=True)
 
     def ingest(arts):
-        return _commit_and_merge(store, arts, d)
+        return _commit_and_merge(store, d, arts)
 
     # windows of up to a week (a window of weeks, or a battle told every day, reaches
     # further: the merge's comparisons and groups run that far, and so do the reads)
