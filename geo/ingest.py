@@ -441,24 +441,31 @@ def _redate(st: Store, runner, batch_size: int, report: IngestReport, log,
     if undated == "fixed":      # dated once, when the store first has dates for them
         todo |= {r["sha1"] for r in rows if r["dependent"] and r["context"] == "none"
                  and corpus}
-        check = set()
+        check: dict[str, dict] = {}
     else:
-        check = {r["sha1"] for r in rows if r["dependent"] and r["sha1"] not in todo
+        check = {r["sha1"]: r for r in rows if r["dependent"] and r["sha1"] not in todo
                  and r["context"] != dependency_now(r["context"], corpus)}
-    if check:
-        stored = {r["sha1"]: r for r in rows if r["sha1"] in check}
-        for r in st.iter_rows("articles", ["path", "text", "meta"], check):
-            if _window_changes(r, stored[r["sha1"]], corpus):
-                todo.add(r["sha1"])
-        report.rechecked += len(check)
-    if not todo:
+    report.rechecked += len(check)
+    if not todo and not check:
         return 0
-    log(f"ingest: dating {len(todo)} undated articles against the store's dates")
-    items = ({"sha1": r["sha1"], "id": r["article_id"], "path": r["path"], "text": r["text"],
-              "meta": r["meta"], "corpus": corpus}
-             for r in st.iter_rows("articles", ["article_id", "path", "text", "meta"], todo))
-    _run(st, runner, _chunks(items, batch_size), "redate", report, log)
-    return len(todo)
+    redated = 0
+
+    def items() -> Iterator[dict]:
+        """The articles to extract again, their texts read once for the check and the
+        extraction."""
+        nonlocal redated
+        for r in st.iter_rows("articles", ["article_id", "path", "text", "meta"],
+                              todo | check.keys()):
+            if r["sha1"] in check and not _window_changes(r, check[r["sha1"]], corpus):
+                continue
+            redated += 1
+            yield {"sha1": r["sha1"], "id": r["article_id"], "path": r["path"],
+                   "text": r["text"], "meta": r["meta"], "corpus": corpus}
+
+    log(f"ingest: dating undated articles against the store's dates ({len(todo)} pending, "
+        f"{len(check)} to check)")
+    _run(st, runner, _chunks(items(), batch_size), "redate", report, log)
+    return redated
 
 
 def _window_changes(row: dict, stored: dict, corpus: list[str]) -> bool:

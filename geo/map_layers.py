@@ -348,20 +348,20 @@ class _Tables:
     def json_list(self, value) -> list:
         """``_json_list(value)``, each distinct text parsed once (rows repeat across days);
         the list returned is shared: do not modify it."""
-        if not isinstance(value, str):
-            return _json_list(value)
-        out = self._lists.get(value)
-        if out is None:
-            out = self._lists[value] = _json_list(value)
-        return out
+        return self._once(self._lists, _json_list, value)
 
     def escaped(self, value) -> str:
         """``_e(value)``, once per distinct text."""
+        return self._once(self._escaped, _e, value)
+
+    @staticmethod
+    def _once(table: dict, fn, value):
+        """``fn(value)``, kept in ``table`` by text (values that are not text: computed)."""
         if not isinstance(value, str):
-            return _e(value)
-        out = self._escaped.get(value)
+            return fn(value)
+        out = table.get(value)
         if out is None:
-            out = self._escaped[value] = _e(value)
+            out = table[value] = fn(value)
         return out
 
     def bloc(self, bloc) -> int:

@@ -41,14 +41,20 @@ def map_args(at) -> dict:
     return json.loads(comp.proto.json_args)
 
 
-def map_data(at) -> dict | list | None:
-    """The events' data the map's script draws (``cm.addEvents``), None without events."""
+def script_json(at, call: str) -> dict | list | None:
+    """The JSON argument the map's script passes after the regex ``call`` (which ends where
+    the argument starts), None when the script has no such call."""
     script = map_args(at)["script"]
-    m = re.search(r"cm\.addEvents\(map, \w+,\s*", script)
+    m = re.search(call, script)
     if m is None:
         return None
     data, _ = json.JSONDecoder().raw_decode(script, m.end())
     return data
+
+
+def map_data(at) -> dict | list | None:
+    """The events' data the map's script draws (``cm.addEvents``), None without events."""
+    return script_json(at, r"cm\.addEvents\(map, \w+,\s*")
 
 
 def map_events(at) -> list[dict]:
@@ -206,12 +212,7 @@ def test_play_steps_through_time_to_the_end_and_stops(at):
 
 def control_data(at) -> dict | None:
     """The control data the map's script draws (``cm.addControl``), None without it."""
-    script = map_args(at)["script"]
-    m = re.search(r"cm\.addControl\(map, state, \{[^}]*\}, ", script)
-    if m is None:
-        return None
-    data, _ = json.JSONDecoder().raw_decode(script, m.end())
-    return data
+    return script_json(at, r"cm\.addControl\(map, state, \{[^}]*\}, ")
 
 
 def drawn_kinds(at) -> dict[str, int]:
