@@ -15,11 +15,11 @@ from functools import lru_cache
 from . import cues as cues_mod
 from .context import place_facts
 from .errors import InputError
-from .find import Span, find_spans, name_tokens, place_cue
+from .find import Span, find_spans, looks_arabic, name_tokens, place_cue
 from .index import Index, open_index
 from .memo import LRU
 from .normalize import match_key, strip_articles, variant_key
-from .rank import MAJOR_CODES, Cand, Item, by_prior, decide, prior, rank
+from .rank import MAJOR_CODES, Cand, Item, by_prior, decide, rank
 from .types import Candidate, Mention, Place
 
 MAX_NAME_CHARS = 200
@@ -66,6 +66,8 @@ class Gazetteer:
             return special
         rows = self._exact(key) or self._exact(self._expanded(key))
         if rows:
+            if looks_arabic(key.split(), self.cues):
+                rows += self._variants_of(name, {r[0].id for r in rows})
             return rows + self._bare_division(key)
         vkey = variant_key(name)
         if len(vkey) >= 3:
@@ -77,6 +79,14 @@ class Gazetteer:
             if rows:
                 return rows
         return self._bare_division(key) or self._head_name(key)
+
+    def _variants_of(self, name: str, have: set[str]) -> list[Cand]:
+        """Variant-key candidates of ``name`` other than the places in ``have``."""
+        vkey = variant_key(name)
+        if len(vkey) < 5:
+            return []
+        return [c for c in self._scored(match_key(name), self.index.places_by_variant(vkey),
+                                        "variant") if c[0].id not in have]
 
     def _exact(self, key: str) -> list[Cand]:
         return [(p, prim, "exact", 1.0) for p, prim, _ in self.index.places_by_key(key)] \
@@ -158,8 +168,8 @@ class Gazetteer:
         rows = self.candidates(name)
         if cc:
             rows = [r for r in rows if r[0].country_code == cc]
-        rows.sort(key=lambda r: prior(*r), reverse=True)
-        places = [r[0] for r in rows[:limit]]
+        rows, _ = by_prior(rows, limit=max(limit, 1) * 4)
+        places = list(dict.fromkeys(r[0] for r in rows))[:limit]
         if not places and self.online is not None:
             places = self.online.search(name, country=cc, limit=min(limit, 50))
         return places
@@ -210,7 +220,7 @@ class Gazetteer:
         if not text.strip():
             return []
         toks = name_tokens(text, self.cues)
-        spans = find_spans(text, toks, self.index.names, self.cues)
+        spans = find_spans(text, toks, self.index.names, self.cues, self.index.has_variant)
         demonyms = Counter(_demonym_tokens(toks, self.cues))
         spans = [s for s in spans if not (s.marks & DROP_MARKS)]
         self.index.prefetch(s.key_id for s in spans
@@ -257,12 +267,14 @@ class Gazetteer:
         extra = self._admin_of(text, span)
         if span.how == "gazetteer" and not extra:
             # the usual case: the name's places, ordered by prior once per process
-            cands, priors, facts = self._exact_ranked(span.key_id)
+            cands, priors, facts = self._exact_ranked(span.key_id, span.key)
             return Item(surface, span.start, span.end, span.key, list(cands), set(span.marks),
                         priors=list(priors), facts=facts)
         if span.how == "gazetteer":
             cands = [(p, prim, "exact", 1.0) for p, prim, _ in
                      self.index.places_by_key_id(span.key_id)]
+        elif span.how == "variant":          # "Ras al-Ain": found whole by its variant key
+            cands = self.candidates(surface, fuzzy=False)
         else:
             # Unknown proper noun: transliteration variants only after a locative ("in X",
             # "near X"), fuzzy matching only after a place-type phrase ("the village of X").
@@ -274,14 +286,19 @@ class Gazetteer:
                 span.marks.add("place_cue")
         return Item(surface, span.start, span.end, span.key, cands + extra, set(span.marks))
 
-    def _exact_ranked(self, key_id: int) -> tuple[tuple[Cand, ...], tuple[float, ...], tuple]:
+    def _exact_ranked(self, key_id: int, key: str = ""
+                      ) -> tuple[tuple[Cand, ...], tuple[float, ...], tuple]:
         """The places of an automaton key as exact candidates, ordered and cut by prior
         (``rank.by_prior``), with their priors and ``context.place_facts``; memoised (LRU of
-        EXACT_RANKED_MAX key ids)."""
+        EXACT_RANKED_MAX key ids). A multi-word Arabic-looking ``key`` ("ras al ayn") also
+        offers the places its transliteration variants name, as variant matches."""
         hit = self._ranked.get(key_id)
         if hit is None:
-            cands, priors = by_prior([(p, prim, "exact", 1.0) for p, prim, _ in
-                                      self.index.places_by_key_id(key_id)])
+            rows = [(p, prim, "exact", 1.0) for p, prim, _ in
+                    self.index.places_by_key_id(key_id)]
+            if looks_arabic(key.split(), self.cues):
+                rows += self._variants_of(key, {r[0].id for r in rows})
+            cands, priors = by_prior(rows)
             hit = self._ranked[key_id] = (tuple(cands), tuple(priors),
                                           tuple(place_facts(c[0]) for c in cands))
         return hit
@@ -317,11 +334,12 @@ class Gazetteer:
 
     def _resolve_items(self, text: str, items: list[Item], demonyms: Counter,
                        keep_all: bool = False) -> list[Mention]:
-        rank(items, text, demonyms, self.cues.us_states)
+        rank(items, text, demonyms, self.cues.us_states,
+             variant_countries=self.cues.variant_countries)
         mentions = []
         made: dict[tuple, Candidate] = {}        # repeated names share their (immutable) rows
         for it in items:
-            cand, conf, rule = decide(it)
+            cand, conf, rule = decide(it, threshold=not keep_all)
             if cand is not None and not keep_all and \
                     not _accept_marks(it, cand.place, text, self.cues):
                 continue

@@ -30,6 +30,10 @@ CLOSENESS = np.array([1.0, 0.7, 0.4, 0.15, 0.0])
 MAJOR_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCLIX", "TERR", "CONT", "ADM1", "PPLC"})
 # Context weights: focus-country share, same first-order division, nearness, containment.
 W_COUNTRY, W_ADMIN, W_NEAR, W_CONTAINER = 1.2, 1.0, 1.5, 2.5
+#: a variant or fuzzy candidate outside the transliteration countries (``variant_countries``)
+#: loses this much unless the other names put at least FOCUS_SHARE of their weight in its
+#: country: a spelling variant never carries a name to another region on its own
+GATE_PENALTY, FOCUS_SHARE = 1.5, 0.3
 # Shares below this lend nothing. Every candidate with at least this share lends its point
 # (weighted by its share), so two ambiguous names that fit together ("Paris and Henry County",
 # Tennessee) reinforce each other; long texts keep the MAX_POINTS most certain points.
@@ -70,12 +74,15 @@ class ContextModel:
     is computed once per row)."""
 
     def __init__(self, items, priors: list[list[float]], containers: dict,
-                 demonym_countries: Counter) -> None:
+                 demonym_countries: Counter, variant_countries: frozenset[str] = frozenset()
+                 ) -> None:
         owners: dict[str, int] = {}
         facts: list[tuple] = []
         row_owner: list[int] = []
         cand_row: list[int] = []
         contained: list[int] = []
+        exact: list[bool] = []           # per candidate: an exact name (lends context)
+        gated: list[bool] = []           # per candidate: a variant outside variant_countries
         ambiguous_rows: list[int] = []
         first_seen: dict[int, tuple[list, list[int]]] = {}  # owner -> its first cands, rows
         known: dict[int, dict[str, int]] = {}     # owner -> place id -> row, when needed
@@ -113,6 +120,9 @@ class ContextModel:
                 if seen is None:
                     first_seen[owner] = (cands, item_rows)
             cand_row += item_rows
+            for c in cands:
+                exact.append(c[2] == "exact")
+                gated.append(c[2] != "exact" and c[0].country_code not in variant_countries)
             if len(prs) > 1:
                 ambiguous_rows += item_rows
             boxes = containers.get(id(it))
@@ -123,6 +133,8 @@ class ContextModel:
         self.group = np.repeat(np.arange(len(sizes)), sizes)
         self.row = np.array(cand_row, dtype=int)
         self.container_bonus = W_CONTAINER * np.array(contained, dtype=float)
+        self.exact = np.array(exact, dtype=bool)
+        self.gated = np.array(gated, dtype=bool)
         self.starts = np.array([0, *accumulate(sizes[:-1])], dtype=int) if sizes \
             else np.zeros(0, int)
         self._rows(facts, row_owner, len(owners), demonym_countries)
@@ -183,10 +195,15 @@ class ContextModel:
         if not self.n:
             return self.prior.copy()
         w = shares
-        lends = w >= MIN_SHARE
-        bonus = (self._country_bonus(w, lends) + self._admin_bonus(w, lends)
+        lends = (w >= MIN_SHARE) & self.exact     # variants and fuzzy matches lend nothing
+        country = self._country_bonus(w, lends)
+        bonus = (country + self._admin_bonus(w, lends)
                  + W_NEAR * self._nearness(w, lends, None if final else self.ambiguous))
-        return self.prior + self.container_bonus + bonus[self.row]
+        scores = self.prior + self.container_bonus + bonus[self.row]
+        if self.gated.any():
+            unfocused = country[self.row] < W_COUNTRY * FOCUS_SHARE
+            scores = scores - GATE_PENALTY * (self.gated & unfocused)
+        return scores
 
     def _country_bonus(self, shares: np.ndarray, lends: np.ndarray) -> np.ndarray:
         """Per row: W_COUNTRY × the other names' weight in the row's country / their total."""

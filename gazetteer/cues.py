@@ -26,6 +26,9 @@ class Cues:
     bare_division_words: tuple[str, ...]   # "Gwinnett" -> try "Gwinnett County" …
     abbreviations: dict[str, str]          # folded word -> expansion ("twp" -> "township")
     common_words: frozenset[str]
+    function_words: frozenset[str]     # English closed-class words: never a given name
+    variant_countries: frozenset[str]  # where transliteration variants stand on their own
+    arabic_heads: frozenset[str]       # first words of Arabic compound names ("ras", "tal")
     not_places: frozenset[str]          # institutions named like places ("White House")
     demonyms: dict[str, str]            # match key (also plural) -> ISO country code
     us_states: dict[str, str]           # AP / postal abbreviation key -> postal code
@@ -47,8 +50,9 @@ class Cues:
         return frozenset(k.split()[0] for k in self.demonyms if " " in k)
 
     def is_given_name(self, word: str) -> bool:
-        """True when ``word`` is a given name in gender-guesser's international dictionary."""
-        return _is_given_name(word)
+        """True when ``word`` is a given name in gender-guesser's international dictionary and
+        not an English function word ("In", "On", "The" are listed there as names)."""
+        return word.lower() not in self.function_words and _is_given_name(word)
 
 
 @lru_cache(maxsize=65536)
@@ -94,6 +98,10 @@ def load() -> Cues:
         bare_division_words=tuple(words["bare_division_words"]),
         abbreviations=dict(words["abbreviations"]),
         common_words=_lines(DATA / "common_words.txt"),
+        function_words=frozenset(words["function_words"]),
+        arabic_heads=frozenset(words["arabic_heads"]),
+        variant_countries=frozenset(w for line in _lines(DATA / "variant_countries.txt")
+                                    for w in line.split()),
         not_places=frozenset(match_key(w) for w in _lines(DATA / "not_places.txt")),
         demonyms=demonyms, us_states=us_states,
     )

@@ -18,13 +18,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
 
 from .cues import Cues
-from .normalize import ARTICLES
+from .normalize import ARTICLES, variant_key
 from .tokens import Token, name_tokens, tokenize  # noqa: F401 - re-exported
 
+#: the longest place name looked up, in words (longer runs are names of something else)
+MAX_NAME_WORDS = 8
+#: shortest transliteration-variant key a multi-word name is looked up by
+MIN_VARIANT_KEY = 5
 _JOIN_GAP = re.compile(r"[ \t\-‐–'’]{0,3}")     # gaps allowed inside one name
 _ABBREV_GAP = re.compile(r"\.[ \t]?")           # "U.S.", "St. Louis"
 _POSSESSIVE_END = re.compile(r"\w['’]s$")
@@ -53,7 +58,9 @@ class Span:
     end: int
     key: str
     key_id: int | None = None
-    how: str = "gazetteer"            # or "demonym", or "unknown" (no exact name matched)
+    #: "gazetteer" (an exact index name), "variant" (a multi-word transliteration variant),
+    #: "demonym", or "unknown" (no name matched)
+    how: str = "gazetteer"
     marks: set[str] = field(default_factory=set)
 
 
@@ -103,9 +110,12 @@ def proper_runs(text: str, toks: list[Token], cues: Cues) -> list[tuple[int, int
     return runs
 
 
-def find_spans(text: str, toks: list[Token], names, cues: Cues) -> list[Span]:
+def find_spans(text: str, toks: list[Token], names, cues: Cues,
+               variants: Callable[[str], bool] | None = None) -> list[Span]:
     """Place-name spans in ``text``: exact index matches, then unknown proper nouns.
-    ``names[key]`` is the automaton value of a name key, or None (``index.NameValues``)."""
+    ``names[key]`` is the automaton value of a name key, or None (``index.NameValues``);
+    ``variants(vkey)`` says whether the index has a transliteration-variant key, so that a
+    multi-word Arabic name ("Ras al-Ain", "Tal Rifaat") is found whole, not as its words."""
     spans: list[Span] = []
     runs = proper_runs(text, toks, cues)
     for first, last in runs:
@@ -116,7 +126,8 @@ def find_spans(text: str, toks: list[Token], names, cues: Cues) -> list[Span]:
         if last > first and whole in cues.us_states:       # "W.Va.", "N.Y.": one name
             spans.append(Span(first, last, 0, 0, whole, None, "unknown"))
             continue
-        found = _match_run(toks, first, last, names)
+        found = _match_run(toks, first, last, names,
+                           variants and (lambda a, b: _variant_name(toks, a, b, cues, variants)))
         found = _demonyms_first(toks, first, last, found, cues)
         found += _demonyms(toks, first, last, found, cues)
         spans += found
@@ -146,35 +157,65 @@ def _single(t: Token, i: int, names, cues: Cues) -> list[Span]:
     return [Span(i, i, 0, 0, t.fold, None, "unknown")]
 
 
-def _match_run(toks: list[Token], first: int, last: int, names) -> list[Span]:
+def _match_run(toks: list[Token], first: int, last: int, names,
+               variant_name: Callable[[int, int], str | None] | None = None) -> list[Span]:
     """Longest non-overlapping index names in a run, aligned to its words: every word n-gram
-    is looked up in the automaton (a run is a few words; a substring scan would mostly find
-    names inside words)."""
+    (at most MAX_NAME_WORDS words) is looked up in the automaton (a run is a few words; a
+    substring scan would mostly find names inside words). ``variant_name(a, b)`` gives the key
+    of tokens a..b when they form an Arabic-looking name the index has as a transliteration
+    variant: such a name competes by length too, and loses ties to exact names."""
     run = toks[first:last + 1]
-    hits: list[tuple[int, int, int, str, int]] = []     # (-(words - 1), start, end, key, value)
+    # (-(words - 1), variant?, start, end, key, value); value -1 marks a variant-key hit
+    hits: list[tuple[int, int, int, int, str, int]] = []
+    exact_extents: set[tuple[int, int]] = set()
     for a, t in enumerate(run):
         if not t.capitalised and t.fold not in ARTICLES:
             continue
         key = t.fold
         value = names[key] if t.capitalised else None
         if value is not None:
-            hits.append((0, a, a, key, value))
-        for b in range(a + 1, len(run)):
+            hits.append((0, 0, a, a, key, value))
+        for b in range(a + 1, min(len(run), a + MAX_NAME_WORDS)):
             key = f"{key} {run[b].fold}"
             value = names[key]
             if value is not None:
-                hits.append((a - b, a, b, key, value))
-    hits.sort()                           # longest first, then leftmost ((length, start) unique)
+                hits.append((a - b, 0, a, b, key, value))
+                exact_extents.add((a, b))
+            elif variant_name is not None and run[b].capitalised:
+                vkey = variant_name(first + a, first + b)
+                if vkey is not None:
+                    hits.append((a - b, 1, a, b, key, -1))
+    hits.sort()                  # longest first, exact before variant, then leftmost
     taken = bytearray(len(run))
     kept = []
     for hit in hits:
-        _, a, b, _, _ = hit
+        _, _, a, b, _, _ = hit
         if any(taken[a:b + 1]):
             continue
         taken[a:b + 1] = b"\x01" * (b - a + 1)
         kept.append(hit)
-    kept.sort(key=itemgetter(1))
-    return [Span(first + a, first + b, 0, 0, key, value >> 8) for _, a, b, key, value in kept]
+    kept.sort(key=itemgetter(2))
+    return [Span(first + a, first + b, 0, 0, key, None, "variant") if value < 0 else
+            Span(first + a, first + b, 0, 0, key, value >> 8)
+            for _, _, a, b, key, value in kept]
+
+
+def looks_arabic(words: list[str], cues: Cues) -> bool:
+    """Folded words of a multi-word name that look like an Arabic compound place name: an
+    Arabic head word first ("ras", "tal", "deir") or an article after the first word."""
+    return len(words) > 1 and (words[0] in cues.arabic_heads
+                               or any(w in ARTICLES for w in words[1:]))
+
+
+def _variant_name(toks: list[Token], a: int, b: int, cues: Cues,
+                  variants: Callable[[str], bool]) -> str | None:
+    """The variant key of tokens a..b when they look like an Arabic compound name (an article
+    inside, or an Arabic head word first: Ras, Tal, Deir, Jisr, Abu …) and the index has that
+    key; else None. The variant key models Arabic transliteration only (``normalize``)."""
+    if not looks_arabic([t.fold for t in toks[a:b + 1]], cues):
+        return None
+    vkey = variant_key(" ".join(t.word for t in toks[a:b + 1]))
+    return vkey if len(vkey) >= MIN_VARIANT_KEY and variants(vkey) else None
 
 
 LOCATIVES = frozenset({"in", "near", "outside", "from", "into", "around", "toward", "towards",
@@ -277,6 +318,10 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
         joined_after = after is not None and _joined(text, toks[s.last], after)
         if s.first == 0 or _sentence_before(text, s.start):
             s.marks.add("sentence_start")
+        elif before is not None and (before.fold in LOCATIVES or before.fold == "of"):
+            cue = place_cue(text, s.start, cues)
+            if cue:
+                s.marks.add("cue_" + cue)        # "in X", "the village of X"
         if s.key in cues.calendar:
             s.marks.add("calendar")
         if s.key in cues.titles:
@@ -367,7 +412,7 @@ def _person_words(toks: list[Token], spans: list[Span], runs: list[tuple[int, in
     name or follows a title ("Karim al-Nouri" -> nouri; "Colonel Ryan Dillon" -> dillon)."""
     found: set[str] = set()
     whole = {(s.first, s.last) for s in spans if s.how == "gazetteer"}
-    for first, last in runs:
+    for first, last in _name_parts(toks, runs, cues):
         if first == last:
             continue                          # one word: no given name and surname in it
         caps = [i for i in range(first, last + 1) if toks[i].capitalised]
@@ -381,3 +426,18 @@ def _person_words(toks: list[Token], spans: list[Span], runs: list[tuple[int, in
                 found.add(toks[caps[-1]].fold)  # "Tyrise M. Bell": a middle initial too
                 break
     return found
+
+
+def _name_parts(toks: list[Token], runs: list[tuple[int, int]], cues: Cues):
+    """The runs split at lower-case English function words: a person's name holds particles
+    (al-, bin, van, de) but never "at", "on" or "of" ("Abbey Gate at Kabul" is two parts)."""
+    for first, last in runs:
+        start = first
+        for i in range(first, last + 1):
+            t = toks[i]
+            if not t.capitalised and t.fold in cues.function_words:
+                if i - 1 >= start:
+                    yield start, i - 1
+                start = i + 1
+        if start <= last:
+            yield start, last

@@ -27,7 +27,7 @@ from .normalize import ARTICLES, match_key, variant_key
 from .sources.base import Record, Source
 from .types import Place
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 #: automaton values pack (key_id << 8 | key length); longer keys are looked up, not scanned
 MAX_KEY_CHARS = 255
 PLACE_COLUMNS = ("id", "name", "lat", "lon", "country_code", "feature_class", "feature_code",
@@ -134,6 +134,7 @@ class Index:
         self._names: NameValues | None = None
         self._admins: dict[tuple[str, str, str], Place] | None = None
         self._by_key_id: dict[tuple[int, int], list[tuple[Place, bool, str]]] = {}
+        self._has_variant: dict[str, bool] = {}
 
     @property
     def automaton(self) -> ahocorasick.Automaton:
@@ -227,6 +228,16 @@ class Index:
                 FROM names n JOIN places p ON p.rowid = n.place
                 WHERE {condition} ORDER BY p.population DESC LIMIT ?""", (value, limit))
         return self._dedupe(rows)
+
+    def has_variant(self, vkey: str) -> bool:
+        """Whether some name has this transliteration-variant key (memoised, bounded)."""
+        hit = self._has_variant.get(vkey)
+        if hit is None:
+            if len(self._has_variant) > 100_000:
+                self._has_variant.clear()
+            hit = self._has_variant[vkey] = self.db.execute(
+                "SELECT 1 FROM names WHERE vkey = ? LIMIT 1", (vkey,)).fetchone() is not None
+        return hit
 
     def variants_with_prefix(self, prefix: str, limit: int = 20000) -> list[str]:
         """Distinct variant keys starting with ``prefix`` (for fuzzy matching)."""

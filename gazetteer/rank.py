@@ -100,16 +100,45 @@ def softmax(scores: list[float], temperature: float = 0.5) -> list[float]:
     return [x / z for x in e]
 
 
-def by_prior(cands: list[Cand]) -> tuple[list[Cand], list[float]]:
+def by_prior(cands: list[Cand], limit: int = MAX_CANDIDATES
+             ) -> tuple[list[Cand], list[float]]:
     """The candidates best prior first (ties in the given order), cut to MAX_CANDIDATES, and
     their priors: what ``rank`` starts from. An Item may arrive with these already set."""
     priors = [_prior(*c) for c in cands]
-    order = sorted(range(len(cands)), key=priors.__getitem__, reverse=True)[:MAX_CANDIDATES]
+    _divisions_yield(cands, priors)
+    order = sorted(range(len(cands)), key=priors.__getitem__, reverse=True)[:limit]
     return [cands[i] for i in order], [priors[i] for i in order]       # (reverse keeps ties)
 
 
+#: a first-order division yields its bare name to a same-named town of its own with at least
+#: this many inhabitants ("Raqqa", "Kandahar", "New York" are the cities; "Raqqa province" is
+#: the governorate, and a small town does not take "Hunan" from the province)
+YIELD_TO_TOWN_POP = 50_000
+DIVISION_CODES = frozenset({"ADM1", "ADM2"})
+
+
+def _divisions_yield(cands: list[Cand], priors: list[float]) -> None:
+    """Lower, in place, the prior of a division below that of a large town in the same country
+    and division whose own name this is (the division's own town: news means the city; "New
+    York", only another name of New York City, stays the state)."""
+    towns: dict[tuple[str, str], float] = {}
+    for (place, primary, match, _), pr in zip(cands, priors, strict=True):
+        if place.feature_class == "P" and place.population >= YIELD_TO_TOWN_POP and \
+                match == "exact" and primary:
+            key = (place.country_code, place.admin1)
+            towns[key] = max(pr, towns.get(key, pr))
+    if not towns:
+        return
+    for i, (place, *_rest) in enumerate(cands):
+        town = towns.get((place.country_code, place.admin1)) \
+            if place.feature_code in DIVISION_CODES else None
+        if town is not None and priors[i] >= town:
+            priors[i] = town - 0.1
+
+
 def rank(items: list[Item], text: str, demonym_countries: Counter,
-         us_states: dict[str, str], rounds: int = 2) -> None:
+         us_states: dict[str, str], rounds: int = 2,
+         variant_countries: frozenset[str] = frozenset()) -> None:
     """Score every candidate of every item in place and set ``best``: priors (``by_prior``,
     unless the item has them), then ``rounds`` rounds of context evidence
     (``context.ContextModel``), each from the previous round's shares, then one sense per
@@ -121,7 +150,7 @@ def rank(items: list[Item], text: str, demonym_countries: Counter,
             it.facts = None
         priors.append(it.priors)
     model = ContextModel(items, priors, _containers(items, text, us_states, priors),
-                         demonym_countries)
+                         demonym_countries, variant_countries)
     scores = model.prior
     for r in range(rounds):
         scores = model.scores(model.shares(scores), final=r == rounds - 1)
@@ -163,16 +192,23 @@ def _containers(items: list[Item], text: str, us_states: dict[str, str],
     return out
 
 
-def decide(it: Item) -> tuple[Candidate | None, float, str]:
-    """The winning candidate (or None), its confidence in [0, 1] and the deciding rule."""
+#: marks that say the text calls the span a place ("in X", "the village of X"): a one-word
+#: exact name then needs no more evidence than a multi-word one
+CUE_MARKS = frozenset({"cue_locative", "cue_place_word"})
+
+
+def decide(it: Item, threshold: bool = True) -> tuple[Candidate | None, float, str]:
+    """The winning candidate (or None), its confidence in [0, 1] and the deciding rule.
+    ``threshold=False`` (spans the caller says are toponyms) skips the lowest-score rule."""
     if it.best < 0:
         return None, 0.0, "no_candidates"
     place, _prim, match, _sim = it.cands[it.best]
     best = it.scores[it.best]
     conf = (it.shares or softmax(it.scores))[it.best]
     conf *= MATCH_CONFIDENCE[match]
-    kind = "exact_multiword" if match == "exact" and " " in it.key else match
-    if best < MIN_SCORE[kind]:
+    kind = "exact_multiword" if match == "exact" and (" " in it.key or it.marks & CUE_MARKS) \
+        else match
+    if threshold and best < MIN_SCORE[kind]:
         return None, conf, "no_match:below_threshold"
     rule = it.rule or ("only_candidate" if len(it.cands) == 1
                        else "context" if _context_won(it) else "prior")

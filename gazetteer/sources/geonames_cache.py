@@ -72,13 +72,13 @@ class GeonamesCacheSource(Source):
         d = _data_dir()
         cities = json.loads((d / f"cities{self.min_population}.json").read_text("utf-8"))
         countries = json.loads((d / "countries.json").read_text("utf-8"))
-        capitals = {(c["capital"], iso) for iso, c in countries.items() if c.get("capital")}
+        capital_ids = _capital_ids(cities, countries)
         capital_points: dict[str, tuple[float, float]] = {}
         for city in cities.values():
             cc = city.get("countrycode", "")
-            is_capital = (city["name"], cc) in capitals
+            is_capital = city["geonameid"] in capital_ids
             if is_capital:
-                capital_points.setdefault(cc, (city["latitude"], city["longitude"]))
+                capital_points[cc] = (city["latitude"], city["longitude"])
             place = Place(
                 id=f"geonames:{city['geonameid']}",
                 name=city["name"],
@@ -147,3 +147,17 @@ class GeonamesCacheSource(Source):
                       raw=raw_json({k: v for k, v in c.items() if k != "alternateNames"})),
                 tuple(dict.fromkeys(n for n in names if n)),
             )
+
+
+def _capital_ids(cities: dict, countries: dict) -> set:
+    """GeoNames ids of the capitals: per country, the most populous city bearing the capital's
+    name (the United States has dozens of towns called Washington; only one is the capital)."""
+    capitals = {iso: c["capital"] for iso, c in countries.items() if c.get("capital")}
+    best: dict[str, tuple[int, object]] = {}
+    for city in cities.values():
+        cc = city.get("countrycode", "")
+        if capitals.get(cc) == city["name"]:
+            pop = int(city.get("population") or 0)
+            if cc not in best or pop > best[cc][0]:
+                best[cc] = (pop, city["geonameid"])
+    return {gid for _, gid in best.values()}

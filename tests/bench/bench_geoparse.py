@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lgl import load  # noqa: E402
+from corpora import load  # noqa: E402
 
 from gazetteer import Gazetteer  # noqa: E402
 from gazetteer.rank import km  # noqa: E402

@@ -52,7 +52,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import lgl  # noqa: E402
+import corpora as lgl  # noqa: E402
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“A-Z0-9])")
 OUTLETS = ["Desk Wire", "Border Monitor", "Regional Daily", "Evening Post", "Morning Herald"]
