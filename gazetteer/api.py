@@ -127,6 +127,13 @@ class Gazetteer:
     def _admin(self, country_code: str, feature_code: str, admin1: str = "") -> Place | None:
         return self.index.admin_place(country_code, feature_code, admin1)
 
+    def _demonym_place(self, code: str) -> Place | None:
+        """The country a demonym names ("Syrian" -> SY), or the continent ("CONT:EU" for
+        "European")."""
+        if code.startswith("CONT:"):
+            return self._admin("", "CONT", code[5:])
+        return self._admin(code, "PCLI")
+
     def _special(self, name: str, key: str) -> list[Cand]:
         """A US state abbreviation written as such ("Ky.", "W.Va.", "TX") or a demonym
         ("Syrian", "Russians") stands for the state or the country."""
@@ -136,7 +143,7 @@ class Gazetteer:
             return [(place, False, "exact", 1.0)] if place else []
         cc = self.cues.demonyms.get(key)
         if cc and name[:1].isupper():
-            place = self._admin(cc, "PCLI")
+            place = self._demonym_place(cc)
             return [(place, False, "exact", 1.0)] if place else []
         return []
 
@@ -233,7 +240,7 @@ class Gazetteer:
     def _demonym_item(self, text: str, span: Span) -> Item:
         """"Syrian" / "Americans": a mention of the country (rule ``demonym``)."""
         cc = self.cues.demonyms.get(span.key) or self.cues.demonyms.get(span.key.split()[-1])
-        place = self._admin(cc, "PCLI") if cc else None
+        place = self._demonym_place(cc) if cc else None
         cands = [(place, False, "exact", 1.0)] if place else []
         return Item(text[span.start:span.end], span.start, span.end, span.key, cands,
                     set(span.marks), rule="demonym")

@@ -29,6 +29,7 @@ class Cues:
     function_words: frozenset[str]     # English closed-class words: never a given name
     variant_countries: frozenset[str]  # where transliteration variants stand on their own
     arabic_heads: frozenset[str]       # first words of Arabic compound names ("ras", "tal")
+    hyphen_particles: frozenset[str]   # join a name only after a hyphen ("Pul-e Khumri")
     not_places: frozenset[str]          # institutions named like places ("White House")
     demonyms: dict[str, str]            # match key (also plural) -> ISO country code
     us_states: dict[str, str]           # AP / postal abbreviation key -> postal code
@@ -42,7 +43,7 @@ class Cues:
     def name_joiners(self) -> frozenset[str]:
         """Lower-case words that can join a capitalised word into a name: Arabic articles,
         particles and place words (``tokens.name_tokens`` keeps the words around them)."""
-        return ARTICLES | self.name_words
+        return ARTICLES | self.name_words | self.hyphen_particles
 
     @cached_property
     def demonym_heads(self) -> frozenset[str]:
@@ -100,6 +101,7 @@ def load() -> Cues:
         common_words=_lines(DATA / "common_words.txt"),
         function_words=frozenset(words["function_words"]),
         arabic_heads=frozenset(words["arabic_heads"]),
+        hyphen_particles=frozenset(words["hyphen_particles"]),
         variant_countries=frozenset(w for line in _lines(DATA / "variant_countries.txt")
                                     for w in line.split()),
         not_places=frozenset(match_key(w) for w in _lines(DATA / "not_places.txt")),

@@ -37,6 +37,9 @@ _POSSESSIVE_END = re.compile(r"\w['’]s$")
 STREET_WORDS = frozenset(["street", "st", "avenue", "ave", "road", "rd", "drive", "dr",
                           "boulevard", "blvd", "lane", "ln", "way", "parkway", "pkwy", "court",
                           "terrace", "highway", "hwy", "trail", "circle", "pike", "place"])
+#: two capitals then lower case in one word ("FAMa", "MoDs"): an acronym, not a name
+_MIXED_ACRONYM = re.compile(r"[A-Z]{2,}[a-z]+$")
+_HYPHENS = frozenset(["-", "‐", "–"])
 _SENTENCE_MARKS = frozenset(".!?:\"“”\n")
 _AMP_AFTER = re.compile(r"\s*&\s*[A-Z]")
 _AMP_BEFORE = re.compile(r"[A-Z]\w*\s*&\s*$")
@@ -100,6 +103,10 @@ def proper_runs(text: str, toks: list[Token], cues: Cues) -> list[tuple[int, int
             elif nxt.fold in cues.particles and j + 2 < n and toks[j + 2].capitalised and \
                     _joined(text, nxt, toks[j + 2]):
                 j += 2
+            elif nxt.fold in cues.hyphen_particles and j + 2 < n and \
+                    toks[j + 2].capitalised and text[toks[j].end:nxt.start] in _HYPHENS and \
+                    _joined(text, nxt, toks[j + 2]):
+                j += 2          # Persian ezafe: "Pul-e Khumri", "Mazar-i-Sharif"
             elif nxt.fold in cues.place_words and (toks[j].capitalised or (
                     toks[j].fold in cues.place_words and toks[j - 1].capitalised)):
                 j += 1          # "Zaza junction", "al-Qaim border crossing" (two words at most)
@@ -127,7 +134,7 @@ def find_spans(text: str, toks: list[Token], names, cues: Cues,
             spans.append(Span(first, last, 0, 0, whole, None, "unknown"))
             continue
         found = _match_run(toks, first, last, names,
-                           variants and (lambda a, b: _variant_name(toks, a, b, cues, variants)))
+                           variants and (lambda a, b: _variant_name(text, toks, a, b, cues, variants)))
         found = _demonyms_first(toks, first, last, found, cues)
         found += _demonyms(toks, first, last, found, cues)
         spans += found
@@ -147,13 +154,13 @@ def find_spans(text: str, toks: list[Token], names, cues: Cues,
 def _single(t: Token, i: int, names, cues: Cues) -> list[Span]:
     """A one-word run (most runs): a direct look-up, else a demonym, else an unknown noun;
     the same outcome as the general path below, without its bookkeeping."""
-    value = names[t.fold] if t.capitalised and len(t.fold) >= 2 else None
-    if value is not None:
-        return [Span(i, i, 0, 0, t.fold, value >> 8)]
     if not t.capitalised:
         return []
-    if t.fold in cues.demonyms:
+    if t.fold in cues.demonyms:          # "Chadian" is Chad, not the village in China
         return [Span(i, i, 0, 0, t.fold, None, "demonym", {"demonym"})]
+    value = names[t.fold] if len(t.fold) >= 2 else None
+    if value is not None:
+        return [Span(i, i, 0, 0, t.fold, value >> 8)]
     return [Span(i, i, 0, 0, t.fold, None, "unknown")]
 
 
@@ -207,11 +214,13 @@ def looks_arabic(words: list[str], cues: Cues) -> bool:
                                or any(w in ARTICLES for w in words[1:]))
 
 
-def _variant_name(toks: list[Token], a: int, b: int, cues: Cues,
+def _variant_name(text: str, toks: list[Token], a: int, b: int, cues: Cues,
                   variants: Callable[[str], bool]) -> str | None:
     """The variant key of tokens a..b when they look like an Arabic compound name (an article
     inside, or an Arabic head word first: Ras, Tal, Deir, Jisr, Abu …) and the index has that
     key; else None. The variant key models Arabic transliteration only (``normalize``)."""
+    if toks[a].fold in cues.function_words and text[toks[a].end:toks[a].end + 1] not in _HYPHENS:
+        return None                     # "An al-Shabaab bomber": "An" is English
     if not looks_arabic([t.fold for t in toks[a:b + 1]], cues):
         return None
     vkey = variant_key(" ".join(t.word for t in toks[a:b + 1]))
@@ -245,11 +254,14 @@ def _cued(text: str, toks: list[Token], s: Span, cues: Cues) -> bool:
 
 def _demonyms_first(toks: list[Token], first: int, last: int, found: list[Span],
                     cues: Cues) -> list[Span]:
-    """A two-word demonym ("Sri Lankan") wins over a one-word place inside it ("Sri")."""
+    """A demonym wins over a one-word place with its name: "Sri Lankan" over "Sri", "Chadian"
+    over the village Chadian."""
     heads = cues.demonym_heads
     pairs = {i for i in range(first, last) if toks[i].fold in heads and
              f"{toks[i].fold} {toks[i + 1].fold}" in cues.demonyms}
     cover = pairs | {i + 1 for i in pairs}
+    cover |= {i for i in range(first, last + 1) if toks[i].capitalised and
+              toks[i].fold in cues.demonyms and not _feature_after(toks, i, last, cues)}
     return [s for s in found if not (s.first == s.last and s.first in cover)]
 
 
@@ -263,14 +275,22 @@ def _demonyms(toks: list[Token], first: int, last: int, found: list[Span],
     while i <= last:
         two = f"{toks[i].fold} {toks[i + 1].fold}" if i < last and toks[i].fold in heads \
             else None
-        if two in cues.demonyms and not {i, i + 1} & covered:
+        if two in cues.demonyms and not {i, i + 1} & covered and not _feature_after(toks, i + 1,
+                                                                                   last, cues):
             out.append(Span(i, i + 1, 0, 0, two, None, "demonym", {"demonym"}))
             i += 2
             continue
-        if toks[i].capitalised and toks[i].fold in cues.demonyms and i not in covered:
+        if toks[i].capitalised and toks[i].fold in cues.demonyms and i not in covered and \
+                not _feature_after(toks, i, last, cues):
             out.append(Span(i, i, 0, 0, toks[i].fold, None, "demonym", {"demonym"}))
         i += 1
     return out
+
+
+def _feature_after(toks: list[Token], i: int, last: int, cues: Cues) -> bool:
+    """Token i is followed, in its run, by a capitalised place-type word: "Indian Ocean",
+    "Arabian Sea", "Syrian Desert" name a feature, not the country of the demonym."""
+    return i < last and toks[i + 1].capitalised and toks[i + 1].fold in cues.place_words
 
 
 def _unknown_parts(toks: list[Token], first: int, last: int, found: list[Span],
@@ -344,7 +364,8 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
                 or (joined_before and "-" in text[before.end:toks[s.first].start]
                     and _compound_neighbour(text, toks, s.first - 1, True, cues))
                 or (joined_before and "sentence_start" not in s.marks
-                    and not (before.start == 0 or _sentence_before(text, before.start))
+                    and not ((before.start == 0 or _sentence_before(text, before.start))
+                             and _is_vocabulary(before.fold, cues))
                     and (s.first - 1) not in placed
                     and _compound_neighbour(text, toks, s.first - 1, True, cues))):
             s.marks.add("compound")          # "Dodge Caravan", "Wal-Mart": well-known only
@@ -372,8 +393,9 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
         if s.key in cues.not_places:
             s.marks.add("organisation")
         surface = text[s.start:s.end]
-        if surface.isupper() and sum(c.isalpha() for c in surface) <= 4:
-            s.marks.add("acronym")           # "ISIS", "EU", "SDF": only countries and states
+        if (surface.isupper() and sum(c.isalpha() for c in surface) <= 4) or \
+                _MIXED_ACRONYM.match(surface):
+            s.marks.add("acronym")           # "ISIS", "EU", "SDF", "FAMa": countries, states
 
 
 def _sentence_before(text: str, start: int) -> bool:
@@ -403,7 +425,8 @@ def _compound_neighbour(text: str, toks: list[Token], i: int, joined: bool, cues
 
 def _is_vocabulary(word: str, cues: Cues) -> bool:
     return (word in cues.place_words or word in cues.titles or word in cues.org_suffixes
-            or word in cues.common_words or word in cues.calendar)
+            or word in cues.common_words or word in cues.calendar
+            or word in cues.function_words)
 
 
 def _person_words(toks: list[Token], spans: list[Span], runs: list[tuple[int, int]],

@@ -247,16 +247,17 @@ class Index:
         return [r[0] for r in rows]
 
     def admin_place(self, country_code: str, feature_code: str, admin1: str = "") -> Place | None:
-        """The country (``PCLI``) or first-order division (``ADM1`` with ``admin1``) record."""
+        """The country (``PCLI``), first-order division (``ADM1`` with ``admin1``) or continent
+        (``CONT``, country "" and ``admin1`` the continent code, e.g. "EU") record."""
         if self._admins is None:
             admins: dict[tuple[str, str, str], Place] = {}
             rows = self.db.execute(
                 f"SELECT {', '.join(PLACE_COLUMNS)} FROM places WHERE feature_code IN "
-                "('PCLI', 'ADM1') ORDER BY population ASC")
+                "('PCLI', 'ADM1', 'CONT') ORDER BY population ASC")
             for row in rows:
                 place = place_from_row(row)
                 key = (place.country_code, place.feature_code,
-                       place.admin1 if place.feature_code == "ADM1" else "")
+                       "" if place.feature_code == "PCLI" else place.admin1)
                 admins[key] = place                  # the most populous wins
             self._admins = admins
         return self._admins.get((country_code, feature_code, admin1))
