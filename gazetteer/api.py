@@ -135,11 +135,11 @@ class Gazetteer:
         return self._admin(code, "PCLI")
 
     def _special(self, name: str, key: str) -> list[Cand]:
-        """A US state abbreviation written as such ("Ky.", "W.Va.", "TX") or a demonym
-        ("Syrian", "Russians") stands for the state or the country."""
-        state = self.cues.us_states.get(key)
-        if state and ("." in name or (name.isupper() and len(name) == 2)):
-            place = self._admin("US", "ADM1", state)
+        """A division abbreviation written as such ("Ky.", "W.Va.", "TX", "B.C.", "Qld") or a
+        demonym ("Syrian", "Russians") stands for the state, province or country."""
+        division = self.cues.division_abbrevs.get(key)
+        if division and self.cues.written_as_abbreviation(name):
+            place = self._admin(division[0], "ADM1", division[1])
             return [(place, False, "exact", 1.0)] if place else []
         cc = self.cues.demonyms.get(key)
         if cc and name[:1].isupper():
@@ -287,7 +287,9 @@ class Gazetteer:
             # "near X"), fuzzy matching only after a place-type phrase ("the village of X").
             cue = place_cue(text, span.start, self.cues)
             cands = []
-            if cue and len(span.key) >= 4:
+            if span.key in self.cues.division_abbrevs:      # "in B.C.", "Ky."
+                cands = self.candidates(surface, fuzzy=False)
+            elif cue and len(span.key) >= 4:
                 cands = self.candidates(surface, fuzzy=cue == "place_word")
             if cue == "place_word":
                 span.marks.add("place_cue")
@@ -311,21 +313,22 @@ class Gazetteer:
         return hit
 
     def _state_abbreviation(self, text: str, span: Span) -> Item | None:
-        """"Alexandria, La." / "Dallas, TX": the abbreviation after a comma is the state."""
-        if span.key not in self.cues.us_states:
+        """"Alexandria, La." / "Dallas, TX" / "Kamloops, B.C.": the abbreviation after a comma
+        is the state or province."""
+        division = self.cues.division_abbrevs.get(span.key)
+        if division is None:
             return None
         end = span.end + 1 if text[span.end:span.end + 1] == "." else span.end
         surface = text[span.start:end]
         if not re.search(r",\s*$", text[max(0, span.start - 3):span.start]):
             return None
-        if not ("." in surface or (surface.isupper() and len(surface) == 2)):
+        if not self.cues.written_as_abbreviation(surface):
             return None
-        state = self.cues.us_states.get(span.key)
-        place = self._admin("US", "ADM1", state) if state else None
+        place = self._admin(division[0], "ADM1", division[1])
         if place is None:
             return None
         return Item(surface, span.start, end, span.key, [(place, False, "exact", 1.0)],
-                    set(span.marks) - {"acronym"}, rule="us_state_abbreviation")
+                    set(span.marks) - {"acronym"}, rule="division_abbreviation")
 
     def _admin_of(self, text: str, span: Span) -> list[Cand]:
         """"province of X" / "X province": also offer the division named X."""
@@ -341,7 +344,7 @@ class Gazetteer:
 
     def _resolve_items(self, text: str, items: list[Item], demonyms: Counter,
                        keep_all: bool = False) -> list[Mention]:
-        rank(items, text, demonyms, self.cues.us_states,
+        rank(items, text, demonyms, self.cues.division_abbrevs,
              variant_countries=self.cues.variant_countries)
         mentions = []
         made: dict[tuple, Candidate] = {}        # repeated names share their (immutable) rows

@@ -32,7 +32,10 @@ class Cues:
     hyphen_particles: frozenset[str]   # join a name only after a hyphen ("Pul-e Khumri")
     not_places: frozenset[str]          # institutions named like places ("White House")
     demonyms: dict[str, str]            # match key (also plural) -> ISO country code
-    us_states: dict[str, str]           # AP / postal abbreviation key -> postal code
+    #: abbreviation key of a first-order division -> (country, admin1): US states (AP and
+    #: postal forms), Canadian provinces, Australian states ("B.C." -> ("CA", "02"))
+    division_abbrevs: dict[str, tuple[str, str]]
+    abbrev_forms: frozenset[str]         # the written forms ("B.C.", "Qld", "Ky.", "W.Va.")
 
     @cached_property
     def name_words(self) -> frozenset[str]:
@@ -49,6 +52,14 @@ class Cues:
     def demonym_heads(self) -> frozenset[str]:
         """First words of the multi-word demonyms ("sri" of "sri lankan")."""
         return frozenset(k.split()[0] for k in self.demonyms if " " in k)
+
+    def written_as_abbreviation(self, surface: str) -> bool:
+        """``surface`` (with its final period, if any) is written as a listed division
+        abbreviation ("B.C.", "Ky.", "Qld"), or is a two-letter US postal code ("TX")."""
+        if surface in self.abbrev_forms or surface.rstrip(".") + "." in self.abbrev_forms:
+            return True
+        hit = self.division_abbrevs.get(match_key(surface))
+        return bool(hit) and hit[0] == "US" and surface.isupper() and len(surface) == 2
 
     def is_given_name(self, word: str) -> bool:
         """True when ``word`` is a given name in gender-guesser's international dictionary and
@@ -85,11 +96,18 @@ def load() -> Cues:
             if not key.endswith(("s", "sh", "ese")) and (not key.endswith("ch")
                                                         or key == "czech"):
                 demonyms[key + "s"] = r["country_code"]      # "Russians", "Iraqis", "Czechs"
-    us_states: dict[str, str] = {}
+    abbrevs: dict[str, tuple[str, str]] = {}
+    forms: set[str] = set()
     with (DATA / "us_state_abbrev.csv").open(encoding="utf-8", newline="") as fh:
         for r in csv.DictReader(fh):
-            us_states[match_key(r["ap"])] = r["postal"]
-            us_states[match_key(r["postal"])] = r["postal"]
+            abbrevs[match_key(r["ap"])] = ("US", r["postal"])
+            abbrevs[match_key(r["postal"])] = ("US", r["postal"])
+            if "." in r["ap"]:
+                forms.add(r["ap"])
+    with (DATA / "division_abbrev.csv").open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            abbrevs.setdefault(match_key(r["abbrev"]), (r["country_code"], r["admin1"]))
+            forms.add(r["abbrev"])
     return Cues(
         titles=frozenset(words["titles"]), speech_verbs=frozenset(words["speech_verbs"]),
         org_suffixes=frozenset(words["org_suffixes"]), org_nouns=frozenset(words["org_nouns"]),
@@ -105,5 +123,5 @@ def load() -> Cues:
         variant_countries=frozenset(w for line in _lines(DATA / "variant_countries.txt")
                                     for w in line.split()),
         not_places=frozenset(match_key(w) for w in _lines(DATA / "not_places.txt")),
-        demonyms=demonyms, us_states=us_states,
+        demonyms=demonyms, division_abbrevs=abbrevs, abbrev_forms=frozenset(forms),
     )

@@ -39,6 +39,9 @@ STREET_WORDS = frozenset(["street", "st", "avenue", "ave", "road", "rd", "drive"
                           "terrace", "highway", "hwy", "trail", "circle", "pike", "place"])
 #: two capitals then lower case in one word ("FAMa", "MoDs"): an acronym, not a name
 _MIXED_ACRONYM = re.compile(r"[A-Z]{2,}[a-z]+$")
+#: era abbreviations after a number ("500 B.C.", "1200 BCE")
+_ERAS = frozenset({"b c", "bc", "a d", "ad", "bce", "ce", "b c e", "c e"})
+_NUMBER_BEFORE = re.compile(r"\d[\d,]*\s*$")
 _HYPHENS = frozenset(["-", "‐", "–"])
 _SENTENCE_MARKS = frozenset(".!?:\"“”\n")
 _AMP_AFTER = re.compile(r"\s*&\s*[A-Z]")
@@ -130,7 +133,7 @@ def find_spans(text: str, toks: list[Token], names, cues: Cues,
             spans += _single(toks[first], first, names, cues)
             continue
         whole = " ".join([t.fold for t in toks[first:last + 1]])
-        if last > first and whole in cues.us_states:       # "W.Va.", "N.Y.": one name
+        if last > first and whole in cues.division_abbrevs:      # "W.Va.", "B.C.": one name
             spans.append(Span(first, last, 0, 0, whole, None, "unknown"))
             continue
         variant_name = variants and (
@@ -245,7 +248,7 @@ def place_cue(text: str, start: int, cues: Cues) -> str | None:
 
 def _cued(text: str, toks: list[Token], s: Span, cues: Cues) -> bool:
     """Unknown proper nouns matter only after a place cue, or as a state abbreviation."""
-    if s.key in cues.us_states:
+    if s.key in cues.division_abbrevs:
         return True
     prev = toks[s.first - 1].fold if s.first > 0 else ""
     if prev not in LOCATIVES and prev != "of":
@@ -343,6 +346,8 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
             cue = place_cue(text, s.start, cues)
             if cue:
                 s.marks.add("cue_" + cue)        # "in X", "the village of X"
+        if s.key in _ERAS and _NUMBER_BEFORE.search(text, max(0, s.start - 12), s.start):
+            s.marks.add("calendar")           # "500 B.C.", "AD 70" is a year, not a province
         if s.key in cues.calendar:
             s.marks.add("calendar")
         if s.key in cues.titles:

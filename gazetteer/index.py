@@ -27,7 +27,7 @@ from .normalize import ARTICLES, match_key, variant_key
 from .sources import Record, Source, embedded_sources
 from .types import Place
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 14
 #: automaton values pack (key_id << 8 | key length); longer keys are looked up, not scanned
 MAX_KEY_CHARS = 255
 PLACE_COLUMNS = ("id", "name", "lat", "lon", "country_code", "feature_class", "feature_code",
@@ -302,21 +302,50 @@ def _anchor_resolver(db: sqlite3.Connection, key_ids: dict[str, int]):
     return resolve
 
 
-def _defer_to_towns(db: sqlite3.Connection, record: Record, key_ids: dict[str, int]) -> Record:
-    """Drop a division's one-word-shorter base name when a populated place of the same country
-    already has it ("Raqqa" is the town; the governorate keeps "Raqqa province")."""
+#: a division's bare name goes to a same-country town this populous, or to its own largest town
+DEFER_TO_TOWN_POP = 50_000
+
+
+def _defer_to_towns(record: Record, key_ids: dict[str, int], towns_by_key: dict[int, list],
+                    largest: dict[tuple[str, str], int]) -> Record:
+    """Drop a division's bare names (no division word: "Raqqa", "Basra", "Kidal") that a
+    significant town of the same country already has: one of DEFER_TO_TOWN_POP or more, or the
+    division's own largest town. "Raqqa" is the town; the governorate keeps "Raqqa province".
+    A small homonym ("Hunan", a village) leaves the province its name. ``towns_by_key`` maps a
+    name key id to its towns' (country, admin1, population); ``largest`` maps (country,
+    admin1) to the population of its largest town."""
     from .sources.world_states import division_names
 
-    base, _ = division_names(record.place.name)
-    key_id = key_ids.get(match_key(base))
-    if key_id is None or base == record.place.name:
+    place = record.place
+    drop = set()
+    for name in record.names:
+        if division_names(name)[0] != name:
+            continue                        # "Basra Governorate": qualified, kept
+        key_id = key_ids.get(match_key(name))
+        if key_id is None:
+            continue
+        if any(cc == place.country_code and (
+                pop >= DEFER_TO_TOWN_POP or (admin1 == place.admin1 and pop > 0 and
+                                             pop >= largest.get((cc, admin1), 0)))
+               for cc, admin1, pop in towns_by_key.get(key_id, ())):
+            drop.add(name)
+    if not drop or len(drop) == len(record.names):
         return record
-    town = db.execute("SELECT 1 FROM names n JOIN places p ON p.rowid = n.place WHERE "
-                      "n.key_id = ? AND p.country_code = ? AND p.feature_class = 'P' LIMIT 1",
-                      (key_id, record.place.country_code)).fetchone()
-    if not town:
-        return record
-    return Record(record.place, tuple(n for n in record.names if n != base))
+    return Record(place, tuple(n for n in record.names if n not in drop))
+
+
+def _towns(db: sqlite3.Connection) -> tuple[dict[int, list], dict[tuple[str, str], int]]:
+    """The towns inserted so far: name key id -> [(country, admin1, population)], and
+    (country, admin1) -> population of its most populous town (one scan each)."""
+    by_key: dict[int, list] = {}
+    for key_id, cc, a1, pop in db.execute(
+            "SELECT n.key_id, p.country_code, p.admin1, p.population FROM names n "
+            "JOIN places p ON p.rowid = n.place WHERE p.feature_class = 'P'"):
+        by_key.setdefault(key_id, []).append((cc, a1, pop))
+    largest = {(cc, a1): pop for cc, a1, pop in db.execute(
+        "SELECT country_code, admin1, MAX(population) FROM places WHERE feature_class = 'P' "
+        "GROUP BY country_code, admin1")}
+    return by_key, largest
 
 
 def _article_countries() -> frozenset[str]:
@@ -372,9 +401,10 @@ def build(path: Path, sources: Sequence[Source]) -> IndexStats:
             if isinstance(source, OverlaySource) and source.resolve_anchor is None:
                 source.resolve_anchor = _anchor_resolver(db, key_ids)
             defer = getattr(source, "defer_bare_name_to_towns", False)
+            towns_by_key, largest = _towns(db) if defer else ({}, {})
             for record in source.records():
                 if defer:
-                    record = _defer_to_towns(db, record, key_ids)
+                    record = _defer_to_towns(record, key_ids, towns_by_key, largest)
                 added = _insert(db, record, key_ids, seen_ids, article_countries)
                 if added:
                     n_places += 1

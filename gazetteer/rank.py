@@ -25,11 +25,16 @@ from .types import Candidate, Place
 FEATURE_PRIOR = {
     "PCLI": 1.0, "PCLD": 0.9, "PCLS": 0.9, "PCLF": 0.9, "PCLIX": 0.8, "TERR": 0.8,
     "CONT": 0.9, "ADM1": 0.8, "PPLC": 0.8, "RGN": 0.6, "PPLA": 0.6, "ADM2": 0.55,
-    "ADMD": 0.5, "PSTB": 0.6, "MILB": 0.6, "DSRT": 0.6, "PPL": 0.3,
+    "ADMD": 0.5, "PSTB": 0.6, "MILB": 0.6, "DSRT": 0.6, "PPL": 0.3, "AIRP": 0.45,
+    "OCN": 0.9, "SEA": 0.7, "GULF": 0.7, "STRT": 0.6, "BAY": 0.5, "STM": 0.5, "LK": 0.5,
+    "MTS": 0.6, "MT": 0.4, "ISL": 0.4, "CAPE": 0.3,
 }
 MATCH_PENALTY = {"exact": 0.0, "variant": -0.5, "fuzzy": -1.2}
 CONTAINER = re.compile(r"\s*(?:,|\(|\bin\b|\bof\b)\s*(?:the\s+)?$", re.IGNORECASE)
-STATE_ABBREV = re.compile(r"\s*,\s*([A-Z][A-Za-z]{0,4}\.(?:[A-Z][a-z]?\.)?|[A-Z]{2})(?![A-Za-z])")
+#: ", La." / ", TX" / ", B.C." / ", P.E.I." / ", NSW" / ", Qld" after a name: a division
+STATE_ABBREV = re.compile(
+    r"\s*,\s*([A-Z][A-Za-z]{0,4}\.(?:[A-Z][a-z]?\.){0,2}|[A-Z]{2,3}|[A-Z][a-z]{2,3})"
+    r"(?![A-Za-z])")
 # Lowest winning score by how the name matched; a multi-word exact name ("Tal Afar") is
 # evidence enough on its own, a one-word name needs priors or context.
 MIN_SCORE = {"exact": 1.3, "exact_multiword": 0.5, "variant": 0.6, "fuzzy": 1.0}
@@ -137,7 +142,7 @@ def _divisions_yield(cands: list[Cand], priors: list[float]) -> None:
 
 
 def rank(items: list[Item], text: str, demonym_countries: Counter,
-         us_states: dict[str, str], rounds: int = 2,
+         division_abbrevs: dict[str, tuple[str, str]], rounds: int = 2,
          variant_countries: frozenset[str] = frozenset()) -> None:
     """Score every candidate of every item in place and set ``best``: priors (``by_prior``,
     unless the item has them), then ``rounds`` rounds of context evidence
@@ -149,7 +154,7 @@ def rank(items: list[Item], text: str, demonym_countries: Counter,
             it.cands, it.priors = by_prior(it.cands)
             it.facts = None
         priors.append(it.priors)
-    model = ContextModel(items, priors, _containers(items, text, us_states, priors),
+    model = ContextModel(items, priors, _containers(items, text, division_abbrevs, priors),
                          demonym_countries, variant_countries)
     scores = model.prior
     for r in range(rounds):
@@ -170,7 +175,7 @@ def _first_best(totals: list[float], scores: list[float]) -> int:
     return -max(zip(totals, scores, range(0, -len(scores), -1), strict=True))[2]
 
 
-def _containers(items: list[Item], text: str, us_states: dict[str, str],
+def _containers(items: list[Item], text: str, division_abbrevs: dict[str, tuple[str, str]],
                 priors: list[list[float]]) -> dict:
     """For "X, Y" / "X in Y" / "X (Y)": X's id -> [(country, admin1 or None)] Y stands for."""
     out: dict[int, list] = defaultdict(list)
@@ -186,9 +191,9 @@ def _containers(items: list[Item], text: str, us_states: dict[str, str],
     for it in items:
         m = STATE_ABBREV.match(text, it.end)
         if m:
-            state = us_states.get(match_key(m.group(1)))
-            if state:
-                out[id(it)].append(("US", state))
+            division = division_abbrevs.get(match_key(m.group(1)))
+            if division:
+                out[id(it)].append(division)
     return out
 
 

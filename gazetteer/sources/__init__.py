@@ -15,6 +15,7 @@ from .geonames_cache import GeonamesCacheSource
 from .geonames_dump import GeonamesDumpSource, installed_dump_sources
 from .online import OnlineSource
 from .overlay import OverlaySource
+from .physical import PhysicalSource
 from .us_census import USCensusSource
 from .world_states import WorldStatesSource
 
@@ -27,10 +28,11 @@ SOURCES: dict[str, type[Source]] = {
     "overlay": OverlaySource,
     "world_states": WorldStatesSource,
     "airports": AirportsSource,
+    "physical": PhysicalSource,
     "online": OnlineSource,
 }
 #: the offline sources of the default index, in build order (after any installed dumps)
-EMBEDDED = ("geonames_cache", "us_census", "overlay", "world_states", "airports")
+EMBEDDED = ("geonames_cache", "us_census", "overlay", "world_states", "airports", "physical")
 
 
 def get_source(key: str) -> type[Source]:

