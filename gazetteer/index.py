@@ -27,7 +27,7 @@ from .normalize import ARTICLES, match_key, variant_key
 from .sources import Record, Source, embedded_sources
 from .types import Place
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 #: automaton values pack (key_id << 8 | key length); longer keys are looked up, not scanned
 MAX_KEY_CHARS = 255
 PLACE_COLUMNS = ("id", "name", "lat", "lon", "country_code", "feature_class", "feature_code",
@@ -311,7 +311,8 @@ def _defer_to_towns(record: Record, key_ids: dict[str, int], towns_by_key: dict[
     """Drop a division's bare names (no division word: "Raqqa", "Basra", "Kidal") that a
     significant town of the same country already has: one of DEFER_TO_TOWN_POP or more, or the
     division's own largest town. "Raqqa" is the town; the governorate keeps "Raqqa province".
-    A small homonym ("Hunan", a village) leaves the province its name. ``towns_by_key`` maps a
+    A small homonym ("Hunan", a village) leaves the province its name, and so does a town
+    known as "<name> City" ("Quebec" is the province). ``towns_by_key`` maps a
     name key id to its towns' (country, admin1, population); ``largest`` maps (country,
     admin1) to the population of its largest town."""
     from .sources.world_states import division_names
@@ -324,6 +325,10 @@ def _defer_to_towns(record: Record, key_ids: dict[str, int], towns_by_key: dict[
         key_id = key_ids.get(match_key(name))
         if key_id is None:
             continue
+        city = key_ids.get(match_key(name) + " city")
+        if city is not None and any(cc == place.country_code
+                                    for cc, _, _ in towns_by_key.get(city, ())):
+            continue                        # "Quebec": the town is called "Quebec City"
         if any(cc == place.country_code and (
                 pop >= DEFER_TO_TOWN_POP or (admin1 == place.admin1 and pop > 0 and
                                              pop >= largest.get((cc, admin1), 0)))

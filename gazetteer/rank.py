@@ -110,35 +110,8 @@ def by_prior(cands: list[Cand], limit: int = MAX_CANDIDATES
     """The candidates best prior first (ties in the given order), cut to MAX_CANDIDATES, and
     their priors: what ``rank`` starts from. An Item may arrive with these already set."""
     priors = [_prior(*c) for c in cands]
-    _divisions_yield(cands, priors)
     order = sorted(range(len(cands)), key=priors.__getitem__, reverse=True)[:limit]
     return [cands[i] for i in order], [priors[i] for i in order]       # (reverse keeps ties)
-
-
-#: a first-order division yields its bare name to a same-named town of its own with at least
-#: this many inhabitants ("Raqqa", "Kandahar", "New York" are the cities; "Raqqa province" is
-#: the governorate, and a small town does not take "Hunan" from the province)
-YIELD_TO_TOWN_POP = 50_000
-DIVISION_CODES = frozenset({"ADM1", "ADM2"})
-
-
-def _divisions_yield(cands: list[Cand], priors: list[float]) -> None:
-    """Lower, in place, the prior of a division below that of a large town in the same country
-    and division whose own name this is (the division's own town: news means the city; "New
-    York", only another name of New York City, stays the state)."""
-    towns: dict[tuple[str, str], float] = {}
-    for (place, primary, match, _), pr in zip(cands, priors, strict=True):
-        if place.feature_class == "P" and place.population >= YIELD_TO_TOWN_POP and \
-                match == "exact" and primary:
-            key = (place.country_code, place.admin1)
-            towns[key] = max(pr, towns.get(key, pr))
-    if not towns:
-        return
-    for i, (place, *_rest) in enumerate(cands):
-        town = towns.get((place.country_code, place.admin1)) \
-            if place.feature_code in DIVISION_CODES else None
-        if town is not None and priors[i] >= town:
-            priors[i] = town - 0.1
 
 
 def rank(items: list[Item], text: str, demonym_countries: Counter,
