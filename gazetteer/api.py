@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from . import cues as cues_mod
+from .coherence import contain, gate
 from .context import place_facts
 from .errors import InputError
 from .find import Span, find_spans, looks_arabic, name_tokens, place_cue
@@ -346,20 +347,28 @@ class Gazetteer:
                        keep_all: bool = False) -> list[Mention]:
         rank(items, text, demonyms, self.cues.division_abbrevs,
              variant_countries=self.cues.variant_countries)
-        mentions = []
-        made: dict[tuple, Candidate] = {}        # repeated names share their (immutable) rows
-        for it in items:
-            cand, conf, rule = decide(it, threshold=not keep_all)
+        decisions = [decide(it, threshold=not keep_all) for it in items]
+        for k, (it, (cand, _conf, _rule)) in enumerate(zip(items, decisions, strict=True)):
             if cand is not None and not keep_all and \
                     not _accept_marks(it, cand.place, text, self.cues):
+                decisions[k] = None                  # a person, an organisation: not a place
+        kept = [k for k, d in enumerate(decisions) if d is not None]
+        items, decisions = [items[k] for k in kept], [decisions[k] for k in kept]
+        gate(items, decisions, demonyms)
+        approx = contain(text, items, decisions)
+        mentions = []
+        made: dict[tuple, Candidate] = {}        # repeated names share their (immutable) rows
+        for it, (cand, conf, rule), near in zip(items, decisions, approx, strict=True):
+            if cand is None and near is None and not keep_all and \
+                    "place_cue" not in it.marks:
                 continue
-            if cand is None and not keep_all and "place_cue" not in it.marks:
-                continue
+            if near is not None and not rule.startswith("facility"):
+                rule = f"{rule}+contained:{near.relation}" if cand else f"contained:{near.relation}"
             top = sorted(range(len(it.cands)), key=it.scores.__getitem__, reverse=True)[:10]
             cands = tuple(_candidate(made, it.cands[k][0], it.cands[k][2], it.scores[k])
                           for k in top)
             mentions.append(Mention(it.text, it.start, it.end, cand.place if cand else None,
-                                    conf, rule, cands))
+                                    conf, rule, cands, near))
         return mentions
 
 

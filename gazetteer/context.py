@@ -81,7 +81,7 @@ class ContextModel:
         row_owner: list[int] = []
         cand_row: list[int] = []
         contained: list[int] = []
-        exact: list[bool] = []           # per candidate: an exact name (lends context)
+        exact: list[bool] = []           # per candidate: an exact name that lends context
         gated: list[bool] = []           # per candidate: a variant outside variant_countries
         ambiguous_rows: list[int] = []
         first_seen: dict[int, tuple[list, list[int]]] = {}  # owner -> its first cands, rows
@@ -120,8 +120,9 @@ class ContextModel:
                 if seen is None:
                     first_seen[owner] = (cands, item_rows)
             cand_row += item_rows
+            lends = "facility" not in it.marks       # "al-Nasr prison": names no place
             for c in cands:
-                exact.append(c[2] == "exact")
+                exact.append(c[2] == "exact" and lends)
                 gated.append(c[2] != "exact" and c[0].country_code not in variant_countries)
             if len(prs) > 1:
                 ambiguous_rows += item_rows

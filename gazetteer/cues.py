@@ -30,6 +30,7 @@ class Cues:
     variant_countries: frozenset[str]  # where transliteration variants stand on their own
     arabic_heads: frozenset[str]       # first words of Arabic compound names ("ras", "tal")
     hyphen_particles: frozenset[str]   # join a name only after a hyphen ("Pul-e Khumri")
+    facility_words: frozenset[str]     # "Paris roundabout": a landmark named after a place
     not_places: frozenset[str]          # institutions named like places ("White House")
     demonyms: dict[str, str]            # match key (also plural) -> ISO country code
     #: abbreviation key of a first-order division -> (country, admin1): US states (AP and
@@ -120,6 +121,7 @@ def load() -> Cues:
         function_words=frozenset(words["function_words"]),
         arabic_heads=frozenset(words["arabic_heads"]),
         hyphen_particles=frozenset(words["hyphen_particles"]),
+        facility_words=frozenset(words["facility_words"]),
         variant_countries=frozenset(w for line in _lines(DATA / "variant_countries.txt")
                                     for w in line.split()),
         not_places=frozenset(match_key(w) for w in _lines(DATA / "not_places.txt")),

@@ -380,6 +380,9 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
         if after is not None and after.capitalised and after.fold in STREET_WORDS and \
                 joined_after:
             s.marks.add("street")            # "West Tyler Street" is not the town
+        if after is not None and not after.capitalised and after.fold in cues.facility_words \
+                and joined_after:
+            s.marks.add("facility")          # "Paris roundabout": a landmark's name
         if ampersand and (_AMP_AFTER.match(text, s.end, s.end + 4) or
                           _AMP_BEFORE.search(text, max(0, s.start - 20), s.start)):
             s.marks.add("organisation")      # "Stevens & Wilkinson"

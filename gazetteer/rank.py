@@ -66,6 +66,7 @@ class Item:
     scores: list[float] = field(default_factory=list)
     priors: list[float] = field(default_factory=list)
     shares: list[float] = field(default_factory=list)       # softmax of ``scores``
+    contained: list[float] = field(default_factory=list)    # container bonus per candidate
     best: int = -1
     rule: str = ""
     #: ``context.place_facts`` of ``cands`` when known (cached with them); their place ids are
@@ -136,8 +137,10 @@ def rank(items: list[Item], text: str, demonym_countries: Counter,
     # over the name's mentions (then its own best score).
     totals = model.split(model.name_totals(scores))
     shares = model.split(model.shares(scores))
-    for it, sc, tot, sh in zip(items, model.split(scores), totals, shares, strict=True):
-        it.scores, it.shares = sc, sh
+    contained = model.split(model.container_bonus)
+    for it, sc, tot, sh, co in zip(items, model.split(scores), totals, shares, contained,
+                                   strict=True):
+        it.scores, it.shares, it.contained = sc, sh, co
         it.best = _first_best(tot, sc)
 
 

@@ -86,10 +86,29 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
+class Approximation:
+    """Where the text says a place it names lies, when the place itself cannot be located:
+    ``relation`` "in" ("the village of X in Y district", "X (Y)") or "near" ("X, near Y",
+    "X, 20 km north of Y") the located ``anchor``, within ``uncertainty_km`` of its point.
+    ``precision`` is the ACLED/UCDP precision of that approximate point (2 or 3)."""
+
+    anchor: Place
+    relation: str
+    uncertainty_km: float
+    precision: Precision
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"anchor_id": self.anchor.id, "anchor_name": self.anchor.name,
+                "relation": self.relation, "uncertainty_km": self.uncertainty_km}
+
+
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A place name found in text. ``start``/``end`` are character offsets into the text
     (Python ``str`` indices, end exclusive). ``place`` is ``None`` for the "no match" outcome.
-    ``rule`` names the rule that decided; ``confidence`` is in [0, 1].
+    ``rule`` names the rule that decided; ``confidence`` is in [0, 1]. ``approx`` is set when
+    the place itself could not be located but the text says where it lies (``place`` is then
+    None or an unlocated Place): the mention's point is the anchor's, approximately.
     """
 
     text: str
@@ -99,26 +118,42 @@ class Mention:
     confidence: float = 0.0
     rule: str = ""
     candidates: tuple[Candidate, ...] = field(default=(), compare=False, repr=False)
+    approx: Approximation | None = None
 
     @property
     def precision(self) -> Precision | None:
+        if self.approx is not None:
+            return self.approx.precision
         return self.place.precision if self.place else None
 
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """(lat, lon) of the place, or of the anchor of an approximate mention, or None."""
+        if self.place is not None and self.place.located:
+            return self.place.point
+        return self.approx.anchor.point if self.approx is not None else None
+
     def to_dict(self) -> dict[str, Any]:
-        """The JSON-lines shape of ``conflictmap geoparse``; lat/lon are null when unlocated."""
+        """The JSON-lines shape of ``conflictmap geoparse``; lat/lon are null when unlocated,
+        the anchor's for an approximate mention (``approximate`` says which and how far)."""
         p = self.place
         prec = self.precision
-        return {
+        point = self.point
+        out = {
             "text": self.text,
             "start": self.start,
             "end": self.end,
             "name": p.name if p else None,
-            "lat": p.lat if p else None,
-            "lon": p.lon if p else None,
-            "country_code": p.country_code if p else None,
+            "lat": point[0] if point else None,
+            "lon": point[1] if point else None,
+            "country_code": p.country_code if p else (
+                self.approx.anchor.country_code if self.approx else None),
             "feature_code": p.feature_code if p else None,
             "id": p.id if p else None,
             "precision": prec.to_dict() if prec else None,
             "confidence": round(self.confidence, 3),
             "rule": self.rule,
         }
+        if self.approx is not None:
+            out["approximate"] = self.approx.to_dict()
+        return out

@@ -4,8 +4,9 @@
 
 ``../shared/eval/events_dev/reports.csv`` (300 short conflict reports, 12 theatres, coded as
 ACLED would, never copied into the repository). For every report whose gold location has
-coordinates, the ``geoparse`` mention of the gold location name (same match or
-transliteration key, or one key inside the other) is compared with the coder's point:
+coordinates, the ``geoparse`` mention of the gold location (same match or transliteration
+key, or one key inside the other, or resolved to the gold GeoNames id: "Muqdisho" for
+Mogadishu) is compared with the coder's point:
 within 25 km, more than 1,000 km off, or missed (no such mention, or no point). Also counted:
 ``foreign_points``, mentions of towns and villages placed outside the report's country and
 its neighbours (a wrong-continent point is the error that costs an analyst's trust); the
@@ -71,7 +72,7 @@ def main() -> None:
         area = set(THEATRE_AREA.get(theatre, "").split())
         for m in mentions:
             p = m.place
-            if p is None or not p.located or p.feature_code in COUNTRYLIKE:
+            if p is None or not p.located or p.feature_code in COUNTRYLIKE or m.approx:
                 continue
             if area and p.country_code not in area:
                 per[theatre]["foreign_points"] += 1
@@ -81,19 +82,22 @@ def main() -> None:
             continue
         gold = (float(r["latitude"]), float(r["longitude"]))
         per[theatre]["n"] += 1
-        hits = [m for m in mentions if same_name(m.text, r["location"])]
-        m = next((h for h in hits if h.place is not None and h.place.located), None)
+        gid = f"geonames:{r['geonameid']}" if r["geonameid"] else None
+        hits = [m for m in mentions if same_name(m.text, r["location"])
+                or (gid and m.place is not None and m.place.id == gid)]
+        m = next((h for h in hits if h.point is not None), None)
         if m is None:
             per[theatre]["missed"] += 1
             got = hits[0].rule if hits else "not found"
             lines.append(f"missed\t{r['id']}\t{r['location']}\t{got}\t\t\t")
             continue
-        d = km(m.place.point, gold)
+        d = km(m.point, gold)
         per[theatre]["within25"] += d <= 25
         per[theatre]["far1000"] += d > 1000
         if d > 25:
-            lines.append(f"off\t{r['id']}\t{r['location']}\t{m.place.name}\t"
-                         f"{m.place.country_code}/{m.place.feature_code}\t{d:.0f}\t"
+            where = m.place or m.approx.anchor
+            lines.append(f"off\t{r['id']}\t{r['location']}\t{where.name}\t"
+                         f"{where.country_code}/{where.feature_code}\t{d:.0f}\t"
                          f"{m.confidence:.2f} {m.rule}")
     total: dict[str, int] = defaultdict(int)
     out = {"date": time.strftime("%Y-%m-%d"), "theatres": {}}

@@ -79,8 +79,8 @@ def evaluate(gz: Gazetteer, articles, errors: list[str], corpus: str) -> dict:
             hits = [m for m in mentions if m.start < t.end and t.start < m.end]
             m = next((h for h in hits if (h.start, h.end) == (t.start, t.end)),
                      hits[0] if hits else None)
-            if m is not None and m.place is not None and m.place.located:
-                ok = km(m.place.point, t.point) <= OK_KM
+            if m is not None and m.point is not None:
+                ok = km(m.point, t.point) <= OK_KM
                 found_ok += ok
                 gp_pairs.append((m.confidence, ok))
         if not tops:
@@ -88,15 +88,15 @@ def evaluate(gz: Gazetteer, articles, errors: list[str], corpus: str) -> dict:
         out = gz.resolve(a.text, [(t.start, t.end) for t in tops])
         for t, m in zip(tops, out, strict=True):
             rs_total += 1
-            if m.place is None or not m.place.located:
+            if m.point is None:
                 errors.append(f"{corpus}\t{a.docid}\t{t.phrase}\t{t.fcode}\t-\t-\t-\t"
                               f"{m.confidence:.2f}\t{m.rule}")
                 continue
-            d = km(m.place.point, t.point)
+            d = km(m.point, t.point)
             rs_err.append(d)
             rs_pairs.append((m.confidence, d <= OK_KM))
             if d > OK_KM:
-                p = m.place
+                p = m.place or m.approx.anchor
                 errors.append(f"{corpus}\t{a.docid}\t{t.phrase}\t{t.fcode}\t{p.name}\t"
                               f"{p.country_code}/{p.feature_code}\t{d:.0f}\t"
                               f"{m.confidence:.2f}\t{m.rule}")
