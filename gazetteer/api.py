@@ -32,6 +32,11 @@ CONTEXT_SUPPORT = 1.6
 #: variant and fuzzy candidates whose stored name is less alike than this are dropped
 MIN_SIMILARITY = 0.75
 DROP_MARKS = frozenset({"person", "organisation", "calendar", "name_tail", "street"})
+#: a name without candidates is kept when the text calls it a place or says where it lies
+KEEP_UNMATCHED = frozenset({"place_cue", "contained_cue"})
+#: a bare name ("Raqqa", "Idlib") offers its "<name> Governorate/Province" only when no town
+#: of the same country this large carries the name: lookup and resolve give the city
+TOWN_OVER_DIVISION = 50_000
 #: names whose ranked candidates a Gazetteer keeps (each at most rank.MAX_CANDIDATES places)
 EXACT_RANKED_MAX = 10_000
 
@@ -69,7 +74,10 @@ class Gazetteer:
         if rows:
             if looks_arabic(key.split(), self.cues):
                 rows += self._variants_of(name, {r[0].id for r in rows})
-            return rows + self._bare_division(key)
+            towns = {p.country_code for p, *_ in rows
+                     if p.feature_class == "P" and p.population >= TOWN_OVER_DIVISION}
+            return rows + [r for r in self._bare_division(key)
+                           if r[0].country_code not in towns]   # "Raqqa": the city
         vkey = variant_key(name)
         if len(vkey) >= 3:
             rows = self._scored(key, self.index.places_by_variant(vkey), "variant")
@@ -235,7 +243,7 @@ class Gazetteer:
                             if s.key_id is not None and s.key_id not in self._ranked)
         items = [self._demonym_item(text, s) if "demonym" in s.marks else self._item(text, s)
                  for s in spans]
-        items = [it for it in items if it.cands or "place_cue" in it.marks]
+        items = [it for it in items if it.cands or it.marks & KEEP_UNMATCHED]
         return self._resolve_items(text, items, demonyms)
 
     def _demonym_item(self, text: str, span: Span) -> Item:
@@ -361,7 +369,7 @@ class Gazetteer:
         for it, (cand, conf, rule), near in zip(items, decisions, approx, strict=True):
             if cand is None and near is None and not keep_all and \
                     "place_cue" not in it.marks:
-                continue
+                continue                    # unknown, and nothing says where it lies
             if near is not None and not rule.startswith("facility"):
                 rule = f"{rule}+contained:{near.relation}" if cand else f"contained:{near.relation}"
             top = sorted(range(len(it.cands)), key=it.scores.__getitem__, reverse=True)[:10]

@@ -42,6 +42,11 @@ _MIXED_ACRONYM = re.compile(r"[A-Z]{2,}[a-z]+$")
 #: era abbreviations after a number ("500 B.C.", "1200 BCE")
 _ERAS = frozenset({"b c", "bc", "a d", "ad", "bce", "ce", "b c e", "c e"})
 _NUMBER_BEFORE = re.compile(r"\d[\d,]*\s*$")
+#: after an unknown name, the start of a phrase that says where it lies
+_CONTAINED_AFTER = re.compile(
+    r"\s*(?:\(\s*[A-Z]|,\s+(?:(?:a|an|the)\s+)?(?:(?:small|border|remote|nearby|frontline)\s+)?"
+    r"(?:village|town|hamlet|settlement|area|district)?\s*(?:in|near|outside|just|some|about|"
+    r"\d+(?:\.\d+)?\s*(?:km|kilomet|mi))|\s+(?:near|outside)\s+(?:the\s+)?[A-Z])")
 _HYPHENS = frozenset(["-", "‐", "–"])
 _SENTENCE_MARKS = frozenset(".!?:\"“”\n")
 _AMP_AFTER = re.compile(r"\s*&\s*[A-Z]")
@@ -247,8 +252,13 @@ def place_cue(text: str, start: int, cues: Cues) -> str | None:
 
 
 def _cued(text: str, toks: list[Token], s: Span, cues: Cues) -> bool:
-    """Unknown proper nouns matter only after a place cue, or as a state abbreviation."""
+    """Unknown proper nouns matter only after a place cue, as a state abbreviation, or
+    before a phrase that says where they lie ("Zindiya (Anbar)", "Zindiya, 15 km east of
+    Ramadi": mark ``contained_cue``; the containing place decides, ``coherence.contain``)."""
     if s.key in cues.division_abbrevs:
+        return True
+    if _CONTAINED_AFTER.match(text, toks[s.last].end):
+        s.marks.add("contained_cue")
         return True
     prev = toks[s.first - 1].fold if s.first > 0 else ""
     if prev not in LOCATIVES and prev != "of":

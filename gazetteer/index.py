@@ -27,7 +27,7 @@ from .normalize import ARTICLES, match_key, variant_key
 from .sources import Record, Source, embedded_sources
 from .types import Place
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 #: automaton values pack (key_id << 8 | key length); longer keys are looked up, not scanned
 MAX_KEY_CHARS = 255
 PLACE_COLUMNS = ("id", "name", "lat", "lon", "country_code", "feature_class", "feature_code",
@@ -339,6 +339,28 @@ def _defer_to_towns(record: Record, key_ids: dict[str, int], towns_by_key: dict[
     return Record(place, tuple(n for n in record.names if n not in drop))
 
 
+def _hold_divisions(records, held: dict[tuple[str, str], Record]):
+    """Pass on the records, except first-order divisions with an admin1 code, which are held
+    in ``held`` (keyed by (country, admin1)) for ``_merge_curated``."""
+    for record in records:
+        p = record.place
+        if p.feature_code == "ADM1" and p.admin1 and p.country_code:
+            held[(p.country_code, p.admin1)] = record
+        else:
+            yield record
+
+
+def _merge_curated(record: Record, held: dict[tuple[str, str], Record]) -> Record:
+    """A division the curated overlay also lists ("Saladin Governorate": "Salahuddin",
+    "Salah al-Din") is one place: the overlay's names join the division's record, which
+    keeps its own point and id; the overlay row is consumed."""
+    p = record.place
+    curated = held.pop((p.country_code, p.admin1), None) if p.feature_code == "ADM1" else None
+    if curated is None:
+        return record
+    return Record(p, tuple(dict.fromkeys((*record.names, *curated.names))))
+
+
 def _towns(db: sqlite3.Connection) -> tuple[dict[int, list], dict[tuple[str, str], int]]:
     """The towns inserted so far: name key id -> [(country, admin1, population)], and
     (country, admin1) -> population of its most populous town (one scan each)."""
@@ -402,18 +424,29 @@ def build(path: Path, sources: Sequence[Source]) -> IndexStats:
         n_places = n_names = 0
         seen_ids: set[str] = set()
         article_countries = _article_countries()
+        curated_divisions: dict[tuple[str, str], Record] = {}
         for source in sources:
-            if isinstance(source, OverlaySource) and source.resolve_anchor is None:
+            overlay = isinstance(source, OverlaySource)
+            if overlay and source.resolve_anchor is None:
                 source.resolve_anchor = _anchor_resolver(db, key_ids)
             defer = getattr(source, "defer_bare_name_to_towns", False)
             towns_by_key, largest = _towns(db) if defer else ({}, {})
-            for record in source.records():
+            records = source.records()
+            if overlay:                  # curated divisions wait for their GeoNames record
+                records = _hold_divisions(records, curated_divisions)
+            for record in records:
                 if defer:
+                    record = _merge_curated(record, curated_divisions)
                     record = _defer_to_towns(record, key_ids, towns_by_key, largest)
                 added = _insert(db, record, key_ids, seen_ids, article_countries)
                 if added:
                     n_places += 1
                     n_names += added
+        for record in curated_divisions.values():          # no GeoNames record: their own
+            added = _insert(db, record, key_ids, seen_ids, article_countries)
+            if added:
+                n_places += 1
+                n_names += added
         _add_country_aliases(db, key_ids, Path(__file__).parent / "data" / "country_aliases.csv")
         db.executemany("INSERT INTO keys (key_id, key) VALUES (?, ?)",
                        ((i, k) for k, i in key_ids.items()))

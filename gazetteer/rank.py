@@ -26,7 +26,7 @@ FEATURE_PRIOR = {
     "PCLI": 1.0, "PCLD": 0.9, "PCLS": 0.9, "PCLF": 0.9, "PCLIX": 0.8, "TERR": 0.8,
     "CONT": 0.9, "ADM1": 0.8, "PPLC": 0.8, "RGN": 0.6, "PPLA": 0.6, "ADM2": 0.55,
     "ADMD": 0.5, "PSTB": 0.6, "MILB": 0.6, "DSRT": 0.6, "PPL": 0.3, "AIRP": 0.45,
-    "OCN": 0.9, "SEA": 0.7, "GULF": 0.7, "STRT": 0.6, "BAY": 0.5, "STM": 0.5, "LK": 0.5,
+    "OCN": 1.0, "SEA": 0.9, "GULF": 0.85, "STRT": 0.7, "BAY": 0.5, "STM": 0.5, "LK": 0.5,
     "MTS": 0.6, "MT": 0.4, "ISL": 0.4, "CAPE": 0.3,
 }
 MATCH_PENALTY = {"exact": 0.0, "variant": -0.5, "fuzzy": -1.2}
