@@ -297,7 +297,8 @@ class Gazetteer:
             cue = place_cue(text, span.start, self.cues)
             cands = []
             if span.key in self.cues.division_abbrevs:      # "in B.C.", "Ky."
-                cands = self.candidates(surface, fuzzy=False)
+                dot = text[span.end:span.end + 1] == "." and not surface.endswith(".")
+                cands = self.candidates(surface + "." * dot, fuzzy=False)
             elif cue and len(span.key) >= 4:
                 cands = self.candidates(surface, fuzzy=cue == "place_word")
             if cue == "place_word":

@@ -44,7 +44,7 @@ MIN_ANCHORS = 2
 
 #: words that may stand between a place and the place containing it
 _GAP_WORDS = frozenset((
-    "in", "inside", "near", "outside", "of", "at", "the", "a", "an", "by", "to", "close",
+    "on", "in", "inside", "near", "outside", "of", "at", "the", "a", "an", "by", "to", "close",
     "just", "some", "about", "around", "approximately", "roughly", "nearly", "part", "parts",
     "outskirts", "edge", "suburb", "suburbs", "heart", "centre", "center", "village",
     "villages", "town", "city", "area", "areas", "district", "districts", "subdistrict",

@@ -57,7 +57,7 @@ class Cues:
     def written_as_abbreviation(self, surface: str) -> bool:
         """``surface`` (with its final period, if any) is written as a listed division
         abbreviation ("B.C.", "Ky.", "Qld"), or is a two-letter US postal code ("TX")."""
-        if surface in self.abbrev_forms or surface.rstrip(".") + "." in self.abbrev_forms:
+        if surface in self.abbrev_forms:
             return True
         hit = self.division_abbrevs.get(match_key(surface))
         return bool(hit) and hit[0] == "US" and surface.isupper() and len(surface) == 2

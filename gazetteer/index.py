@@ -27,7 +27,7 @@ from .normalize import ARTICLES, match_key, variant_key
 from .sources import Record, Source, embedded_sources
 from .types import Place
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 #: automaton values pack (key_id << 8 | key length); longer keys are looked up, not scanned
 MAX_KEY_CHARS = 255
 PLACE_COLUMNS = ("id", "name", "lat", "lon", "country_code", "feature_class", "feature_code",
@@ -319,7 +319,10 @@ def _defer_to_towns(record: Record, key_ids: dict[str, int], towns_by_key: dict[
 
     place = record.place
     drop = set()
-    for name in record.names:
+    names = list(record.names)
+    names += [" ".join(w[1:]) for n in record.names
+              if len(w := match_key(n).split()) > 1 and w[0] in ARTICLES]   # "Ar-Raqqah"
+    for name in names:
         if division_names(name)[0] != name:
             continue                        # "Basra Governorate": qualified, kept
         key_id = key_ids.get(match_key(name))
@@ -334,9 +337,10 @@ def _defer_to_towns(record: Record, key_ids: dict[str, int], towns_by_key: dict[
                                              pop >= largest.get((cc, admin1), 0)))
                for cc, admin1, pop in towns_by_key.get(key_id, ())):
             drop.add(name)
-    if not drop or len(drop) == len(record.names):
+    kept = tuple(n for n in record.names if n not in drop)
+    if not drop or not kept:
         return record
-    return Record(place, tuple(n for n in record.names if n not in drop))
+    return Record(place, kept, frozenset(match_key(n) for n in drop))
 
 
 def _hold_divisions(records, held: dict[tuple[str, str], Record]):
@@ -402,6 +406,8 @@ def _names_with_variants(record: Record, article_countries: frozenset[str]) -> l
             words = match_key(name).split()
             if len(words) > 1 and words[0] in ARTICLES:
                 names.append(" ".join(words[1:]))
+    if record.withheld:
+        names = [n for n in names if match_key(n) not in record.withheld]
     return names
 
 

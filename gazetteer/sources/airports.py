@@ -34,6 +34,9 @@ GENERIC_WORDS = frozenset((
     "valley", "lake", "river", "island", "airstrip", "strip", "park", "port", "bay", "coast",
     "mountain", "hill", "hills", "springs", "beach", "landing", "ranch", "farm",
 ))
+#: lower-case words inside an airport's distinctive name ("Charles de Gaulle", "Al Udeid")
+NAME_PARTICLES = frozenset(("de", "du", "des", "la", "le", "von", "van", "der", "da", "do",
+                            "al", "el", "bin", "ibn"))
 CREDIT = "airportsdata (MIT), via the PyPI package airportsdata"
 _MILITARY = re.compile(r"\b(?:Air Base|Airbase|AFB|Air Force Base|Air Station|Naval Air|"
                        r"Army Air|Military|Air Field)\b", re.IGNORECASE)
@@ -64,7 +67,8 @@ def airport_names(name: str, city: str, military: bool = False) -> tuple[str, ..
     words = core.split()
     if core and core != rest and (rest != name or military) and 1 <= len(words) <= 4 \
             and core.lower() != city.lower() and not _generic(core) \
-            and all(w[0].isupper() or w.lower().startswith(("al-", "el-")) for w in words) \
+            and all(w[0].isupper() or w.lower() in NAME_PARTICLES
+                    or w.lower().startswith(("al-", "el-")) for w in words) \
             and not (len(words) == 1 and load_cues().is_given_name(core)):
         names.append(core)           # "Heathrow", "Al Udeid"; not "Executive" or "Logan"
     return tuple(dict.fromkeys(names))

@@ -18,10 +18,13 @@ from ..types import Place
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """A place and every name it is known by (its own name first)."""
+    """A place and every name it is known by (its own name first). ``withheld``: name keys
+    the index must not give this place, even as derived forms (a division's bare name that
+    belongs to its town)."""
 
     place: Place
     names: tuple[str, ...]
+    withheld: frozenset[str] = frozenset()
 
 
 class Source(ABC):

@@ -1,0 +1,109 @@
+"""Rules of the gazetteer that need no index: containment phrases, airport and river names,
+division abbreviations, capitals, division points, decisions with place cues."""
+
+import pytest
+
+from gazetteer import cues as cues_mod
+from gazetteer.coherence import _relation
+from gazetteer.rank import Item, decide
+from gazetteer.sources.airports import airport_names
+from gazetteer.sources.geonames_cache import _capital_ids
+from gazetteer.sources.physical import feature_names
+from gazetteer.types import Place
+
+
+@pytest.mark.parametrize("gap, relation", [
+    (" in ", "in"), (" (", "in"), (", ", "in"), (" district, ", "in"),
+    (", a village in ", "in"), (" in the area of ", "in"),
+    (", 12 km north of ", "near"), (" near ", "near"), (" on the outskirts of ", "near"),
+    (" cercle, in ", "in"),
+])
+def test_containment_phrases(gap, relation):
+    assert _relation(gap) == relation
+
+
+@pytest.mark.parametrize("gap", [
+    " and ", " said that ", ". In ", " where militants attacked ", ", killing two in ",
+    "; ", " to ", "",
+])
+def test_other_gaps_are_not_containment(gap):
+    assert _relation(gap) is None
+
+
+@pytest.mark.parametrize("name, city, military, expected", [
+    ("Cape Town International Airport", "Cape Town", False,
+     ("Cape Town International Airport",)),
+    ("Paris Charles de Gaulle Airport", "Paris", False,
+     ("Paris Charles de Gaulle Airport", "Charles de Gaulle Airport", "Charles de Gaulle")),
+    ("Berlin Tegel Airport", "Berlin", False,
+     ("Berlin Tegel Airport", "Tegel Airport", "Tegel")),
+    ("Bagram Air Base", "", True, ("Bagram Air Base", "Bagram")),
+    ("Denver Executive Airport", "Denver", False, ("Denver Executive Airport",)),
+    ("Chicago Midway Airport", "Chicago", False,
+     ("Chicago Midway Airport", "Midway Airport", "Midway")),
+])
+def test_airport_names(name, city, military, expected):
+    assert airport_names(name, city, military) == expected
+
+
+@pytest.mark.parametrize("name, code, bare, expected", [
+    ("Euphrates", "STM", True, ("Euphrates River", "River Euphrates", "Euphrates")),
+    ("Republican", "STM", False, ("Republican River", "River Republican")),
+    ("Mt. Kenya", "MT", True, ("Mt. Kenya", "Mount Kenya")),
+    ("Lake Tana", "LK", True, ("Lake Tana",)),
+])
+def test_physical_feature_names(name, code, bare, expected):
+    assert feature_names(name, "", code, bare) == expected
+
+
+@pytest.mark.parametrize("surface, ok", [
+    ("B.C.", True), ("B.C", False), ("Qld", True), ("Ky.", True), ("TX", True), ("W.Va.", True),
+    ("bc", False), ("Tx", False), ("Man", False), ("Man.", True),
+])
+def test_division_abbreviations_as_written(surface, ok):
+    assert cues_mod.load().written_as_abbreviation(surface) is ok
+
+
+def test_one_capital_per_country_the_most_populous_of_its_name():
+    cities = {1: {"geonameid": 1, "name": "Washington", "countrycode": "US", "population": 500},
+              2: {"geonameid": 2, "name": "Washington", "countrycode": "US", "population": 700},
+              3: {"geonameid": 3, "name": "Paris", "countrycode": "FR", "population": 9},
+              4: {"geonameid": 4, "name": "Paris", "countrycode": "US", "population": 90}}
+    countries = {"US": {"capital": "Washington"}, "FR": {"capital": "Paris"}}
+    assert _capital_ids(cities, countries) == {2, 3}
+
+
+def _place(code="PPL", pop=1000):
+    return Place(f"t:{code}{pop}", "X", 1.0, 2.0, "IQ", "P", code, pop)
+
+
+@pytest.mark.parametrize("marks, score, decided", [
+    (set(), 1.0, False),                     # a lone one-word name needs 1.3
+    ({"cue_locative"}, 1.0, True),           # "in X": the multi-word bar (0.5)
+    ({"cue_place_word"}, 1.0, True),         # "the village of X"
+    ({"cue_locative"}, 0.3, False),
+])
+def test_a_place_cue_lowers_the_bar_for_one_word_names(marks, score, decided):
+    it = Item("Xyz", 0, 3, "xyz", [(_place(), True, "exact", 1.0)], set(marks),
+              scores=[score], priors=[score], shares=[1.0], best=0)
+    cand, _conf, rule = decide(it)
+    assert (cand is not None) is decided
+    assert decide(it, threshold=False)[0] is not None      # resolve() never abstains on this
+
+
+def test_division_points_outside_their_country_are_replaced_or_dropped():
+    from gazetteer.sources.world_states import checked_points
+
+    rows = [  # a Nigerian state placed in Nigeria, one placed in Oklahoma, one unknown code
+        {"name": "Kano", "isoCode": "KN", "countryCode": "NG", "latitude": "11.7",
+         "longitude": "8.5"},
+        {"name": "Borno", "isoCode": "BO", "countryCode": "NG", "latitude": "35.5",
+         "longitude": "-97.5"},
+        {"name": "Nowhere", "isoCode": "ZZ", "countryCode": "NG", "latitude": "35.5",
+         "longitude": "-97.5"},
+    ]
+    codes = {("NG", "BO"): "27"}
+    (lat0, lon0, note0), (lat1, lon1, note1), (lat2, lon2, note2) = checked_points(rows, codes)
+    assert (lat0, lon0, note0) == (11.7, 8.5, "")
+    assert 9 < lat1 < 14 and 11 < lon1 < 15 and "most populous GeoNames town" in note1
+    assert lat2 is None and lon2 is None and "unlocated" in note2

@@ -1,0 +1,213 @@
+"""Geoparsing rules for text nobody tuned to (issue 12): each rule with sentences written for
+these tests, none taken from the issue or the development corpora."""
+
+import pytest
+
+from gazetteer.rank import km
+
+pytestmark = pytest.mark.slow
+
+
+def parse(gaz, text):
+    return {m.text: m for m in gaz.geoparse(text)}
+
+
+# -- 1. sentence-initial function words are not given names --------------------------------
+
+@pytest.mark.parametrize("text, surface, cc", [
+    ("In Tunisia, protests grew. Later Tunisia closed its border.", "Tunisia", "TN"),
+    ("On Benghazi, the minister said nothing.", "Benghazi", "LY"),
+    ("At Bamako, the talks stalled.", "Bamako", "ML"),
+    ("An Kabul court ruled on it.", "Kabul", "AF"),
+])
+def test_function_words_never_make_a_place_a_surname(gaz, text, surface, cc):
+    found = [m for m in gaz.geoparse(text) if m.text == surface]
+    assert found and all(m.place is not None and m.place.country_code == cc for m in found)
+
+
+def test_a_person_name_stops_at_an_english_function_word(gaz):
+    text = "Officers stood by Grace Gate at Kandahar airport, and Kandahar police said."
+    found = [m for m in gaz.geoparse(text) if m.text == "Kandahar"]
+    assert len(found) == 2 and all(m.place.country_code == "AF" for m in found)
+
+
+@pytest.mark.parametrize("word", ["In", "On", "The", "An"])
+def test_function_words_are_not_given_names(gaz, word):
+    assert not gaz.cues.is_given_name(word)
+    assert gaz.cues.is_given_name("Abbey")          # the dictionary still works
+
+
+# -- 3. Arabic names found whole, Persian ezafe, variants scoped ---------------------------
+
+@pytest.mark.parametrize("text, surface, cc", [
+    ("Rebels took Kafr Nubl on Monday.", "Kafr Nubl", "SY"),
+    ("Shelling hit Tal Tamr, west of Hasakah.", "Tal Tamr", "SY"),
+    ("Clashes near Deir Hafer were reported.", "Deir Hafer", "SY"),
+    ("Rockets fell on Pul-e Alam.", "Pul-e Alam", "AF"),
+    ("A convoy left Qala-i-Naw.", "Qala-i-Naw", "AF"),
+])
+def test_multi_word_names_are_found_whole(gaz, text, surface, cc):
+    m = parse(gaz, text).get(surface)
+    assert m is not None and m.place is not None and m.place.country_code == cc
+
+
+def test_english_function_word_does_not_start_an_arabic_name(gaz):
+    found = parse(gaz, "An al-Shabaab bomber struck in Kismayo.")
+    assert "An al-Shabaab" not in found and found["Kismayo"].place.country_code == "SO"
+
+
+# -- 5. demonyms, continents, features named after a nation ------------------------------
+
+@pytest.mark.parametrize("text, surface, code", [
+    ("Chadian troops crossed the border.", "Chadian", ("TD", "PCLI")),
+    ("Sahrawi refugees waited.", "Sahrawi", ("EH", "PCLI")),
+    ("European ministers met.", "European", ("", "CONT")),
+    ("African leaders disagreed.", "African", ("", "CONT")),
+])
+def test_demonyms_name_their_country_or_continent(gaz, text, surface, code):
+    m = parse(gaz, text)[surface]
+    assert (m.place.country_code, m.place.feature_code) == code and m.rule == "demonym"
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("Tankers crossed the Arabian Sea at night.", "Arabian"),
+    ("Raids continued in the Syrian Desert.", "Syrian"),
+])
+def test_a_demonym_before_a_feature_word_is_not_the_country(gaz, text, absent):
+    assert absent not in parse(gaz, text)
+
+
+@pytest.mark.parametrize("text", ["FAMa soldiers patrolled.", "MoD officials briefed."])
+def test_mixed_case_acronyms_are_not_places(gaz, text):
+    assert gaz.geoparse(text) == []
+
+
+# -- 5. abbreviations of divisions --------------------------------------------------------
+
+@pytest.mark.parametrize("text, surface, division", [
+    ("Fire crews in Kelowna, B.C. worked all night.", "B.C.", "British Columbia"),
+    ("Storms hit Cairns, Qld, overnight.", "Qld", "Queensland"),
+    ("Flooding in B.C. closed highways.", "B.C.", "British Columbia"),
+    ("A plant in Halifax, N.S. closed.", "N.S.", "Nova Scotia"),
+    ("Voters in Lexington, Ky. lined up.", "Ky.", "Kentucky"),
+])
+def test_division_abbreviations(gaz, text, surface, division):
+    m = parse(gaz, text)[surface]
+    assert m.place.name == division and m.place.feature_code == "ADM1"
+
+
+@pytest.mark.parametrize("text", ["In 300 B.C. the town was founded.", "By 70 AD it was gone."])
+def test_an_era_is_not_a_province(gaz, text):
+    assert all(m.place is None or m.place.feature_code != "ADM1" for m in gaz.geoparse(text))
+
+
+# -- 6. lookup order ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, code", [
+    ("Idlib", "PPL"), ("Raqqa", "PPL"), ("Daraa", "PPL"), ("Kirkuk", "PPL"), ("Sumy", "PPL"),
+    ("Hunan", "ADM1"), ("Quebec", "ADM1"), ("Idlib province", "ADM1"),
+    ("Kirkuk Governorate", "ADM1"),
+])
+def test_lookup_gives_the_city_before_its_division(gaz, name, code):
+    assert gaz.lookup(name)[0].feature_code == code
+
+
+def test_only_one_town_per_country_is_the_capital(gaz):
+    us = [p for p in gaz.lookup("Washington", country="US", limit=50)
+          if p.feature_class == "P"]
+    assert [p.admin1 for p in us if p.feature_code == "PPLC"] == ["DC"]
+    assert len(us) > 5
+
+
+# -- 7. points GeoNames uses ----------------------------------------------------------------
+
+@pytest.mark.parametrize("name, point", [
+    ("Canada", (60.10867, -113.64258)), ("Australia", (-25.0, 135.0)),
+    ("India", (22.0, 79.0)), ("Japan", (35.68536, 139.75309)),
+])
+def test_countries_sit_at_the_geonames_point(gaz, name, point):
+    place = gaz.lookup(name)[0]
+    assert place.feature_code == "PCLI" and km(place.point, point) < 5
+
+
+@pytest.mark.parametrize("name, cc", [("Hunan", "CN"), ("Ontario", "CA"), ("Queensland", "AU"),
+                                      ("Alberta", "CA")])
+def test_divisions_lie_inside_their_country(gaz, name, cc):
+    place = next(p for p in gaz.lookup(name) if p.feature_code == "ADM1")
+    assert place.country_code == cc and place.id.startswith("geonames:")
+    country = gaz.index.admin_place(cc, "PCLI")
+    assert km(place.point, country.point) < 2500
+
+
+# -- 7. physical geography and airports ----------------------------------------------------
+
+@pytest.mark.parametrize("text, surface, code", [
+    ("Fighters crossed the Euphrates near Raqqa.", "Euphrates", "STM"),
+    ("Bodies were found in the Tigris River.", "Tigris River", "STM"),
+    ("Boats capsized on Lake Chad.", "Lake Chad", "LK"),
+    ("Tankers in the Red Sea were attacked.", "Red Sea", "SEA"),
+    ("Patrols sailed the Persian Gulf.", "Persian Gulf", "GULF"),
+    ("US jets flew from Al Udeid.", "Al Udeid", "MILB"),
+    ("Flights at London Heathrow Airport resumed.", "London Heathrow Airport", "AIRP"),
+])
+def test_physical_features_and_air_fields(gaz, text, surface, code):
+    m = parse(gaz, text)[surface]
+    assert m.place is not None and m.place.feature_code == code
+
+
+@pytest.mark.parametrize("text", ["You never know.", "Republican voters turned out.",
+                                  "New rules apply."])
+def test_river_names_that_are_english_words_need_their_river_word(gaz, text):
+    assert all(m.place is None or m.place.feature_code != "STM" for m in gaz.geoparse(text))
+
+
+# -- 1/2. coherence and the containing place -------------------------------------------------
+
+@pytest.mark.parametrize("text, surface", [
+    ("Gunmen raided Haram on Monday, and troops from Maiduguri and Yola were deployed.",
+     "Haram"),
+    ("Militants attacked Sare overnight, police in Kunduz and Mazar-i-Sharif reported.",
+     "Sare"),
+])
+def test_a_far_homonym_outside_the_focus_is_no_match(gaz, text, surface):
+    m = parse(gaz, text).get(surface)
+    assert m is None or (m.place is None and m.point is None) or \
+        m.rule == "no_match:incoherent"
+
+
+def test_a_big_far_place_stays(gaz):
+    found = parse(gaz, "Officials from Kirkuk and Erbil flew to Geneva for talks.")
+    assert found["Geneva"].place.country_code == "CH"
+
+
+@pytest.mark.parametrize("text, surface, anchor, relation, acled, radius", [
+    ("Rebels entered the hamlet of Zindiya in Tikrit district on Friday.", "Zindiya",
+     "Tikrīt", "in", 2, 15.0),
+    ("Rebels entered Zindiya (Anbar) on Friday.", "Zindiya", "Anbar", "in", 3, 100.0),
+    ("Rebels entered Zindiya, 15 km east of Ramadi, on Friday.", "Zindiya", "Ramadi", "near",
+     2, 15.0),
+    ("Drones hit the village of Kofaru near Gao overnight.", "Kofaru", "Gao", "near", 2, 15.0),
+])
+def test_an_unknown_village_is_placed_at_the_place_the_text_names(gaz, text, surface, anchor,
+                                                                   relation, acled, radius):
+    m = parse(gaz, text)[surface]
+    assert m.approx is not None and anchor in m.approx.anchor.name
+    assert (m.approx.relation, m.approx.precision.acled, m.approx.uncertainty_km) == \
+        (relation, acled, radius)
+    assert m.point == m.approx.anchor.point and m.to_dict()["approximate"]["relation"] == relation
+
+
+def test_an_unknown_name_with_nothing_around_it_is_dropped(gaz):
+    assert "Zindiya" not in parse(gaz, "Zindiya said the talks failed.")
+
+
+@pytest.mark.parametrize("text, surface, city, cc", [
+    ("A shell hit Moscow square in Donetsk.", "Moscow", "Donetsk", "UA"),
+    ("A bomb went off at Cairo street in Aden.", "Cairo", "Aden", "YE"),
+    ("Gunfire near London bridge in Juba was heard.", "London", "Juba", "SS"),
+])
+def test_a_landmark_named_after_a_city_is_in_the_city_the_text_names(gaz, text, surface, city,
+                                                                      cc):
+    m = parse(gaz, text)[surface]
+    assert m.place is None and m.approx.anchor.country_code == cc
+    assert m.approx.precision.acled == 1 and m.rule.startswith("facility_in")
