@@ -37,6 +37,9 @@ KEEP_UNMATCHED = frozenset({"place_cue", "contained_cue"})
 #: a bare name ("Raqqa", "Idlib") offers its "<name> Governorate/Province" only when no town
 #: of the same country this large carries the name: lookup and resolve give the city
 TOWN_OVER_DIVISION = 50_000
+#: what a name of inhabitants may be read back to ("Ontarians" -> Ontario)
+INHABITED_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "TERR", "ADM1", "ADM2", "PPLC",
+                             "RGN", "CONT"})
 #: names whose ranked candidates a Gazetteer keeps (each at most rank.MAX_CANDIDATES places)
 EXACT_RANKED_MAX = 10_000
 
@@ -87,7 +90,20 @@ class Gazetteer:
             rows = self._scored(key, self._fuzzy(vkey), "fuzzy")
             if rows:
                 return rows
-        return self._bare_division(key) or self._head_name(key)
+        return self._bare_division(key) or self._head_name(key) or self._inhabitants(name, key)
+
+    def _inhabitants(self, name: str, key: str) -> list[Cand]:
+        """"Ontarians", "Gazans", "New Londoners": the place whose inhabitants these are, when it
+        is a country, division, region, capital or large town (variant-level match)."""
+        if not name[:1].isupper():
+            return []
+        for base in self.cues.places_of_inhabitants(key):
+            rows = [(p, prim, "derived", 0.9) for p, prim, _ in self.index.places_by_key(base)
+                    if prim and (p.feature_code in INHABITED_CODES or p.feature_class == "L"
+                                 or p.population >= 100_000)]
+            if rows:
+                return rows
+        return []
 
     def _variants_of(self, name: str, have: set[str]) -> list[Cand]:
         """Variant-key candidates of ``name`` other than the places in ``have``."""
@@ -116,7 +132,7 @@ class Gazetteer:
         qualified = [f"{key} {word}" for word in self.cues.bare_division_words]
         found = self.index.places_by_keys(qualified)         # one query, not one per word
         for name in qualified:
-            rows = [(p, prim, "variant", 0.9) for p, prim, _ in found.get(name, ())
+            rows = [(p, prim, "derived", 0.9) for p, prim, _ in found.get(name, ())
                     if p.feature_class == "A"]
             if rows:
                 return rows
@@ -130,7 +146,7 @@ class Gazetteer:
         if len(words) < 2 or words[-1] not in HEAD_FEATURE_WORDS:
             return []
         head = " ".join(words[:-1])
-        return [(p, prim, "variant", 0.85) for p, prim, _ in self.index.places_by_key(head)]
+        return [(p, prim, "derived", 0.85) for p, prim, _ in self.index.places_by_key(head)]
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Gazetteer per process; bounded
     def _admin(self, country_code: str, feature_code: str, admin1: str = "") -> Place | None:
@@ -284,6 +300,11 @@ class Gazetteer:
         if span.how == "gazetteer" and not extra:
             # the usual case: the name's places, ordered by prior once per process
             cands, priors, facts = self._exact_ranked(span.key_id, span.key)
+            if "acronym" in span.marks:     # "EU", "NYC": only places an acronym can name
+                keep = [k for k, c in enumerate(cands) if _acronym_ok(c[0])]
+                if len(keep) < len(cands):
+                    cands, priors = [cands[k] for k in keep], [priors[k] for k in keep]
+                    facts = tuple(facts[k] for k in keep)
             return Item(surface, span.start, span.end, span.key, list(cands), set(span.marks),
                         priors=list(priors), facts=facts)
         if span.how == "gazetteer":
@@ -296,7 +317,11 @@ class Gazetteer:
             # "near X"), fuzzy matching only after a place-type phrase ("the village of X").
             cue = place_cue(text, span.start, self.cues)
             cands = []
-            if span.key in self.cues.division_abbrevs:      # "in B.C.", "Ky."
+            if "inhabitants" in span.marks:                  # "Ontarians", "Gazans"
+                cands = self._inhabitants(surface, span.key)
+                if cands:
+                    span.marks.add("demonym")
+            elif span.key in self.cues.division_abbrevs:      # "in B.C.", "Ky."
                 dot = text[span.end:span.end + 1] == "." and not surface.endswith(".")
                 cands = self.candidates(surface + "." * dot, fuzzy=False)
             elif cue and len(span.key) >= 4:
@@ -397,8 +422,8 @@ def _accept_marks(it: Item, place: Place, text: str, cues) -> bool:
     major = place.feature_code in MAJOR_CODES or place.population >= 1_000_000
     supported = place.id.startswith("overlay:") or (
         it.priors and it.scores[it.best] - it.priors[it.best] >= CONTEXT_SUPPORT)
-    if "acronym" in it.marks and place.feature_code not in MAJOR_CODES:
-        return False
+    if "acronym" in it.marks and not _acronym_ok(place):
+        return False                         # "EU", "NYC" pass; "ISIS" (a village) does not
     if "given_name" in it.marks and place.feature_code not in MAJOR_CODES and not supported:
         return False
     if "lone_given_name" in it.marks and not (major or place.population >= 100_000
@@ -410,8 +435,15 @@ def _accept_marks(it: Item, place: Place, text: str, cues) -> bool:
     if "speaker" in it.marks and not major:
         return False
     if "common_word" in it.marks:
-        return major or it.scores[it.best] >= 4.5
+        return major or place.id.startswith("overlay:") or it.scores[it.best] >= 4.5
     return True
+
+
+def _acronym_ok(place: Place) -> bool:
+    """Whether a name written as a short acronym ("EU", "NYC", "UAE") may stand for the place:
+    a country, division or capital, a city of a million, or a curated entry."""
+    return place.feature_code in MAJOR_CODES or place.population >= 1_000_000 or \
+        place.id.startswith("overlay:")
 
 
 def _demonym_tokens(toks, cues) -> Iterable[str]:

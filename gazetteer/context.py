@@ -123,7 +123,8 @@ class ContextModel:
             lends = "facility" not in it.marks       # "al-Nasr prison": names no place
             for c in cands:
                 exact.append(c[2] == "exact" and lends)
-                gated.append(c[2] != "exact" and c[0].country_code not in variant_countries)
+                gated.append(c[2] in ("variant", "fuzzy")
+                             and c[0].country_code not in variant_countries)
             if len(prs) > 1:
                 ambiguous_rows += item_rows
             boxes = containers.get(id(it))

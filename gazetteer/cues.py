@@ -31,6 +31,7 @@ class Cues:
     arabic_heads: frozenset[str]       # first words of Arabic compound names ("ras", "tal")
     hyphen_particles: frozenset[str]   # join a name only after a hyphen ("Pul-e Khumri")
     facility_words: frozenset[str]     # "Paris roundabout": a landmark named after a place
+    inhabitant_suffixes: tuple[tuple[str, tuple[str, ...]], ...]   # "-ans" -> "-a", "-as"
     not_places: frozenset[str]          # institutions named like places ("White House")
     demonyms: dict[str, str]            # match key (also plural) -> ISO country code
     #: abbreviation key of a first-order division -> (country, admin1): US states (AP and
@@ -57,10 +58,22 @@ class Cues:
     def written_as_abbreviation(self, surface: str) -> bool:
         """``surface`` (with its final period, if any) is written as a listed division
         abbreviation ("B.C.", "Ky.", "Qld"), or is a two-letter US postal code ("TX")."""
-        if surface in self.abbrev_forms:
-            return True
+        compact = surface.replace(" ", "")
+        if compact in self.abbrev_forms or ("." in compact.rstrip(".")
+                                            and compact.rstrip(".") + "." in self.abbrev_forms):
+            return True                      # "W. Va.", "N.Y" (with a period inside)
         hit = self.division_abbrevs.get(match_key(surface))
         return bool(hit) and hit[0] == "US" and surface.isupper() and len(surface) == 2
+
+    def places_of_inhabitants(self, key: str) -> list[str]:
+        """Keys of the places a name of inhabitants may come from ("ontarians" ->
+        ["ontario", ...]); empty when no suffix applies. Longer suffixes are tried first."""
+        out: list[str] = []
+        for suffix, ends in self.inhabitant_suffixes:
+            if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+                stem = key[: -len(suffix)]
+                out += [stem + end for end in ends]
+        return list(dict.fromkeys(out))
 
     def is_given_name(self, word: str) -> bool:
         """True when ``word`` is a given name in gender-guesser's international dictionary and
@@ -122,6 +135,8 @@ def load() -> Cues:
         arabic_heads=frozenset(words["arabic_heads"]),
         hyphen_particles=frozenset(words["hyphen_particles"]),
         facility_words=frozenset(words["facility_words"]),
+        inhabitant_suffixes=tuple((suffix, tuple(ends))
+                                  for suffix, ends in words["inhabitant_suffixes"]),
         variant_countries=frozenset(w for line in _lines(DATA / "variant_countries.txt")
                                     for w in line.split()),
         not_places=frozenset(match_key(w) for w in _lines(DATA / "not_places.txt")),

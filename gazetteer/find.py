@@ -257,6 +257,9 @@ def _cued(text: str, toks: list[Token], s: Span, cues: Cues) -> bool:
     Ramadi": mark ``contained_cue``; the containing place decides, ``coherence.contain``)."""
     if s.key in cues.division_abbrevs:
         return True
+    if toks[s.first].capitalised and cues.places_of_inhabitants(s.key.split()[-1]):
+        s.marks.add("inhabitants")      # "Ontarians": read back to the place (api)
+        return True
     if _CONTAINED_AFTER.match(text, toks[s.last].end):
         s.marks.add("contained_cue")
         return True

@@ -25,6 +25,7 @@ import ahocorasick
 from .errors import IndexUnavailable
 from .normalize import ARTICLES, match_key, variant_key
 from .sources import Record, Source, embedded_sources
+from .sources.base import content_fingerprint
 from .types import Place
 
 SCHEMA_VERSION = 17
@@ -71,10 +72,16 @@ def default_sources(directory: Path | None = None) -> list[Source]:
     return embedded_sources(Path(directory) if directory else cache_dir())
 
 
+#: data files the build itself reads (beside the sources'): a change rebuilds the index
+BUILD_FILES = ("country_aliases.csv", "place_aliases.csv", "arabic_article_countries.txt")
+
+
 def fingerprint(sources: Sequence[Source]) -> str:
     h = hashlib.sha256(f"schema{SCHEMA_VERSION}".encode())
     for s in sources:
         h.update(s.fingerprint().encode())
+    h.update(content_fingerprint([Path(__file__).parent / "data" / f for f in BUILD_FILES])
+             .encode())
     return h.hexdigest()[:16]
 
 
@@ -454,6 +461,7 @@ def build(path: Path, sources: Sequence[Source]) -> IndexStats:
                 n_places += 1
                 n_names += added
         _add_country_aliases(db, key_ids, Path(__file__).parent / "data" / "country_aliases.csv")
+        _add_place_aliases(db, key_ids, Path(__file__).parent / "data" / "place_aliases.csv")
         db.executemany("INSERT INTO keys (key_id, key) VALUES (?, ?)",
                        ((i, k) for k, i in key_ids.items()))
         db.executescript(INDEXES)
@@ -481,6 +489,21 @@ def build(path: Path, sources: Sequence[Source]) -> IndexStats:
         raise
     size = path.stat().st_size + path.with_suffix(".aho").stat().st_size
     return IndexStats(n_places, n_names, len(key_ids), round(seconds, 2), size)
+
+
+def _add_place_aliases(db: sqlite3.Connection, key_ids: dict[str, int], path: Path) -> None:
+    """Attach common short forms of place names ("L.A.", "NYC") from a CSV to the place with
+    the given id (an alias whose place the sources lack is skipped)."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            hit = db.execute("SELECT rowid FROM places WHERE id = ?", (row["place_id"],)).fetchone()
+            key = match_key(row["alias"])
+            if hit and key:
+                key_id = key_ids.setdefault(key, len(key_ids) + 1)
+                db.execute("INSERT INTO names VALUES (?, ?, ?, 0, ?)",
+                           (key_id, variant_key(row["alias"]), hit[0], row["alias"]))
 
 
 def _add_country_aliases(db: sqlite3.Connection, key_ids: dict[str, int], path: Path) -> None:

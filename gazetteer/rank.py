@@ -29,7 +29,9 @@ FEATURE_PRIOR = {
     "OCN": 1.0, "SEA": 0.9, "GULF": 0.85, "STRT": 0.7, "BAY": 0.5, "STM": 0.5, "LK": 0.5,
     "MTS": 0.6, "MT": 0.4, "ISL": 0.4, "CAPE": 0.3,
 }
-MATCH_PENALTY = {"exact": 0.0, "variant": -0.5, "fuzzy": -1.2}
+#: how the name met the place: "exact"; "variant" (transliteration key); "derived" (a form
+#: of the name: "Gwinnett" for Gwinnett County, "Ontarians" for Ontario); "fuzzy"
+MATCH_PENALTY = {"exact": 0.0, "variant": -0.5, "derived": -0.5, "fuzzy": -1.2}
 CONTAINER = re.compile(r"\s*(?:,|\(|\bin\b|\bof\b)\s*(?:the\s+)?$", re.IGNORECASE)
 #: ", La." / ", TX" / ", B.C." / ", P.E.I." / ", NSW" / ", Qld" after a name: a division
 STATE_ABBREV = re.compile(
@@ -37,8 +39,9 @@ STATE_ABBREV = re.compile(
     r"(?![A-Za-z])")
 # Lowest winning score by how the name matched; a multi-word exact name ("Tal Afar") is
 # evidence enough on its own, a one-word name needs priors or context.
-MIN_SCORE = {"exact": 1.3, "exact_multiword": 0.5, "variant": 0.6, "fuzzy": 1.0}
-MATCH_CONFIDENCE = {"exact": 1.0, "variant": 0.8, "fuzzy": 0.6}      # confidence factor
+MIN_SCORE = {"exact": 1.3, "exact_multiword": 0.5, "variant": 0.6, "derived": 0.6,
+             "fuzzy": 1.0}
+MATCH_CONFIDENCE = {"exact": 1.0, "variant": 0.8, "derived": 0.8, "fuzzy": 0.6}
 MAX_CANDIDATES = 40                       # per mention, by prior; the tail never wins
 
 #: a candidate: (place, matched its primary name?, match kind, name similarity in [0, 1])

@@ -76,7 +76,8 @@ class Candidate:
     """A place that a mention may refer to, with the score the ranker gave it.
 
     ``match`` says how the name met the place: ``exact`` (the same surface form),
-    ``variant`` (same transliteration-folded key) or ``fuzzy`` (rapidfuzz, last resort).
+    ``variant`` (same transliteration-folded key), ``derived`` (a form of the name: "Gwinnett"
+    for Gwinnett County, "Ontarians" for Ontario) or ``fuzzy`` (rapidfuzz, last resort).
     """
 
     place: Place
