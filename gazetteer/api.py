@@ -75,8 +75,7 @@ class Gazetteer:
             return special
         rows = self._exact(key) or self._exact(self._expanded(key))
         if rows:
-            if looks_arabic(key.split(), self.cues):
-                rows += self._variants_of(name, {r[0].id for r in rows})
+            rows += self._more_variants(name, rows)
             towns = {p.country_code for p, *_ in rows
                      if p.feature_class == "P" and p.population >= TOWN_OVER_DIVISION}
             return rows + [r for r in self._bare_division(key)
@@ -103,6 +102,18 @@ class Gazetteer:
                                  or p.population >= 100_000)]
             if rows:
                 return rows
+        return []
+
+    def _more_variants(self, name: str, rows: list[Cand]) -> list[Cand]:
+        """Transliteration variants offered beside exact matches: for a multi-word
+        Arabic-looking name ("Ras al Ayn"), and, in the transliteration countries, for a name
+        whose exact places are all minor ("Shabwa": a hamlet in Myanmar by that exact name,
+        the Yemeni governorate Shabwah by its spelling)."""
+        if looks_arabic(match_key(name).split(), self.cues):
+            return self._variants_of(name, {r[0].id for r in rows})
+        if all(_minor(r[0]) for r in rows):
+            return [c for c in self._variants_of(name, {r[0].id for r in rows})
+                    if c[0].country_code in self.cues.variant_countries and not _minor(c[0])]
         return []
 
     def _variants_of(self, name: str, have: set[str]) -> list[Cand]:
@@ -340,8 +351,7 @@ class Gazetteer:
         if hit is None:
             rows = [(p, prim, "exact", 1.0) for p, prim, _ in
                     self.index.places_by_key_id(key_id)]
-            if looks_arabic(key.split(), self.cues):
-                rows += self._variants_of(key, {r[0].id for r in rows})
+            rows += self._more_variants(key, rows)
             cands, priors = by_prior(rows)
             hit = self._ranked[key_id] = (tuple(cands), tuple(priors),
                                           tuple(place_facts(c[0]) for c in cands))
@@ -437,6 +447,12 @@ def _accept_marks(it: Item, place: Place, text: str, cues) -> bool:
     if "common_word" in it.marks:
         return major or place.id.startswith("overlay:") or it.scores[it.best] >= 4.5
     return True
+
+
+def _minor(place: Place) -> bool:
+    """A place of under 20,000 inhabitants that is no division, capital or country."""
+    return place.population < 20_000 and place.feature_code not in MAJOR_CODES and \
+        place.feature_code not in ("ADM2", "ADM3", "ADMD", "PPLA")
 
 
 def _acronym_ok(place: Place) -> bool:

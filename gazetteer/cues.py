@@ -32,6 +32,7 @@ class Cues:
     hyphen_particles: frozenset[str]   # join a name only after a hyphen ("Pul-e Khumri")
     facility_words: frozenset[str]     # "Paris roundabout": a landmark named after a place
     inhabitant_suffixes: tuple[tuple[str, tuple[str, ...]], ...]   # "-ans" -> "-a", "-as"
+    person_nouns: frozenset[str]       # "a girl called Georgia": the name is a person's
     not_places: frozenset[str]          # institutions named like places ("White House")
     demonyms: dict[str, str]            # match key (also plural) -> ISO country code
     #: abbreviation key of a first-order division -> (country, admin1): US states (AP and
@@ -135,6 +136,7 @@ def load() -> Cues:
         arabic_heads=frozenset(words["arabic_heads"]),
         hyphen_particles=frozenset(words["hyphen_particles"]),
         facility_words=frozenset(words["facility_words"]),
+        person_nouns=frozenset(words["person_nouns"]),
         inhabitant_suffixes=tuple((suffix, tuple(ends))
                                   for suffix, ends in words["inhabitant_suffixes"]),
         variant_countries=frozenset(w for line in _lines(DATA / "variant_countries.txt")

@@ -39,6 +39,9 @@ STREET_WORDS = frozenset(["street", "st", "avenue", "ave", "road", "rd", "drive"
                           "terrace", "highway", "hwy", "trail", "circle", "pike", "place"])
 #: two capitals then lower case in one word ("FAMa", "MoDs"): an acronym, not a name
 _MIXED_ACRONYM = re.compile(r"[A-Z]{2,}[a-z]+$")
+#: ", 12," after a name: an age, so a person ("Georgia, 12, said")
+_AGE_AFTER = re.compile(r",\s*\d{1,3}\s*,")
+_NAMED_BEFORE = re.compile(r"\b([a-z]+)\s+(?:called|named|dubbed|nicknamed)\s+$")
 #: era abbreviations after a number ("500 B.C.", "1200 BCE")
 _ERAS = frozenset({"b c", "bc", "a d", "ad", "bce", "ce", "b c e", "c e"})
 _NUMBER_BEFORE = re.compile(r"\d[\d,]*\s*$")
@@ -378,6 +381,8 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
             s.marks.add("person")
         if one and words[0] in persons:
             s.marks.add("person")
+        if _AGE_AFTER.match(text, s.end) or _named_person(text, s.start, cues):
+            s.marks.add("person")            # "Georgia, 12, said", "a girl called Georgia"
         if one and s.how == "gazetteer" and (
                 _compound_neighbour(text, toks, s.last + 1, joined_after, cues)
                 or (joined_before and "-" in text[before.end:toks[s.first].start]
@@ -486,3 +491,9 @@ def _name_parts(toks: list[Token], runs: list[tuple[int, int]], cues: Cues):
                 start = i + 1
         if start <= last:
             yield start, last
+
+
+def _named_person(text: str, start: int, cues: Cues) -> bool:
+    """"a girl called X", "a storm named X": a person-noun, then called/named, before X."""
+    m = _NAMED_BEFORE.search(text, max(0, start - 40), start)
+    return bool(m) and m.group(1) in cues.person_nouns

@@ -42,6 +42,7 @@ STATE_ABBREV = re.compile(
 MIN_SCORE = {"exact": 1.3, "exact_multiword": 0.5, "variant": 0.6, "derived": 0.6,
              "fuzzy": 1.0}
 MATCH_CONFIDENCE = {"exact": 1.0, "variant": 0.8, "derived": 0.8, "fuzzy": 0.6}
+PRIMARY = 0.3                             # bonus of a name that is the place's own
 MAX_CANDIDATES = 40                       # per mention, by prior; the tail never wins
 
 #: a candidate: (place, matched its primary name?, match kind, name similarity in [0, 1])
@@ -96,7 +97,7 @@ def _prior(place: Place, primary: bool, match: str, similarity: float) -> float:
     feat = FEATURE_PRIOR.get(place.feature_code, 0.4 if place.feature_class == "P" else 0.3)
     pop = min(1.2, math.log10(place.population + 1) / 7)
     curated = 0.6 if place.id.startswith("overlay:") else 0.0
-    return (2.0 * feat + pop + 0.3 * primary + curated + MATCH_PENALTY[match]
+    return (2.0 * feat + pop + PRIMARY * primary + curated + MATCH_PENALTY[match]
             + 3.0 * (similarity - 1.0))
 
 
