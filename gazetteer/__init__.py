@@ -6,9 +6,10 @@ confidence, or the "no match" outcome. Public API, geopy-shaped::
     from gazetteer import lookup, geocode, geoparse, resolve
 """
 
-from .api import Gazetteer, default_gazetteer, geocode, geoparse, lookup, resolve
+from .api import Gazetteer, default_gazetteer, geocode, geoparse, lookup, region_codes, resolve
 from .errors import GazetteerError, InputError, NotFound
 from .types import Candidate, Mention, Place
 
 __all__ = ["Gazetteer", "default_gazetteer", "lookup", "geocode", "geoparse", "resolve",
+           "region_codes",
            "Place", "Mention", "Candidate", "GazetteerError", "InputError", "NotFound"]

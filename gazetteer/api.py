@@ -34,6 +34,8 @@ MIN_SIMILARITY = 0.75
 DROP_MARKS = frozenset({"person", "organisation", "calendar", "name_tail", "street"})
 #: a name without candidates is kept when the text calls it a place or says where it lies
 KEEP_UNMATCHED = frozenset({"place_cue", "contained_cue"})
+#: a region (corpus focus) country counts as this many mentions of it in the text
+REGION_WEIGHT = 1.0
 #: a bare name ("Raqqa", "Idlib") offers its "<name> Governorate/Province" only when no town
 #: of the same country this large carries the name: lookup and resolve give the city
 TOWN_OVER_DIVISION = 50_000
@@ -250,16 +252,21 @@ class Gazetteer:
 
     # -- text -----------------------------------------------------------------------------
 
-    def geoparse(self, text: str) -> list[Mention]:
+    def geoparse(self, text: str, region: Iterable[str] | None = None) -> list[Mention]:
         """Every place mention in ``text``, resolved in context, in text order.
 
         A mention whose name is known but cannot be resolved confidently is returned with
         ``place=None`` only when the text calls it a place; person names, organisations and
         calendar words are never returned. Demonyms ("Syrian") come back as mentions of the
         country (rule ``demonym``), state abbreviations ("Ky.") as the state.
+
+        ``region``: the countries (ISO 3166 alpha-2 codes) the corpus is about, a prior worth
+        one mention of each country in the text: it decides short texts ("Athens" alone in
+        an American corpus) and widens the coherence focus; the text's own places still win.
         """
         if not isinstance(text, str):
             raise InputError("geoparse needs text (str)")
+        focus = region_codes(region)
         if not text.strip():
             return []
         toks = name_tokens(text, self.cues)
@@ -271,7 +278,7 @@ class Gazetteer:
         items = [self._demonym_item(text, s) if "demonym" in s.marks else self._item(text, s)
                  for s in spans]
         items = [it for it in items if it.cands or it.marks & KEEP_UNMATCHED]
-        return self._resolve_items(text, items, demonyms)
+        return self._resolve_items(text, items, demonyms, focus=focus)
 
     def _demonym_item(self, text: str, span: Span) -> Item:
         """"Syrian" / "Americans": a mention of the country (rule ``demonym``)."""
@@ -281,11 +288,14 @@ class Gazetteer:
         return Item(text[span.start:span.end], span.start, span.end, span.key, cands,
                     set(span.marks), rule="demonym")
 
-    def resolve(self, text: str, spans: Iterable[tuple[int, int]]) -> list[Mention]:
+    def resolve(self, text: str, spans: Iterable[tuple[int, int]],
+                region: Iterable[str] | None = None) -> list[Mention]:
         """Resolve caller-found toponym spans ((start, end) character offsets into ``text``).
 
         Returns one Mention per span, in the order given; ``place`` is None for no match.
+        ``region`` as in :meth:`geoparse`.
         """
+        focus = region_codes(region)
         items = []
         for start, end in spans:
             if not (0 <= start < end <= len(text)):
@@ -296,7 +306,8 @@ class Gazetteer:
         toks = name_tokens(text, self.cues)
         order = sorted(range(len(items)), key=lambda i: items[i].start)
         mentions = self._resolve_items(text, [items[i] for i in order],
-                                       Counter(_demonym_tokens(toks, self.cues)), keep_all=True)
+                                       Counter(_demonym_tokens(toks, self.cues)), keep_all=True,
+                                       focus=focus)
         out: list[Mention | None] = [None] * len(items)
         for i, m in zip(order, mentions, strict=True):
             out[i] = m
@@ -388,7 +399,10 @@ class Gazetteer:
         return []
 
     def _resolve_items(self, text: str, items: list[Item], demonyms: Counter,
-                       keep_all: bool = False) -> list[Mention]:
+                       keep_all: bool = False, focus: frozenset[str] = frozenset()
+                       ) -> list[Mention]:
+        if focus:
+            demonyms = demonyms + Counter({cc: REGION_WEIGHT for cc in focus})
         rank(items, text, demonyms, self.cues.division_abbrevs,
              variant_countries=self.cues.variant_countries)
         decisions = [decide(it, threshold=not keep_all) for it in items]
@@ -494,9 +508,23 @@ def geocode(query: str, exactly_one: bool = True):
     return default_gazetteer().geocode(query, exactly_one=exactly_one)
 
 
-def geoparse(text: str) -> list[Mention]:
-    return default_gazetteer().geoparse(text)
+def geoparse(text: str, region: Iterable[str] | None = None) -> list[Mention]:
+    return default_gazetteer().geoparse(text, region=region)
 
 
-def resolve(text: str, spans: Sequence[tuple[int, int]]) -> list[Mention]:
-    return default_gazetteer().resolve(text, spans)
+def resolve(text: str, spans: Sequence[tuple[int, int]],
+            region: Iterable[str] | None = None) -> list[Mention]:
+    return default_gazetteer().resolve(text, spans, region=region)
+
+
+def region_codes(region: Iterable[str] | str | None) -> frozenset[str]:
+    """ISO 3166 alpha-2 codes from "IQ,SY" or ["IQ", "SY"]; InputError for anything else."""
+    if not region:
+        return frozenset()
+    items = region.split(",") if isinstance(region, str) else list(region)
+    codes = [str(c).strip().upper() for c in items if str(c).strip()]
+    bad = [c for c in codes if len(c) != 2 or not c.isalpha()]
+    if bad:
+        raise InputError(f"region: {', '.join(bad)} is not an ISO 3166 alpha-2 country code "
+                         "(give codes such as IQ,SY)")
+    return frozenset(codes)

@@ -57,7 +57,8 @@ def test_physical_feature_names(name, code, bare, expected):
 
 
 @pytest.mark.parametrize("surface, ok", [
-    ("B.C.", True), ("B.C", True), ("W. Va.", True), ("N.Y", True), ("Qld", True), ("Ky.", True), ("TX", True), ("W.Va.", True),
+    ("B.C.", True), ("B.C", True), ("W. Va.", True), ("N.Y", True), ("Qld", True),
+    ("Ky.", True), ("TX", True), ("W.Va.", True),
     ("bc", False), ("Tx", False), ("Man", False), ("Man.", True),
 ])
 def test_division_abbreviations_as_written(surface, ok):

@@ -10,7 +10,8 @@ Mogadishu) is compared with the coder's point:
 within 25 km, more than 1,000 km off, or missed (no such mention, or no point). Also counted:
 ``foreign_points``, mentions of towns and villages placed outside the report's country and
 its neighbours (a wrong-continent point is the error that costs an analyst's trust); the
-errors file lists them for reading.
+errors file lists them for reading. ``--region`` gives geoparse the theatre's countries as the
+corpus focus, as a user of a one-theatre corpus would (``geoparse(region=...)``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ THEATRE_AREA = {
     "Ukraine": "UA RU BY PL MD RO", "Myanmar": "MM TH CN IN BD LA",
     "DR Congo": "CD RW UG BI TZ ZM AO CF SS CG KE",
 }
+#: the countries a theatre's corpus is about (the --region a user of that corpus would give)
+THEATRE_REGION = {
+    "Syria": "SY", "Iraq": "IQ", "Yemen": "YE", "Libya": "LY", "Afghanistan": "AF",
+    "Somalia": "SO", "Mali/Burkina Faso": "ML,BF", "Nigeria": "NG", "Sudan": "SD",
+    "Ukraine": "UA", "Myanmar": "MM", "DR Congo": "CD",
+}
 COUNTRYLIKE = {"PCLI", "PCLD", "PCLS", "PCLF", "PCLIX", "TERR", "CONT", "RGN", "OCN", "SEA"}
 
 
@@ -59,6 +66,8 @@ def main() -> None:
     ap.add_argument("--reports", default=str(REPORTS))
     ap.add_argument("--json")
     ap.add_argument("--errors")
+    ap.add_argument("--region", action="store_true",
+                    help="give geoparse each theatre's countries as the corpus region")
     args = ap.parse_args()
     with open(args.reports, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -68,7 +77,8 @@ def main() -> None:
     t0 = time.process_time()
     for r in rows:
         theatre = r["theatre"]
-        mentions = gz.geoparse(r["text"])
+        mentions = gz.geoparse(r["text"], region=THEATRE_REGION.get(theatre) if args.region
+                               else None)
         area = set(THEATRE_AREA.get(theatre, "").split())
         for m in mentions:
             p = m.place

@@ -57,7 +57,8 @@ def reliability(pairs: list[tuple[float, bool]]) -> list[dict]:
     return out
 
 
-def evaluate(gz: Gazetteer, articles, errors: list[str], corpus: str) -> dict:
+def evaluate(gz: Gazetteer, articles, errors: list[str], corpus: str,
+             region: str | None = None) -> dict:
     n_pred = strict_tp = lenient_tp = 0
     gold_n = gold_pts = found_ok = 0
     gp_pairs: list[tuple[float, bool]] = []
@@ -66,7 +67,7 @@ def evaluate(gz: Gazetteer, articles, errors: list[str], corpus: str) -> dict:
     rs_total = 0
     t0 = time.process_time()
     for a in articles:
-        mentions = gz.geoparse(a.text)
+        mentions = gz.geoparse(a.text, region=region)
         n_pred += len(mentions)
         gold = {(t.start, t.end) for t in a.toponyms}
         gold_n += len(gold)
@@ -85,7 +86,7 @@ def evaluate(gz: Gazetteer, articles, errors: list[str], corpus: str) -> dict:
                 gp_pairs.append((m.confidence, ok))
         if not tops:
             continue
-        out = gz.resolve(a.text, [(t.start, t.end) for t in tops])
+        out = gz.resolve(a.text, [(t.start, t.end) for t in tops], region=region)
         for t, m in zip(tops, out, strict=True):
             rs_total += 1
             if m.point is None:
@@ -124,6 +125,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--json")
     ap.add_argument("--errors")
+    ap.add_argument("--region", default="", help="corpus focus for every text, e.g. US")
     args = ap.parse_args()
     gz = Gazetteer()
     figures, errors = {"date": time.strftime("%Y-%m-%d")}, []
@@ -131,7 +133,7 @@ def main() -> None:
         articles = load(name)
         if args.limit:
             articles = articles[: args.limit]
-        figures[name] = evaluate(gz, articles, errors, name)
+        figures[name] = evaluate(gz, articles, errors, name, args.region or None)
     print(json.dumps(figures, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", "utf-8")
