@@ -113,7 +113,8 @@ class Gazetteer:
         the Yemeni governorate Shabwah by its spelling)."""
         if looks_arabic(match_key(name).split(), self.cues):
             return self._variants_of(name, {r[0].id for r in rows})
-        if all(_minor(r[0]) for r in rows):
+        if all(_minor(r[0]) for r in rows) and \
+                self.index.has_variant_in(variant_key(name)):
             return [c for c in self._variants_of(name, {r[0].id for r in rows})
                     if c[0].country_code in self.cues.variant_countries and not _minor(c[0])]
         return []

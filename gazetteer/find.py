@@ -41,6 +41,7 @@ STREET_WORDS = frozenset(["street", "st", "avenue", "ave", "road", "rd", "drive"
 _MIXED_ACRONYM = re.compile(r"[A-Z]{2,}[a-z]+$")
 #: ", 12," after a name: an age, so a person ("Georgia, 12, said")
 _AGE_AFTER = re.compile(r",\s*\d{1,3}\s*,")
+_NAMING_WORDS = re.compile(r"\b(?:called|named|dubbed|nicknamed)\b")
 _NAMED_BEFORE = re.compile(r"\b([a-z]+)\s+(?:called|named|dubbed|nicknamed)\s+$")
 #: era abbreviations after a number ("500 B.C.", "1200 BCE")
 _ERAS = frozenset({"b c", "bc", "a d", "ad", "bce", "ce", "b c e", "c e"})
@@ -349,6 +350,7 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
     placed = {i for s in spans if s.how == "gazetteer" for i in range(s.first, s.last + 1)}
     vocabulary = cues.name_words
     ampersand = "&" in text                  # the organisation patterns below need one
+    naming = _NAMING_WORDS.search(text) is not None      # "called", "named" …
     for s in spans:
         words = s.key.split()
         one = len(words) == 1
@@ -381,7 +383,8 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
             s.marks.add("person")
         if one and words[0] in persons:
             s.marks.add("person")
-        if _AGE_AFTER.match(text, s.end) or _named_person(text, s.start, cues):
+        if (text[s.end:s.end + 1] == "," and _AGE_AFTER.match(text, s.end)) or (
+                naming and _named_person(text, s.start, cues)):
             s.marks.add("person")            # "Georgia, 12, said", "a girl called Georgia"
         if one and s.how == "gazetteer" and (
                 _compound_neighbour(text, toks, s.last + 1, joined_after, cues)

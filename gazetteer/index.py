@@ -22,13 +22,14 @@ from pathlib import Path
 
 import ahocorasick
 
+from . import cues as cues_mod
 from .errors import IndexUnavailable
 from .normalize import ARTICLES, match_key, variant_key
 from .sources import Record, Source, embedded_sources
 from .sources.base import content_fingerprint
 from .types import Place
 
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 #: automaton values pack (key_id << 8 | key length); longer keys are looked up, not scanned
 MAX_KEY_CHARS = 255
 PLACE_COLUMNS = ("id", "name", "lat", "lon", "country_code", "feature_class", "feature_code",
@@ -73,7 +74,8 @@ def default_sources(directory: Path | None = None) -> list[Source]:
 
 
 #: data files the build itself reads (beside the sources'): a change rebuilds the index
-BUILD_FILES = ("country_aliases.csv", "place_aliases.csv", "arabic_article_countries.txt")
+BUILD_FILES = ("country_aliases.csv", "place_aliases.csv", "arabic_article_countries.txt",
+               "variant_countries.txt")
 
 
 def fingerprint(sources: Sequence[Source]) -> str:
@@ -135,6 +137,7 @@ class Index:
         self._admins: dict[tuple[str, str, str], Place] | None = None
         self._by_key_id: dict[tuple[int, int], list[tuple[Place, bool, str]]] = {}
         self._has_variant: dict[str, bool] = {}
+        self._variant_country_keys: frozenset[str] | None = None
 
     @property
     def automaton(self) -> ahocorasick.Automaton:
@@ -228,6 +231,15 @@ class Index:
                 FROM names n JOIN places p ON p.rowid = n.place
                 WHERE {condition} ORDER BY p.population DESC LIMIT ?""", (value, limit))
         return self._dedupe(rows)
+
+    def has_variant_in(self, vkey: str) -> bool:
+        """Whether a place of the transliteration countries (``cues.variant_countries``, as
+        at build time) has this variant key: a set kept in the index's meta table, so a
+        caller skips the variant look-ups that cannot help."""
+        if self._variant_country_keys is None:
+            raw = self.meta.get("variant_country_vkeys", "[]")
+            self._variant_country_keys = frozenset(json.loads(raw))
+        return vkey in self._variant_country_keys
 
     def has_variant(self, vkey: str) -> bool:
         """Whether some name has this transliteration-variant key (memoised, bounded)."""
@@ -473,7 +485,13 @@ def build(path: Path, sources: Sequence[Source]) -> IndexStats:
         automaton.make_automaton()
         automaton.save(str(tmp_aho))  # integer values: no serializer, no pickle
         seconds = time.perf_counter() - started
+        countries = sorted(cues_mod.load().variant_countries)
+        variant_country_vkeys = sorted(k for (k,) in db.execute(
+            f"SELECT DISTINCT n.vkey FROM names n JOIN places p ON p.rowid = n.place "
+            f"WHERE p.country_code IN ({', '.join('?' * len(countries))}) AND n.vkey != ''",
+            countries))
         meta = {"schema": SCHEMA_VERSION, "places": n_places, "names": n_names,
+                "variant_country_vkeys": json.dumps(variant_country_vkeys),
                 "keys": len(key_ids), "build_seconds": round(seconds, 2),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "sources": json.dumps([s.fingerprint() for s in sources])}
