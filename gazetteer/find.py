@@ -414,8 +414,9 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
         if before is not None and before.fold in cues.org_nouns and not before.capitalised:
             s.marks.add("organisation")
         if after is not None and after.fold in cues.speech_verbs and \
-                text[toks[s.last].end:after.start].strip() in ("", ","):
-            s.marks.add("speaker")
+                text[toks[s.last].end:after.start].strip() in ("", ",") and \
+                "cue_locative" not in s.marks:
+            s.marks.add("speaker")           # "Davis said"; not "officials in Liverpool said"
         if one and words[0] in cues.common_words:
             s.marks.add("common_word")
         if one and s.how == "gazetteer" and cues.is_given_name(toks[s.first].word):

@@ -43,6 +43,8 @@ MIN_SCORE = {"exact": 1.3, "exact_multiword": 0.5, "variant": 0.6, "derived": 0.
              "fuzzy": 1.0}
 MATCH_CONFIDENCE = {"exact": 1.0, "variant": 0.8, "derived": 0.8, "fuzzy": 0.6}
 PRIMARY = 0.3                             # bonus of a name that is the place's own
+#: a place a source could not locate (a database point found abroad) yields to located ones
+UNLOCATED = 0.6
 MAX_CANDIDATES = 40                       # per mention, by prior; the tail never wins
 
 #: a candidate: (place, matched its primary name?, match kind, name similarity in [0, 1])
@@ -83,7 +85,8 @@ _PRIORS: dict[tuple, float] = {}           # bounded memo: places recur across t
 
 def prior(place: Place, primary: bool, match: str, similarity: float = 1.0) -> float:
     """Context-free score: feature type, population (log), own name, curated row, match kind
-    and, for variant/fuzzy matches, how close the written name is to the place's name."""
+    and, for variant/fuzzy matches, how close the written name is to the place's name; an
+    unlocated place (not curated) loses UNLOCATED."""
     key = (place.id, primary, match, similarity)
     value = _PRIORS.get(key)
     if value is None:
@@ -97,8 +100,9 @@ def _prior(place: Place, primary: bool, match: str, similarity: float) -> float:
     feat = FEATURE_PRIOR.get(place.feature_code, 0.4 if place.feature_class == "P" else 0.3)
     pop = min(1.2, math.log10(place.population + 1) / 7)
     curated = 0.6 if place.id.startswith("overlay:") else 0.0
+    unlocated = UNLOCATED if place.lat is None and not curated else 0.0
     return (2.0 * feat + pop + PRIMARY * primary + curated + MATCH_PENALTY[match]
-            + 3.0 * (similarity - 1.0))
+            + 3.0 * (similarity - 1.0) - unlocated)
 
 
 def softmax(scores: list[float], temperature: float = 0.5) -> list[float]:

@@ -211,3 +211,90 @@ def test_a_landmark_named_after_a_city_is_in_the_city_the_text_names(gaz, text, 
     m = parse(gaz, text)[surface]
     assert m.place is None and m.approx.anchor.country_code == cc
     assert m.approx.precision.acled == 1 and m.rule.startswith("facility_in")
+
+
+# -- 5. people, inhabitants, aliases, acronyms ---------------------------------------------
+
+@pytest.mark.parametrize("text, absent", [
+    ("Georgia, 12, said her school was closed.", "Georgia"),
+    ("A girl called Chad won the spelling bee.", "Chad"),
+    ("Jordan, 34, a nurse, was hurt.", "Jordan"),
+    ("A storm named Florence hit the coast.", "Florence"),
+])
+def test_ages_and_naming_make_a_person(gaz, text, absent):
+    assert absent not in parse(gaz, text)
+
+
+def test_a_place_called_so_is_still_a_place(gaz):
+    assert parse(gaz, "A town called Kidal fell to the rebels.")["Kidal"].place.country_code \
+        == "ML"
+
+
+@pytest.mark.parametrize("text, surface, place", [
+    ("Officials in Liverpool said the port closed.", "Liverpool", "Liverpool"),
+    ("Sources in Ramadi told reporters.", "Ramadi", "Ramadi"),
+])
+def test_a_place_after_in_is_not_the_speaker(gaz, text, surface, place):
+    assert parse(gaz, text)[surface].place.name == place
+
+
+@pytest.mark.parametrize("text, surface, place, code", [
+    ("Albertans went to the polls.", "Albertans", "Alberta", "ADM1"),
+    ("Many Coloradans disagree.", "Coloradans", "Colorado", "ADM1"),
+    ("Baghdadis queued for fuel.", None, None, None),
+    ("Texans and Kansans met.", "Kansans", "Kansas", "ADM1"),
+])
+def test_names_of_inhabitants_read_back_to_their_place(gaz, text, surface, place, code):
+    found = parse(gaz, text)
+    if surface is None:
+        assert not found or all(m.place is None or m.place.feature_code in ("PPL", "PPLC")
+                                for m in found.values())
+        return
+    m = found[surface]
+    assert (m.place.name, m.place.feature_code) == (place, code) and "derived" in m.rule
+
+
+@pytest.mark.parametrize("text, surface, place", [
+    ("Fans in L.A. cheered the team.", "L.A.", "Los Angeles"),
+    ("Rents in NYC rose again.", "NYC", "New York City"),
+])
+def test_city_aliases(gaz, text, surface, place):
+    assert parse(gaz, text)[surface].place.name == place
+
+
+@pytest.mark.parametrize("text", ["ISIS fighters and SDF units clashed.",
+                                  "The PMU and the YPG denied it."])
+def test_acronyms_of_groups_are_not_places(gaz, text):
+    assert gaz.geoparse(text) == []
+
+
+def test_eu_is_the_european_union(gaz):
+    m = parse(gaz, "Ministers in Brussels said EU sanctions would follow.")["EU"]
+    assert m.place.name == "European Union"
+
+
+# -- 1. a corpus region ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, surface, region, cc", [
+    ("Gunmen attacked a market in Athens overnight.", "Athens", "US", "US"),
+    ("Gunmen attacked a market in Athens overnight.", "Athens", None, "GR"),
+    ("Floods hit Hyderabad again.", "Hyderabad", "PK", "PK"),
+    ("Floods hit Hyderabad again.", "Hyderabad", "IN", "IN"),
+])
+def test_a_corpus_region_decides_a_lone_ambiguous_name(gaz, text, surface, region, cc):
+    m = {x.text: x for x in gaz.geoparse(text, region=region)}[surface]
+    assert m.place.country_code == cc
+
+
+def test_a_region_does_not_override_the_texts_own_places(gaz):
+    text = "Gunmen attacked a market in Athens, Greece, overnight."
+    m = {x.text: x for x in gaz.geoparse(text, region=["US"])}["Athens"]
+    assert m.place.country_code == "GR"
+
+
+@pytest.mark.parametrize("region", ["IRQ", "1Q", "Iraq"])
+def test_a_bad_region_is_an_input_error(gaz, region):
+    from gazetteer.errors import InputError
+
+    with pytest.raises(InputError):
+        gaz.geoparse("Mosul", region=[region])
