@@ -24,9 +24,9 @@ from test_events import score_gold  # noqa: E402
 
 from gazetteer import Gazetteer  # noqa: E402
 from geo.actors import load_actors  # noqa: E402
-from geo.articles import bundled_seeds  # noqa: E402
-from geo.events import extract_events  # noqa: E402
-from geo.merge import merge_events  # noqa: E402
+from geo.events.extract import extract_events  # noqa: E402
+from geo.events.merge import merge_events  # noqa: E402
+from geo.text.articles import bundled_seeds  # noqa: E402
 
 FIELDS = ("event", "type", "actor1", "location", "date")
 
