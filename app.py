@@ -23,9 +23,16 @@ from streamlit_folium import st_folium
 
 from gazetteer.errors import GazetteerError
 from geo import dashboard as dash
-from geo.layers.registry import boundaries
+from geo.errors import GeoError
+from geo.layers import boundaries
+from geo.layers.control import control_observations as observations
 from geo.web import assets, markers
 from geo.web import map as webmap
+from geo.web.encode import EncodeMemo, evidence_lookup
+from geo.web.html import safe_json
+
+#: what a user can cause or meet (bad input, a data or store error): a message, not a crash
+USER_ERRORS = (GeoError, GazetteerError)
 
 HERE = Path(__file__).resolve().parent
 VENDOR = HERE / "static" / "vendor"      # Streamlit serves ./static at <base>/app/static/
@@ -111,7 +118,7 @@ def first_corpus() -> tuple[dash.Corpus, list[tuple[str, str]]]:
         return seed_corpus(), []
     try:
         return store_corpus(STORE, dash.store_version(STORE)), []
-    except GazetteerError as exc:
+    except USER_ERRORS as exc:
         return seed_corpus(), [("error", f"{exc} — showing the bundled articles instead")]
 
 
@@ -121,8 +128,6 @@ def first_corpus() -> tuple[dash.Corpus, list[tuple[str, str]]]:
 def control_observations(corpus_key: str, _events):
     """The corpus's control observations (``geo.layers.control.control_observations``): the same
     frame on every rerun, so ``control_at``'s per-frame arrays are derived once."""
-    from geo.layers.control import control_observations as observations
-
     return observations(_events)
 
 
@@ -136,8 +141,6 @@ def control_layers(corpus_key: str, day: str, corridor_km: float, _events):
 @st.cache_resource(show_spinner=False, max_entries=4)      # no copy: read, never changed
 def control_evidence(corpus_key: str, _events) -> dict:
     """Event id → its sources, the evidence listed in the control layers' popups."""
-    from geo.layers.snapshots import evidence_lookup
-
     return evidence_lookup(_events)
 
 
@@ -146,8 +149,6 @@ def control_memo(corpus_key: str):
     """The encoding work of the control layers that does not depend on the day (each
     geometry's GeoJSON, each source's popup HTML …), kept for the corpus so that the rerun
     for a new day only encodes what is new (``geo.layers.snapshots.EncodeMemo``)."""
-    from geo.layers.snapshots import EncodeMemo
-
     return EncodeMemo()
 
 
@@ -155,14 +156,14 @@ def control_memo(corpus_key: str):
 def control_view(corpus_key: str, day: str, corridor_km: float, shown: tuple[str, ...],
                  _events) -> tuple[dict, str, str]:
     """The map's control data for the ``shown`` control layers, the same serialised for the
-    page (``webmap.safe_json``, done once) and the summary (Markdown)."""
+    page (``geo.web.html.safe_json``, done once) and the summary (Markdown)."""
     layers = control_layers(corpus_key, day, corridor_km, _events)
     payload = webmap.control_data(_events, snapshots={day: layers}, corridor_km=corridor_km,
                                   styles=webmap.bloc_styles(actor_dictionary().blocs),
                                   layers=shown, evidence=control_evidence(corpus_key, _events),
                                   memo=control_memo(corpus_key))
     summary = dash.control_summary_markdown(dash.control_summary(layers, actor_dictionary()))
-    return payload, webmap.safe_json(payload), summary
+    return payload, safe_json(payload), summary
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -223,7 +224,7 @@ if bounds and (state.get("bounds") != bounds or "window" not in state):
 def _add(data, name: str) -> bool:
     try:
         new = dash.add_article(state.corpus, data, name, gazetteer(), actors)
-    except GazetteerError as exc:        # InputError (bad input) or a data error
+    except USER_ERRORS as exc:           # InputError (bad input) or a data error
         state.messages.append(("error", str(exc)))
         return False
     added = len(new.events) - len(state.corpus.events)

@@ -4,8 +4,6 @@ rules (locative country names, "<enemy>-backed" generic phrases, coordinated nat
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from gazetteer.normalize import TOKEN_RE
 from geo.actors.tokens import (
     EXPLICIT,
@@ -18,14 +16,12 @@ from geo.actors.tokens import (
     passes,
 )
 
-if TYPE_CHECKING:
-    from geo.actors.dictionary import ActorDictionary
-
 
 class MatchContext:
     """One ``find`` call: tokens, candidates, the covered-token map and linked people."""
 
-    def __init__(self, d: ActorDictionary, text: str, toks: list[Tok]):
+    def __init__(self, d, text: str, toks: list[Tok]):
+        # d: the geo.actors.dictionary.ActorDictionary matching (it builds this context)
         self.d = d
         self.v = d._v
         self.text = text

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from gazetteer.cues import load
 from gazetteer.normalize import APOSTROPHES, TOKEN_RE, fold_token
 
 EXPLICIT, NATIONAL, GENERIC = 2, 1, 0          # pattern priorities (higher wins a tie in length)
@@ -54,8 +55,6 @@ class Cand:
 @lru_cache(maxsize=1)
 def org_suffixes() -> frozenset[str]:
     """Words that end organisation and outlet names, shared with the geoparser's cues."""
-    from gazetteer.cues import load
-
     return load().org_suffixes
 
 

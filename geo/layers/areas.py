@@ -56,10 +56,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS, Transformer
 from shapely.errors import GEOSException
 from shapely.geometry import MultiPoint, Point, box
 
-from geo.layers.boundaries import local_crs
+from geo.actors import load_actors
+from geo.layers.boundaries import countries, local_crs
 
 WGS84 = "EPSG:4326"
 RADIUS_KM = 30.0
@@ -92,8 +94,6 @@ def _crs_wkt(lon: float, lat: float) -> str:
 def _land(crs: str, bounds: tuple[float, float, float, float]):
     """The union of the country polygons meeting ``bounds`` (lon/lat), projected to ``crs``
     (metres), prepared (cached per projection and rounded bounds)."""
-    from geo.layers.boundaries import countries
-
     c = countries()
     hit = c[c.intersects(box(*bounds))]
     if hit.empty:
@@ -191,8 +191,6 @@ def _memo_for(land, radius_m: float) -> _Memo:
 
 @lru_cache(maxsize=64)
 def _transformer(crs_from: str, crs_to: str):
-    from pyproj import CRS, Transformer
-
     return Transformer.from_crs(CRS.from_user_input(crs_from), CRS.from_user_input(crs_to),
                                 always_xy=True)
 
@@ -716,8 +714,6 @@ def frontlines(areas: gpd.GeoDataFrame, actors=None, *, tolerance_m: float = TOL
     if len(held) < 2:
         return gpd.GeoDataFrame(columns=FRONT_COLUMNS, geometry="geometry", crs=WGS84)
     if actors is None:
-        from geo.actors import load_actors
-
         actors = load_actors()
     held = held.reset_index(drop=True)
     known = _known_areas(held) if crs is None else None

@@ -16,22 +16,22 @@ from functools import lru_cache
 import geopandas as gpd
 import numpy as np
 import shapely
-from pyproj import CRS, Geod
+from pyproj import CRS
 from shapely.geometry import MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
+from gazetteer.sources import natural_earth
+from geo.geodesy import length_km
+
 WGS84 = "EPSG:4326"
 GAP_TOLERANCE_M = 300.0     # two country outlines closer than this count as one border
-_GEOD = Geod(ellps="WGS84")
 
 
 @lru_cache(maxsize=1)
 def countries() -> gpd.GeoDataFrame:
     """Natural Earth 10 m admin-0 countries: columns iso2 (``-99`` for a few territories
     without one), iso3, name, geometry ((Multi)Polygon, lon/lat). Cached: do not modify."""
-    from gazetteer.sources.natural_earth import countries as ne_countries
-
-    ne = ne_countries()
+    ne = natural_earth.countries()
     frame = gpd.GeoDataFrame({"iso2": ne["iso2"], "iso3": ne["ISO_A3_EH"], "name": ne["NAME"]},
                              geometry=ne.geometry.values, crs=WGS84)
     return frame.reset_index(drop=True)
@@ -56,7 +56,7 @@ def country_shape(code: str) -> BaseGeometry:
 
 def geodesic_km(geom: BaseGeometry) -> float:
     """Geodesic length of a (multi)line in lon/lat, in km."""
-    return _GEOD.geometry_length(geom) / 1000.0
+    return length_km(geom)
 
 
 def border_line(a: str = "IQ", b: str = "SY", tolerance_m: float = GAP_TOLERANCE_M

@@ -27,11 +27,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
-from shapely.geometry import Point, Polygon, box
+from shapely.geometry import Point, box
+
+from gazetteer.sources.overlay import OverlaySource
+from geo.actors import load_actors
+from geo.geodesy import circle
+from geo.layers.areas import projection_for, to_crs_values
+from geo.layers.boundaries import border_line, corridor, countries, within_corridor
 
 WGS84 = "EPSG:4326"
-_GEOD = Geod(ellps="WGS84")
 TANF_ZONE_KM = 55.0
 TANF_ZONE_SOURCE = (
     "US-led coalition (CENTCOM / Operation Inherent Resolve) statements, May–June 2017: a "
@@ -46,8 +50,6 @@ COMPLETE_GRAPH_MAX = 150    # up to this many nodes every pair is linked
 
 @lru_cache(maxsize=1)
 def _overlay_places() -> tuple:
-    from gazetteer.sources.overlay import OverlaySource
-
     return tuple(r.place for r in OverlaySource().records())
 
 
@@ -89,14 +91,6 @@ def border_crossings() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, columns=CROSSING_COLUMNS, geometry="geometry", crs=WGS84)
 
 
-def geodesic_circle(lat: float, lon: float, radius_km: float, n: int = 360) -> Polygon:
-    """A polygon of ``n`` points each ``radius_km`` from (lat, lon) along the WGS84 geodesic
-    (azimuths 0°, 360/n° …), in (lon, lat)."""
-    az = np.linspace(0.0, 360.0, n, endpoint=False)
-    lons, lats, _ = _GEOD.fwd(np.full(n, lon), np.full(n, lat), az, np.full(n, radius_km * 1000.0))
-    return Polygon(zip(lons, lats, strict=True))
-
-
 def deconfliction_zone(radius_km: float = TANF_ZONE_KM) -> gpd.GeoDataFrame:
     """The al-Tanf deconfliction zone: one row (layer, name, radius_km, centre, centre_lat,
     centre_lon, source, geometry) around the gazetteer's "al-Tanf garrison"."""
@@ -111,7 +105,7 @@ def _deconfliction_zone(radius_km: float) -> gpd.GeoDataFrame:
         "bloc": "us_coalition", "radius_km": float(radius_km), "centre": g.name,
         "centre_lat": g.lat, "centre_lon": g.lon,
         "source": f"{TANF_ZONE_SOURCE}; centre: {g.source}",
-        "geometry": geodesic_circle(g.lat, g.lon, radius_km)}], geometry="geometry", crs=WGS84)
+        "geometry": circle(g.lat, g.lon, radius_km)}], geometry="geometry", crs=WGS84)
 
 
 def corridor_layers(events: gpd.GeoDataFrame, at: gpd.GeoDataFrame | None = None, *,
@@ -148,8 +142,6 @@ def corridor_layers(events: gpd.GeoDataFrame, at: gpd.GeoDataFrame | None = None
 def _corridor_parts(a: str, b: str, width_km: float):
     """The border line, the corridor and the crossings inside it (frames with their layer
     names) and the corridor polygon (lon/lat, prepared), computed once per width."""
-    from geo.layers.boundaries import border_line, corridor, within_corridor
-
     line = border_line(a, b)
     zone = corridor(line, width_km)
     crossings = within_corridor(border_crossings(), zone).assign(layer="border_crossing")
@@ -163,8 +155,6 @@ def _inside(frame: gpd.GeoDataFrame, area) -> gpd.GeoDataFrame:
     """The rows of ``frame`` (EPSG:4326) whose geometry lies in ``area`` (on its edge
     counts), as ``geo.layers.boundaries.within_corridor``."""
     if frame.crs is not None and frame.crs != WGS84:
-        from geo.layers.boundaries import within_corridor
-
         return within_corridor(frame, gpd.GeoDataFrame(geometry=[area], crs=WGS84))
     geoms = np.asarray(frame.geometry.values, dtype=object)
     ok = ~shapely.is_missing(geoms)
@@ -179,8 +169,6 @@ def aligned_blocs(actors=None, bloc: str = IRAN_AXIS) -> list[str]:
     """``bloc`` and its declared allies (actors.toml): for iran_axis, syrian_government,
     russia and iraqi_government."""
     if actors is None:
-        from geo.actors import load_actors
-
         actors = load_actors()
     return sorted({bloc, *actors.bloc(bloc).allies})
 
@@ -208,8 +196,6 @@ def _dijkstra(edges: dict[int, list[tuple[int, float]]], src: int, dst: int):
 def _anchors_of(c: gpd.GeoDataFrame, origin: str, target: str, capital: tuple):
     """(crs, anchors): a local equidistant projection (WKT, metres) and the origin country
     (within ``CORRIDOR_BOUNDS``), the capital's point and the target country in it."""
-    from geo.layers.areas import projection_for
-
     window = box(*CORRIDOR_BOUNDS)
     origin_geom = shapely.union_all(c[(c.iso2 == origin) | (c.iso3 == origin)].geometry.values)
     target_geom = shapely.union_all(c[(c.iso2 == target) | (c.iso3 == target)].geometry.values)
@@ -223,8 +209,6 @@ def _anchors_of(c: gpd.GeoDataFrame, origin: str, target: str, capital: tuple):
 @lru_cache(maxsize=8)
 def _anchors(origin: str, target: str, capital: tuple):
     """``_anchors_of`` for the Natural Earth countries (cached)."""
-    from geo.layers.boundaries import countries
-
     return _anchors_of(countries(), origin, target, capital)
 
 
@@ -252,8 +236,6 @@ class _CorridorMemo:
 
     def projected(self, geoms) -> np.ndarray:
         """``geoms`` (EPSG:4326) in ``crs`` (metres), as ``GeoSeries.to_crs``."""
-        from geo.layers.areas import to_crs_values
-
         geoms = np.asarray(geoms, dtype=object)
         out = np.empty(len(geoms), dtype=object)
         todo = []
@@ -476,5 +458,5 @@ def land_corridor(areas: gpd.GeoDataFrame, day=None, *, actors=None,
     return out[LC_COLUMNS]
 
 
-__all__ = ["border_crossings", "geodesic_circle", "deconfliction_zone", "corridor_layers",
+__all__ = ["border_crossings", "deconfliction_zone", "corridor_layers",
            "aligned_blocs", "land_corridor"]

@@ -2,7 +2,7 @@
 
 Leaflet's ``dist`` files (leaflet.js, leaflet.css, images/) come from the PyPI package
 ``xstatic-leaflet`` (BSD-2-Clause, like Leaflet), so a fresh ``pip install`` has them and
-nothing is fetched at run time. The map's own script and style live in ``geo/static/``.
+nothing is fetched at run time. The map's own script and style live in ``geo/web/static/``.
 
 * :func:`asset_paths` — relative dist path → local file, for a server (the dashboard) to serve.
 * :func:`cdn_urls` — the same files on the jsDelivr CDN, pinned to the installed version
@@ -21,6 +21,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import xstatic.pkg.leaflet as leaflet_pkg
+
 from geo.errors import DataError
 
 STATIC = resources.files("geo.web").joinpath("static")
@@ -32,18 +34,9 @@ _REMOTE_REF = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\
                          r"(?:https?:)?//", re.IGNORECASE)
 
 
-def _xstatic():
-    try:
-        import xstatic.pkg.leaflet as pkg
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise DataError("package xstatic-leaflet is not installed (pip install "
-                        "xstatic-leaflet): it ships Leaflet's JavaScript and CSS") from exc
-    return pkg
-
-
 def leaflet_version() -> str:
     """Version of the installed Leaflet files (e.g. ``1.9.3``)."""
-    return _xstatic().VERSION
+    return leaflet_pkg.VERSION
 
 
 def cdn_base() -> str:
@@ -56,7 +49,7 @@ def asset_paths() -> dict[str, Path]:
     """Leaflet's dist files: relative path (``leaflet.js``, ``leaflet.css``,
     ``images/layers.png`` …) → local file. The URL of each on the CDN is
     ``cdn_base() + key``."""
-    base = Path(_xstatic().BASE_DIR)
+    base = Path(leaflet_pkg.BASE_DIR)
     files = {SCRIPT: base / SCRIPT, STYLE: base / STYLE}
     files |= {f"images/{p.name}": p for p in sorted((base / "images").glob("*.png"))}
     missing = [str(p) for p in files.values() if not p.is_file()]
@@ -100,7 +93,7 @@ def data_urls() -> dict[str, str]:
 
 
 def own_asset(name: str) -> str:
-    """Text of one of the map's own files in ``geo/static/`` (``conflictmap.js`` …)."""
+    """Text of one of the map's own files in ``geo/web/static/`` (``conflictmap.js`` …)."""
     return (STATIC / name).read_text("utf-8")
 
 

@@ -63,7 +63,7 @@ class RawMacroElement(MacroElement):
 
 class Overlay(RawMacroElement):
     """The page's own script and style: event markers with the time filter, place mentions,
-    territorial-control layers, legend (``geo/static/conflictmap.js``/``.css``)."""
+    territorial-control layers, legend (``geo/web/static/conflictmap.js``/``.css``)."""
 
     header_template = _part("""<link rel="icon" href="data:,">
 <style>{{ this.css }}</style>""")

@@ -1,19 +1,16 @@
-"""Events, place mentions and borders on a Leaflet map (folium), with an in-page time filter.
+"""Events, place mentions, borders and the territorial-control layers on a Leaflet map
+(folium), with an in-page time filter: ``build_map``, ``map_html``, ``export_map``.
 
 Frames are EPSG:4326 GeoDataFrames with (lon, lat) geometry; folium and Leaflet take
 (lat, lon). Distances are in km (``corridor_km``, ``uncertainty_km``), Leaflet circle radii in
-metres. Article text is untrusted: every string that reaches the page is ``html.escape``d here
-and handed to the page's script (``geo/static/conflictmap.js``) as JSON with ``<``, ``>`` and
-``&`` written as ``\\u003c`` … so that no data can close a ``<script>`` element, and with a
-``{`` that opens Jinja syntax written as ``\\u007b``; the page's own elements are put into the
-page as rendered (:class:`_Raw`), never compiled as a template again (branca does that to
-every macro's output: slow for megabytes of data, and it would evaluate ``{{ … }}`` found in
-an article).
+metres. Article text is untrusted: every string that reaches the page is escaped
+(``geo.web.html``, ``geo.web.popups``) and handed to the page's script
+(``geo/web/static/conflictmap.js``) as JSON safe inside ``<script>`` and never read as a
+template; the page's own elements (``geo.web.elements``) are put into the page as rendered.
 
 The exported page ships every event with its popup; the dashboard's map (``popups=False``)
-ships compact records and, for many events, counted groups (``geo.web.markers``).
-
-The page loads only Leaflet (``geo.web.assets``): from the CDN, or inlined by
+ships compact records and, for many events, counted groups (``geo.web.markers``). The page
+loads only Leaflet (``geo.web.assets``): from the CDN, or inlined by
 ``map_html(m, self_contained=True)`` so it opens with no network at all.
 """
 
@@ -89,7 +86,7 @@ def _dates(events, column):
 
 
 def bloc_styles(blocs: dict | None = None) -> dict[str, tuple[str, str]]:
-    """bloc id → (name, colour): ``geo/data/actors.toml`` [[bloc]] rows, updated by
+    """bloc id → (name, colour): ``geo/actors/data/actors.toml`` [[bloc]] rows, updated by
     ``blocs`` (id → colour string or a ``geo.actors.Bloc``)."""
     styles = {b.id: (b.name, b.color) for b in load_actors().blocs.values()}
     for key, val in (blocs or {}).items():

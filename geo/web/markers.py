@@ -338,7 +338,7 @@ def _groups_part(t: MarkerTable, pos: np.ndarray, codes: np.ndarray, keys: list[
 
 def payload(table: MarkerTable, positions: np.ndarray | None = None, *,
             aggregate_above: int = AGGREGATE_ABOVE, max_markers: int = MAX_MARKERS) -> dict:
-    """The page's data (``cm.addEvents`` in ``geo/static/conflictmap.js``) for the rows
+    """The page's data (``cm.addEvents`` in ``geo/web/static/conflictmap.js``) for the rows
     ``positions`` of ``table`` (default all); unlocated rows are left out::
 
         {"colors": [CSS colour, ...], "types": [escaped event type, ...],

@@ -1,4 +1,4 @@
-"""The actor dictionary (geo/data/actors.toml) and actor mentions (geo.actors)."""
+"""The actor dictionary (geo/actors/data/actors.toml) and actor mentions (geo.actors)."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ def render_events(e: dict) -> str:
 ## Events on the seeds (`bench_events.py`)
 
 Against this project's own gold of {e['gold_events']} seed event mentions
-(`tests/test_events.py`), same machine and date: recall {e['recall']}; event type
+(`tests/events/test_events.py`), same machine and date: recall {e['recall']}; event type
 {e['type_accuracy']}, actor1 {e['actor1_accuracy']} and location {e['location_accuracy']}
 recall; date recall {e['date_accuracy']} (gold events that carry a date);
 {e['extracted_events']} extracted events merge into {e['merged_events']},
