@@ -5,7 +5,9 @@ Their output goes into the page as rendered (:class:`Raw`), never compiled as a 
 again: ``MacroElement.render`` wraps each rendered macro in a new ``Element`` whose template
 *is* that text, which Jinja then compiles and renders again — slow for megabytes of data, and
 anything in an article that looks like template syntax (``{{ 6*7 }}``) would be evaluated. The
-data in these elements is JSON made safe by ``geo.web.html.safe_json``.
+data in these elements is JSON made safe by ``geo.web.html.safe_json``. Their
+``_template`` holds the same parts as macros, for folium-aware tools that read it
+(streamlit-folium builds the dashboard's map script from it).
 """
 
 from __future__ import annotations
@@ -34,40 +36,43 @@ class Raw(Element):
         return self.text
 
 
-def _part(source: str) -> Template:
-    """A template of one part of the page (its text kept to the last newline)."""
-    return Template(source, keep_trailing_newline=True)
-
-
 class RawMacroElement(MacroElement):
-    """A ``MacroElement`` whose parts come from its own templates ``header_template``,
-    ``html_template`` and ``script_template`` (each rendered with ``this`` and ``kwargs``,
-    as a macro would be) and go into the page as :class:`Raw` text. Its ``_template`` is
-    empty, so ``MacroElement.render`` only renders its children."""
+    """A ``MacroElement`` written as folium's plugins write theirs, with its own template:
+    ``header_source`` and ``script_source`` (template text rendered with ``this`` and
+    ``kwargs``) make its ``_template`` (``{% macro header %}``/``{% macro script %}``, what
+    folium-aware tools such as streamlit-folium read), and :meth:`render` puts each part
+    into the page as :class:`Raw` text, rendered once, never templated again. It has no
+    children: what it adds to the page is in its own parts."""
 
+    header_source: str | None = None
+    script_source: str | None = None
     _template = Template("")
-    header_template: Template | None = None
-    html_template: Template | None = None
-    script_template: Template | None = None
+    _parts: tuple = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        parts = [(name, source) for name, source in (("header", cls.header_source),
+                                                     ("script", cls.script_source)) if source]
+        cls._template = Template("".join(f"{{% macro {name}(this, kwargs) %}}{source}"
+                                         "{% endmacro %}" for name, source in parts))
+        cls._parts = tuple((name, Template(source, keep_trailing_newline=True))
+                           for name, source in parts)
 
     def render(self, **kwargs):
         figure = self.get_root()
-        for template, target in ((self.header_template, figure.header),
-                                 (self.html_template, figure.html),
-                                 (self.script_template, figure.script)):
-            if template is not None:
-                target.add_child(Raw(template.render(this=self, kwargs=kwargs)),
-                                 name=self.get_name())
-        super().render(**kwargs)
+        targets = {"header": figure.header, "script": figure.script}
+        for name, template in self._parts:
+            targets[name].add_child(Raw(template.render(this=self, kwargs=kwargs)),
+                                    name=self.get_name())
 
 
 class Overlay(RawMacroElement):
     """The page's own script and style: event markers with the time filter, place mentions,
     territorial-control layers, legend (``geo/web/static/conflictmap.js``/``.css``)."""
 
-    header_template = _part("""<link rel="icon" href="data:,">
-<style>{{ this.css }}</style>""")
-    script_template = _part("""
+    header_source = """<link rel="icon" href="data:,">
+<style>{{ this.css }}</style>"""
+    script_source = """
 {{ this.library }}
 (function (cm, map) {
   var state = null;
@@ -97,7 +102,7 @@ class Overlay(RawMacroElement):
     el.innerHTML = cm.glyph(el.getAttribute("data-shape"), "#888", false, 14);
   });
 })(window.conflictmap, {{ this._parent.get_name() }});
-""")
+"""
 
     def __init__(self, events_group, events, mentions_group, mentions, legend, options,
                  control_groups=None, control=None, legend_options=None):
@@ -124,7 +129,10 @@ class GeoJsonLayer(RawMacroElement, Layer):
     that they are not sent again with every rerun), drawn in a pane below the overlays so
     that arriving late it still lies under them."""
 
-    script_template = _part("""
+    # the layer's own script, then the line adding it to the map when shown, as
+    # folium.map.Layer's ElementAddToElement child would add it (its script and the page's
+    # separator: the same page, byte for byte)
+    script_source = """
 {% if this.url %}if (!{{ this._parent.get_name() }}.getPane("cmBase")) {
   {{ this._parent.get_name() }}.createPane("cmBase").style.zIndex = 350; }
 var {{ this.get_name() }} = L.geoJSON(null, {
@@ -137,7 +145,10 @@ fetch({{ this.url }}).then(function (r) {
   style: function () { return {{ this.style }}; }, smoothFactor: 0.5});
 {% endif %}
 {% if this.tooltip %}{{ this.get_name() }}.bindTooltip({{ this.tooltip }}, {sticky: true});
-{% endif %}""")
+{% endif %}{% if this.show %}
+{{ "    " }}
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endif %}"""
 
     def __init__(self, data: str | None, name: str, style: dict, tooltip: str | None = None,
                  show: bool = True, url: str | None = None):
@@ -151,8 +162,8 @@ fetch({{ this.url }}).then(function (r) {
         self.tooltip = safe_json(f"<div>{html.escape(tooltip)}</div>") if tooltip else None
 
 
-def geojson_layer(frame: gpd.GeoDataFrame | str, name: str, style: dict, tooltip: str | None,
-             show: bool = True) -> GeoJsonLayer:
+def geojson_layer(frame: gpd.GeoDataFrame | str, name: str, style: dict,
+                  tooltip: str | None, show: bool = True) -> GeoJsonLayer:
     """An overlay of ``frame`` (or its GeoJSON text; a :class:`SafeJson` is embedded as it
     is) with one ``style`` (Leaflet path options) and a tooltip (plain text, escaped here)."""
     if isinstance(frame, SafeJson):
