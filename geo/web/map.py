@@ -41,7 +41,7 @@ from geo.text.dates import parse_day
 from geo.web import assets, markers
 from geo.web.elements import GeoJsonLayer, Overlay, geojson_layer
 from geo.web.encode import encode_snapshots
-from geo.web.html import UNKNOWN_COLOR, SafeJson, color, geojson_text
+from geo.web.html import UNKNOWN_COLOR, SafeJson, color, geojson_text, safe_json
 from geo.web.legend import legend_html
 from geo.web.popups import event_records, mention_points
 
@@ -57,7 +57,7 @@ CONTROL_KEYS = {layer.title: layer.key for layer in MAP_LAYERS}
 CLUSTER_ABOVE = 2000     # more events than this: markers are grouped on a screen grid
 OSM = "OpenStreetMap tiles (online)"
 __all__ = ["UNKNOWN_COLOR", "build_map", "map_html", "export_map", "control_data",
-           "view_bounds", "in_date_range", "bloc_styles", "parse_day"]
+           "view_bounds", "in_date_range", "bloc_styles", "parse_day", "safe_json"]
 
 
 def in_date_range(events: gpd.GeoDataFrame, start=None, end=None) -> gpd.GeoDataFrame:

@@ -65,7 +65,7 @@ def seed_store(tmp_path_factory):
 
 
 def test_the_store_gives_what_the_files_give(seed_store, tmp_path, gaz):
-    from geo.dashboard import _mentions
+    from geo.dashboard import corpus_mentions as _mentions
     from geo.events.pipeline import article_events, control_events
     from geo.events.table import events_frame
     from geo.text.articles import bundled_seeds
