@@ -148,7 +148,7 @@ def control_evidence(corpus_key: str, _events) -> dict:
 def control_memo(corpus_key: str):
     """The encoding work of the control layers that does not depend on the day (each
     geometry's GeoJSON, each source's popup HTML …), kept for the corpus so that the rerun
-    for a new day only encodes what is new (``geo.layers.snapshots.EncodeMemo``)."""
+    for a new day only encodes what is new (``geo.web.encode.EncodeMemo``)."""
     return EncodeMemo()
 
 

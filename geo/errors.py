@@ -1,7 +1,7 @@
 """One exception tree for ``geo`` (as ``gazetteer.errors`` is the gazetteer's): every error a
 user can cause or meet derives from :class:`GeoError`, so the command line and the dashboard
 catch one type and print its message. The command line maps these classes, and the
-gazetteer's, to exit codes (``geo.cli.main.EXIT_CODES``); nothing here knows of them."""
+gazetteer's, to exit codes (``geo.cli.errors.EXIT_CODES``); nothing here knows of them."""
 
 
 class GeoError(Exception):

@@ -26,9 +26,9 @@ dictionary does not know, named in the text as a proper noun with an organisatio
 Zorgan Brigade", "Liwa al-Quds"): they get an ad hoc :class:`Actor` in the "other" bloc
 (``kind = "unidentified"``).
 
-Modules: ``actor_types`` (the value types), ``actor_data`` (reading and validating the file),
-``actor_text`` (tokens and case checks), ``actor_match`` (step 1) and ``actor_people`` (steps 2
-and 3); this module builds the matcher and is the public API.
+Modules of ``geo.actors``: ``types`` (the value types), ``file`` (reading and validating the
+file), ``tokens`` (tokens and case checks), ``matching`` (step 1) and ``people`` (steps 2 and
+3); this module builds the matcher and is the public API.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ last) names its partition; all events of one reading share it. Per partition the
 * ``merged/events/<day>-….parquet`` and ``merged/control/<day>-….parquet``: the merged events
   whose sort day (first day, else publication day) is that day, sorted as ``merge_events``
   sorts, ``event_id_cnty`` numbered within the partition; the manifest keeps per partition the
-  count per country, and readers (``geo.store.tables.load_events``) add the counts of the earlier
+  count per country, and readers (``geo.store.frames.load_events``) add the counts of the earlier
   partitions, which gives ``merge_events``' numbering over the whole;
 * ``merged/summary-….parquet``: per (partition, variant, block) the number of readings and
   events and the latest last day, and ``merged/articles-….parquet``: per article the

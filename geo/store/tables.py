@@ -167,7 +167,7 @@ def _place_json(place) -> str | None:
 
 def event_row(ev, *, sha1: str, order: int, in_events: bool, in_control: bool,
               dictionary=None) -> dict:
-    """A ``geo.events.extract.Event`` (one article's, before merging) as a row of
+    """A ``geo.events.model.Event`` (one article's, before merging) as a row of
     ``EXTRACTED_SCHEMA``: actors and place as JSON, dates as dates, the point as WKB
     (lon, lat). Actors of ``dictionary`` (``geo.actors.ActorDictionary``) are stored without
     their alias lists and taken back from it when read."""
@@ -266,7 +266,7 @@ class _Decoder:
 
 
 def row_events(rows: Iterable[dict], dictionary=None) -> list:
-    """``geo.events.extract.Event`` objects of ``EXTRACTED_SCHEMA`` rows (see :func:`event_row`)."""
+    """``geo.events.model.Event`` objects of ``EXTRACTED_SCHEMA`` rows (see :func:`event_row`)."""
     decoder = _Decoder(dictionary)
     return [decoder.event(r) for r in rows]
 

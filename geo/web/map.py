@@ -173,16 +173,17 @@ def control_data(events: gpd.GeoDataFrame, *, start=None, end=None, corridor_km:
                  snapshots: dict | None = None, max_dates: int | None = None,
                  observations=None, layers: Iterable[str] | None = None,
                  evidence: dict | None = None, memo=None) -> dict:
-    """The page's territorial-control data (``geo.layers.snapshots.encode_snapshots``): the layers
+    """The page's territorial-control data (``geo.web.encode.encode_snapshots``): the layers
     of ``geo.layers.registry.layers_for_date`` for each step date of the slider — the distinct event
     days of ``events`` in [start, end], a regular sample of ``max_dates`` (default
     ``geo.layers.snapshots.MAX_DATES``) of them when there are more — computed from
-    ``control_events`` (events extracted with standing facts, ``geo.layers.control.control_events``;
-    default ``events``) with every event up to each day, not only those in the range.
+    ``control_events`` (events extracted with standing facts,
+    ``geo.events.pipeline.control_events``; default ``events``) with every event up to
+    each day, not only those in the range.
     ``snapshots`` (``{ISO day: layers frame}``) skips the computation; ``layers`` (among
     :data:`CONTROL_LAYERS`, default all) keeps only their features; ``evidence``
-    (``geo.layers.snapshots.evidence_lookup`` of the control events) saves reading their sources
-    again, and ``memo`` (a ``geo.layers.snapshots.EncodeMemo`` kept with it for the corpus) the
+    (``geo.web.encode.evidence_lookup`` of the control events) saves reading their sources
+    again, and ``memo`` (a ``geo.web.encode.EncodeMemo`` kept with it for the corpus) the
     encoding work that does not depend on the day (the dashboard's rerun for a new day)."""
     source = events if control_events is None else control_events
     if snapshots is None:
