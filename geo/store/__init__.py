@@ -1,9 +1,17 @@
-"""The store: articles, their extracted events and place mentions as GeoParquet partitions
-with a manifest (``tables``), the merged events kept up to date incrementally (``merged``),
-and the ingest that fills it (``ingest``) in this process or on a Dask cluster
-(``engines``; ``dask``).
+"""The store: what ``conflictmap ingest`` writes and ``events``/``layers``/``export --store``
+and the dashboard read.
 
-Public API: ``Store``, ``load_events``, ``load_mentions``, ``load_frames``.
+* ``tables``  the files (GeoParquet partitions by publication day) and the manifest (the
+              commit point), ``Store``, events <-> rows
+* ``merged``  the merged events kept up to date incrementally, partitioned by event day
+* ``frames``  ``load_events``, ``load_mentions``, ``load_frames``: GeoDataFrames of a store
+* ``batch``   one batch of articles geoparsed and extracted (``geo.events.pipeline``), on a
+              worker; the gazetteer loaded once per process
+* ``engines`` where batches run: ``local``, or ``dask`` (``dask.py``, a dask.distributed
+              cluster, imported only when asked for)
+* ``ingest``  the run: new articles in batches, undated articles re-dated, the merge
+
+Depends on ``geo.events`` and below.
 """
 
 from geo.errors import StoreError
