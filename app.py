@@ -3,7 +3,7 @@ time-filtered map, each traceable to its sources.
 
 Run with ``streamlit run app.py``. Widgets only: the work is done by ``geo.dashboard`` (corpus,
 filters, timeline, metrics, sources panel, control layers and summary, downloads),
-``geo.webmap`` (the folium map) and ``geo.markers`` (its markers: compact, without popups,
+``geo.web.map`` (the folium map) and ``geo.web.markers`` (its markers: compact, without popups,
 counted groups for many events; a click lists the events' sources beside the map). It works
 with no internet: the map's scripts and styles are served by this Streamlit server from
 ``static/`` (``[server] enableStaticServing`` in ``.streamlit/config.toml``), see
@@ -22,8 +22,17 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from gazetteer.errors import GazetteerError
-from geo import assets, boundaries, markers, webmap
 from geo import dashboard as dash
+from geo.errors import GeoError
+from geo.layers import boundaries
+from geo.layers.control import control_observations as observations
+from geo.web import assets, markers
+from geo.web import map as webmap
+from geo.web.encode import EncodeMemo, evidence_lookup
+from geo.web.html import safe_json
+
+#: what a user can cause or meet (bad input, a data or store error): a message, not a crash
+USER_ERRORS = (GeoError, GazetteerError)
 
 HERE = Path(__file__).resolve().parent
 VENDOR = HERE / "static" / "vendor"      # Streamlit serves ./static at <base>/app/static/
@@ -109,7 +118,7 @@ def first_corpus() -> tuple[dash.Corpus, list[tuple[str, str]]]:
         return seed_corpus(), []
     try:
         return store_corpus(STORE, dash.store_version(STORE)), []
-    except GazetteerError as exc:
+    except USER_ERRORS as exc:
         return seed_corpus(), [("error", f"{exc} — showing the bundled articles instead")]
 
 
@@ -117,10 +126,8 @@ def first_corpus() -> tuple[dash.Corpus, list[tuple[str, str]]]:
 # not hashed), the day and the corridor width, so a change of any other filter reuses them.
 @st.cache_resource(show_spinner=False, max_entries=4)    # no copy: read, never changed
 def control_observations(corpus_key: str, _events):
-    """The corpus's control observations (``geo.control.control_observations``): the same
+    """The corpus's control observations (``geo.layers.control.control_observations``): the same
     frame on every rerun, so ``control_at``'s per-frame arrays are derived once."""
-    from geo.control import control_observations as observations
-
     return observations(_events)
 
 
@@ -134,8 +141,6 @@ def control_layers(corpus_key: str, day: str, corridor_km: float, _events):
 @st.cache_resource(show_spinner=False, max_entries=4)      # no copy: read, never changed
 def control_evidence(corpus_key: str, _events) -> dict:
     """Event id → its sources, the evidence listed in the control layers' popups."""
-    from geo.map_layers import evidence_lookup
-
     return evidence_lookup(_events)
 
 
@@ -143,9 +148,7 @@ def control_evidence(corpus_key: str, _events) -> dict:
 def control_memo(corpus_key: str):
     """The encoding work of the control layers that does not depend on the day (each
     geometry's GeoJSON, each source's popup HTML …), kept for the corpus so that the rerun
-    for a new day only encodes what is new (``geo.map_layers.EncodeMemo``)."""
-    from geo.map_layers import EncodeMemo
-
+    for a new day only encodes what is new (``geo.web.encode.EncodeMemo``)."""
     return EncodeMemo()
 
 
@@ -153,14 +156,14 @@ def control_memo(corpus_key: str):
 def control_view(corpus_key: str, day: str, corridor_km: float, shown: tuple[str, ...],
                  _events) -> tuple[dict, str, str]:
     """The map's control data for the ``shown`` control layers, the same serialised for the
-    page (``webmap.safe_json``, done once) and the summary (Markdown)."""
+    page (``geo.web.html.safe_json``, done once) and the summary (Markdown)."""
     layers = control_layers(corpus_key, day, corridor_km, _events)
     payload = webmap.control_data(_events, snapshots={day: layers}, corridor_km=corridor_km,
                                   styles=webmap.bloc_styles(actor_dictionary().blocs),
                                   layers=shown, evidence=control_evidence(corpus_key, _events),
                                   memo=control_memo(corpus_key))
     summary = dash.control_summary_markdown(dash.control_summary(layers, actor_dictionary()))
-    return payload, webmap.safe_json(payload), summary
+    return payload, safe_json(payload), summary
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -180,7 +183,7 @@ def event_index(corpus_key: str, _events) -> dash.EventIndex:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def marker_table(corpus_key: str, _events):
-    """What the map draws of each event (``geo.markers``; escaped tooltips, no popups)."""
+    """What the map draws of each event (``geo.web.markers``; escaped tooltips, no popups)."""
     return markers.marker_table(_events, webmap.bloc_styles(actor_dictionary().blocs))
 
 
@@ -221,7 +224,7 @@ if bounds and (state.get("bounds") != bounds or "window" not in state):
 def _add(data, name: str) -> bool:
     try:
         new = dash.add_article(state.corpus, data, name, gazetteer(), actors)
-    except GazetteerError as exc:        # InputError (bad input) or a data error
+    except USER_ERRORS as exc:           # InputError (bad input) or a data error
         state.messages.append(("error", str(exc)))
         return False
     added = len(new.events) - len(state.corpus.events)

@@ -35,8 +35,8 @@ XSS = ('<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
 
 
 def event_row(n: int, lat: float | None, lon: float | None, first: str, last: str, **over):
-    """One row shaped like ``geo.event_table.events_frame`` output."""
-    from geo.event_table import ACLED_COLUMNS, OUR_COLUMNS
+    """One row shaped like ``geo.events.table.events_frame`` output."""
+    from geo.events.table import ACLED_COLUMNS, OUR_COLUMNS
 
     row = dict.fromkeys([*ACLED_COLUMNS, *OUR_COLUMNS], "")
     row |= {"event_id_cnty": f"SYR{n}", "event_date": last, "first_date": first,
@@ -125,7 +125,7 @@ CONTROL = ["captured", "holds", "reached", "contested", ""]
 
 def many_events(n_events: int, n_places: int = 2000, seed: int = 1, days: int = 365
                 ) -> gpd.GeoDataFrame:
-    """``n_events`` random events shaped like ``geo.event_table.events_frame`` at ``n_places``
+    """``n_events`` random events shaped like ``geo.events.table.events_frame`` at ``n_places``
     random points in Iraq and Syria (Natural Earth), over ``days`` days from 2017-01-01, with
     random blocs, event types and control kinds (for the benchmarks; no gazetteer needed)."""
     from datetime import date, timedelta
@@ -133,8 +133,8 @@ def many_events(n_events: int, n_places: int = 2000, seed: int = 1, days: int = 
     import numpy as np
     import shapely
 
-    from geo.boundaries import country_shape
-    from geo.event_table import ACLED_COLUMNS, OUR_COLUMNS
+    from geo.events.table import ACLED_COLUMNS, OUR_COLUMNS
+    from geo.layers.boundaries import country_shape
 
     rng = np.random.default_rng(seed)
     land = shapely.union_all([country_shape("IQ"), country_shape("SY")])
@@ -172,7 +172,7 @@ def many_events(n_events: int, n_places: int = 2000, seed: int = 1, days: int = 
 
 
 def synthetic_mentions(hostile: bool = True) -> gpd.GeoDataFrame:
-    """Two place mentions shaped like ``geo.mentions.mentions_frame`` output."""
+    """Two place mentions shaped like ``geo.text.mentions.mentions_frame`` output."""
     text = XSS if hostile else "Umm Jrais"
     rows = [{"article": text, "sentence": f"Fighting near {text} went on.", "text": text,
              "start": 14, "end": 14 + len(text), "name": text, "place_id": "p1",

@@ -22,7 +22,6 @@ When both ``XX.zip`` and ``XX.txt`` exist, the zip is used.
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import re
@@ -305,37 +304,3 @@ def download(countries: list[str], directory: Path, base_url: str = BASE_URL,
     directory = Path(directory)
     return [_fetch(base + rel, directory / rel, timeout)
             for code in dict.fromkeys(codes) for rel in _remote_files(code, alternate_names)]
-
-
-def register_cli(gz_sub: argparse._SubParsersAction) -> None:
-    """Add ``conflictmap gazetteer download`` to the gazetteer sub-parser."""
-    p = gz_sub.add_parser(
-        "download", help="download full GeoNames country dumps into the gazetteer",
-        description="Download GeoNames dumps (CC-BY 4.0) into DIR/geonames and rebuild the "
-                    "index. The index reads them when DIR is its cache directory (the default, "
-                    "or $CONFLICTMAP_CACHE_DIR).")
-    p.add_argument("countries", nargs="+", metavar="CC",
-                   help="two-letter country code (IQ SY …) or allCountries")
-    p.add_argument("--base-url", default=BASE_URL, help=f"dump site (default: {BASE_URL})")
-    p.add_argument("--no-alternate-names", dest="alternate_names", action="store_false",
-                   help="skip the alternatenames/CC.zip files")
-    p.add_argument("--dest", type=Path, metavar="DIR",
-                   help="cache directory to install into (default: the index cache directory)")
-    p.add_argument("--no-build", action="store_true", help="do not rebuild the index")
-    p.add_argument("--timeout", type=float, default=60.0,
-                   help="network timeout in seconds (default: 60)")
-    p.set_defaults(func=cmd_download)
-
-
-def cmd_download(args: argparse.Namespace) -> int:
-    from ..index import cache_dir, open_index
-
-    dest = args.dest or cache_dir()
-    for path in download(args.countries, dump_dir(dest), args.base_url,
-                         args.alternate_names, args.timeout):
-        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    if not args.no_build:
-        ix = open_index(directory=dest)
-        print(f"index {ix.db_path}: {ix.stats().places:,} places")
-        ix.close()
-    return 0

@@ -1,4 +1,4 @@
-"""Event extraction on the seeds against the hand-coded gold in tests/test_events.py:
+"""Event extraction on the seeds against the hand-coded gold in tests/events/test_events.py:
 precision and recall of events and of their type, actor1, location and date; how merging
 groups the mentions of one event across articles; throughput.
 
@@ -7,7 +7,7 @@ groups the mentions of one event across articles; throughput.
 Keys kept for tests/bench/write_benchmarks.py: recall and the ``*_accuracy`` figures are the
 recall of each field (gold entries whose field the extraction gets right); ``precision``
 holds, per field, the share of extracted values that are right (see
-``tests/test_events.py::score_gold``).
+``tests/events/test_events.py::score_gold``).
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "events"))
 
 from test_events import score_gold  # noqa: E402
 
 from gazetteer import Gazetteer  # noqa: E402
 from geo.actors import load_actors  # noqa: E402
-from geo.articles import bundled_seeds  # noqa: E402
-from geo.events import extract_events  # noqa: E402
-from geo.merge import merge_events  # noqa: E402
+from geo.events.extract import extract_events  # noqa: E402
+from geo.events.merge import merge_events  # noqa: E402
+from geo.text.articles import bundled_seeds  # noqa: E402
 
 FIELDS = ("event", "type", "actor1", "location", "date")
 

@@ -5,7 +5,7 @@
 
 Events are random points inside Iraq and Syria (Natural Earth 10 m), drawn at ``--places``
 distinct places, with random blocs (the armed blocs of actors.toml), control kinds (captured,
-holds, reached, contested) and days over 2017. For each day, ``geo.layers.layers_for_date``
+holds, reached, contested) and days over 2017. For each day, ``geo.layers.registry.layers_for_date``
 builds control places, control areas, frontlines, the border corridor layers and the land
 corridor answer (control observations are computed once). Prints seconds per date (mean,
 median, max; and the median CPU seconds of the process, steadier than wall-clock time on a
@@ -32,9 +32,9 @@ import shapely
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from geo.actors import load_actors  # noqa: E402
-from geo.boundaries import country_shape  # noqa: E402
-from geo.control import control_observations  # noqa: E402
-from geo.layers import layers_for_date  # noqa: E402
+from geo.layers.boundaries import country_shape  # noqa: E402
+from geo.layers.control import control_observations  # noqa: E402
+from geo.layers.registry import layers_for_date  # noqa: E402
 
 BLOCS = ["islamic_state", "iran_axis", "syrian_government", "iraqi_government", "us_coalition",
          "kurdish_forces", "syrian_opposition", "russia"]
@@ -73,17 +73,17 @@ def synthetic_events(n_events: int, n_places: int, seed: int = 1) -> gpd.GeoData
 
 def forget() -> None:
     """Drop the cells cached for the last set of places (when this version caches them)."""
-    import geo.areas
+    import geo.layers.areas
 
-    getattr(geo.areas, "clear_cell_cache", lambda: None)()
+    getattr(geo.layers.areas, "clear_cell_cache", lambda: None)()
 
 
 def breakdown(events, obs, day: str, actors) -> dict[str, float]:
     """Seconds of each step of ``layers_for_date`` for ``day``, each timed on its own."""
-    from geo.areas import control_areas, frontlines
-    from geo.control import control_at
-    from geo.corridor_layers import corridor_layers, land_corridor
-    from geo.layers import recent_events
+    from geo.layers.areas import control_areas, frontlines
+    from geo.layers.control import control_at
+    from geo.layers.corridor import corridor_layers, land_corridor
+    from geo.layers.registry import recent_events
 
     out = {}
     t = time.perf_counter()

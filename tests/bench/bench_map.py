@@ -6,7 +6,7 @@
 Events are random points at ``--places`` places in Iraq and Syria over 2017, with random
 blocs, event types and control kinds (``tests/browser_util.many_events``; no gazetteer).
 
-* export: ``geo.webmap.export_map`` (self-contained) with the event layers only, then with
+* export: ``geo.web.map.export_map`` (self-contained) with the event layers only, then with
   the territorial-control layers for ``--control-dates`` step dates (0: none): seconds and
   megabytes of each page.
 * drawn: the page with control layers (else the events-only one) in Debian chromium
@@ -24,7 +24,7 @@ blocs, event types and control kinds (``tests/browser_util.many_events``; no gaz
   (``dashboard_map_with_control_mb``, after the new end) and without them after the last
   rerun (``dashboard_map_mb``).
 * dashboard page: the dashboard's map of all the events alone (``build_map(popups=False)``:
-  compact markers, counted groups above ``geo.markers.AGGREGATE_ABOVE`` events; event and
+  compact markers, counted groups above ``geo.web.markers.AGGREGATE_ABOVE`` events; event and
   border layers) built, written as a page and drawn in chromium as above (``dash_page_*``).
 
 Targets (issue 4): export ≤ 5 s, drawn ≤ 3 s, rerun ≤ 1 s.
@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from browser_util import Watch, launch, many_events, serve  # noqa: E402
 
-from geo import webmap  # noqa: E402
+from geo.web import map as webmap  # noqa: E402
 
 DRAWN = """() => {
     const s = window.conflictmap && window.conflictmap.maps[0];

@@ -1,4 +1,4 @@
-"""Benchmark: memory of the store's incremental merge (``geo.store_merge``) as the store grows.
+"""Benchmark: memory of the store's incremental merge (``geo.store.merged``) as the store grows.
 
     python tests/bench/bench_merge_memory.py [--per-day 100] [--days 30,60,120]
                                              [--news 100] [--json /tmp/bench_merge_memory.json]
@@ -34,6 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 START = date(2017, 1, 1)
 #: events with no date: ``merge_events`` sorts them after every dated one of their block and
@@ -68,7 +69,7 @@ PLACES: list = []
 
 def _event(d, rng, art: str, n: int, day: date):
     from gazetteer.precision import Precision
-    from geo.events import Event
+    from geo.events.model import Event
 
     etype, sub, modality, rule, control = rng.choice(KINDS)
     if not PLACES:
@@ -121,7 +122,7 @@ def build(root: Path, days: int, per_day: int) -> dict:
     """A store of ``days * per_day`` articles, merged."""
     from geo.actors import load_actors
     from geo.store import Store
-    from geo.store_merge import fingerprint, update_merged
+    from geo.store.merged import fingerprint, update_merged
 
     d, rng = load_actors(), random.Random(days)
     store = Store(root, create=True)
@@ -153,7 +154,7 @@ def news(root: str, days: int, n: int, check: bool) -> dict:
     """In this process: commit ``n`` articles of the day after the store's and merge."""
     from geo.actors import load_actors
     from geo.store import Store
-    from geo.store_merge import fingerprint, update_merged
+    from geo.store.merged import fingerprint, update_merged
 
     d = load_actors()
     store = Store(root)
@@ -171,8 +172,9 @@ def news(root: str, days: int, n: int, check: bool) -> dict:
            "peak_rss_mb": _rss_mb("VmHWM"), "stats": update.stats}
     if check:
         import pandas as pd
+        from store_util import merged_frames
 
-        from geo.store import load_events, merged_frames
+        from geo.store import load_events
 
         full, _ = merged_frames(store, store.snapshot(), d)
         pd.testing.assert_frame_equal(pd.DataFrame(load_events(store)), pd.DataFrame(full))

@@ -27,7 +27,7 @@ def render_events(e: dict) -> str:
 ## Events on the seeds (`bench_events.py`)
 
 Against this project's own gold of {e['gold_events']} seed event mentions
-(`tests/test_events.py`), same machine and date: recall {e['recall']}; event type
+(`tests/events/test_events.py`), same machine and date: recall {e['recall']}; event type
 {e['type_accuracy']}, actor1 {e['actor1_accuracy']} and location {e['location_accuracy']}
 recall; date recall {e['date_accuracy']} (gold events that carry a date);
 {e['extracted_events']} extracted events merge into {e['merged_events']},
@@ -142,7 +142,7 @@ and exit code 3, with the other inputs still processed.
 SECTIONS = {
     "layers": ("Control, frontline and corridor layers (`bench_layers.py`)", """
 Synthetic events at random places in Iraq and Syria, every layer for each date
-(`geo.layers.layers_for_date`: control at the date, areas, frontlines, corridor features,
+(`geo.layers.registry.layers_for_date`: control at the date, areas, frontlines, corridor features,
 land-corridor answer; control observations computed once). Per-date figures are wall-clock
 seconds; `per_date_cpu_median_s` is the process's CPU time, steadier on a shared machine.
 No reference tool exists for this computation; the previous version of the code (cells rebuilt

@@ -1,0 +1,348 @@
+"""Who is fighting: the actor dictionary (``data/actors.toml``) and actor mentions in text.
+
+``load_actors()`` reads and validates the dictionary (blocs, actors, people, word lists) and
+returns an :class:`ActorDictionary`; ``find(text)`` returns the actors a text names, with
+character offsets:
+
+1. **One pass of Aho-Corasick** over the text's folded tokens (``gazetteer.normalize``: case,
+   diacritics, apostrophes, possessive ``'s`` and hyphens folded, so "al-Hashed al-Shaabi",
+   "Al Hashed al-Shaabi" and "PMU's" all meet their alias). Patterns are padded with spaces, so
+   only whole words match. Every alias carries per-token case checks: short all-capital aliases
+   (IS, US, PMU, SDF) match only capitals, "Isis" only "Isis"/"ISIS", one-word capitalised
+   aliases and person names need a capital initial. Matches may not cross sentence punctuation.
+   Overlaps are resolved longest first, then specific before national phrase before generic.
+   Generic aliases ("the regime", "rebels") are dropped after "<X>-backed" when X's bloc is
+   hostile to theirs; a country name used as an actor ("Iran has helped") is dropped after a
+   locative word ("from Iran") or inside a longer proper noun.
+2. **Role-linked people**: "<actor> <role> [<title>] <Name>" ("PMU spokesman Karim al-Nouri"),
+   "<Name>, a <actor> <role>", "<Name>, <role> of <actor>" and "<role> of <actor>, <Name>" give
+   the name as a mention of that actor, with ``person`` set. Listed ``[[person]]`` rows match by
+   name and aliases in step 1.
+3. **Later mentions** of a role-linked person's surname ("Nouri added") get the same actor.
+
+``find_state_forces`` names a country's forces from a national adjective ("Malian troops")
+where the dictionary has none. ``find_unknown(text, known)`` adds the armed groups the
+dictionary does not know, named in the text as a proper noun with an organisation word ("the
+Zorgan Brigade", "Liwa al-Quds"): they get an ad hoc :class:`Actor` in the "other" bloc
+(``kind = "unidentified"``).
+
+Modules of ``geo.actors``: ``types`` (the value types), ``file`` (reading and validating the
+file), ``tokens`` (tokens and case checks), ``matching`` (step 1) and ``people`` (steps 2 and
+3); this module builds the matcher and is the public API.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+
+from gazetteer.normalize import TOKEN_RE, fold_token, match_key, variant_key
+from geo.actors.file import DEFAULT_PATH, expand_braces, parse_actor_file
+from geo.actors.people import PeopleContext
+from geo.actors.tokens import (
+    ARTICLES,
+    EXPLICIT,
+    GENERIC,
+    NATIONAL,
+    Pattern,
+    base_form,
+    passes,
+    token_checks,
+    tokenize,
+)
+from geo.actors.types import Actor, ActorMention, Bloc, Person
+from geo.errors import DataError
+
+__all__ = ["DEFAULT_PATH", "Actor", "ActorDictionary", "ActorMention", "Bloc", "Person",
+           "expand_braces", "load_actors"]
+
+
+class ActorDictionary:
+    """The loaded dictionary: blocs, actors, people and the matcher over their aliases."""
+
+    def __init__(self, blocs: dict[str, Bloc], actors: dict[str, Actor],
+                 persons: list[Person], vocab: dict[str, frozenset[str]],
+                 actor_rows: dict[str, dict[str, list[str]]], path: Path):
+        self.blocs = blocs
+        self.actors = actors
+        self.persons = tuple(persons)
+        self.path = path
+        self._v = vocab
+        self._role_all = vocab["roles"] | vocab["role_modifiers"] | vocab["titles"]
+        self._patterns: dict[str, list[Pattern]] = {}
+        self._nationals: dict[str, list[Pattern]] = {}
+        self._caps_folds: set[str] = set()
+        self._alias_count = 0
+        self._build(actor_rows)
+
+    # -- building -------------------------------------------------------------------------
+
+    def _add(self, alias: str, pat: Pattern, table: dict[str, list[Pattern]] | None = None,
+             words: list[str] | None = None) -> None:
+        table = self._patterns if table is None else table
+        words = TOKEN_RE.findall(alias) if words is None else words
+        key = " ".join(fold_token(w) for w in words)
+        if not words or not all(fold_token(w) for w in words) or \
+                len(key.split(" ")) != len(words):
+            raise DataError(f"{self.path}: alias {alias!r} of {pat.person or pat.actor!r} "
+                            "has no words to match")
+        checks = pat.checks or token_checks(words, pat.kind)
+        pat = Pattern(pat.actor, pat.priority, checks, pat.kind, pat.person, pat.short,
+                       pat.source or alias)
+        for w in words:
+            if base_form(w).isupper() and sum(ch.isalpha() for ch in w) >= 2:
+                self._caps_folds.add(fold_token(w))
+        existing = table.setdefault(key, [])
+        for other in existing:
+            if other.priority == pat.priority and (other.actor != pat.actor
+                                                   or other.person != pat.person):
+                who = pat.person or pat.actor
+                other_who = other.person or other.actor
+                raise DataError(f"{self.path}: alias {alias!r} of {who!r} is also an alias of "
+                                f"{other_who!r} ({other.source!r}) at the same priority")
+            if other == pat:
+                return
+        existing.append(pat)
+        existing.sort(key=lambda p: -p.priority)
+
+    def _add_with_variants(self, alias: str, pat: Pattern) -> None:
+        """Add ``alias`` and its joined-article spelling ("al-Abadi" -> "alAbadi")."""
+        words = TOKEN_RE.findall(alias)
+        self._add(alias, pat, words=words)
+        if not any(w.lower() in ARTICLES for w in words[:-1]):
+            return
+        checks = token_checks(words, pat.kind)
+        joined: list[str] = []
+        joined_checks: list = []
+        i = 0
+        while i < len(words):
+            if words[i].lower() in ARTICLES and i + 1 < len(words):
+                joined.append(words[i] + words[i + 1])
+                joined_checks.append(None)
+                i += 2
+            else:
+                joined.append(words[i])
+                joined_checks.append(checks[i])
+                i += 1
+        self._add(alias, replace(pat, checks=tuple(joined_checks)), words=joined)
+
+    def _build(self, rows: dict[str, dict[str, list[str]]]) -> None:
+        nouns = sorted(self._v["force_nouns"])
+        for aid, row in rows.items():
+            for alias in row["aliases"]:
+                self._add_with_variants(alias, Pattern(aid, EXPLICIT, (), "alias"))
+            for alias in row["generic"]:
+                self._add_with_variants(alias, Pattern(aid, GENERIC, (), "generic"))
+            for alias in row["place_names"]:
+                self._add(alias, Pattern(aid, GENERIC, (), "place"))
+            for flag, names in ((False, row["nationals"]), (True, row["generic_nationals"])):
+                prio = GENERIC if flag else NATIONAL
+                for nat in names:
+                    nat_words = TOKEN_RE.findall(nat)
+                    nat_checks = token_checks(nat_words, "national")
+                    self._add(nat, Pattern(aid, prio, nat_checks, "national"),
+                              table=self._nationals, words=nat_words)
+                    for noun in nouns:
+                        words = nat_words + noun.split()
+                        checks = nat_checks + (None,) * len(noun.split())
+                        self._add(f"{nat} {noun}", Pattern(aid, prio, checks, "national"),
+                                  words=words)
+            self._alias_count += len(row["aliases"]) + len(row["generic"])
+        for p in self.persons:
+            names = (p.name, *p.aliases)
+            for alias in names:
+                words = TOKEN_RE.findall(alias)
+                name_words = [w for w in words if w.lower() not in self._v["name_particles"]
+                              and w.lower() not in self._v["titles"]]
+                self._add_with_variants(alias, Pattern(
+                    p.actor, EXPLICIT, (), "person", p.name, short=len(name_words) == 1))
+        self._nat_first = frozenset(k.split(" ")[0] for k in self._nationals)
+        self._keys = list(self._patterns)
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for i, key in enumerate(self._keys):
+            automaton.add_word(f" {key} ", i)
+        automaton.make_automaton()
+        self._automaton = automaton
+        self._variants: dict[str, set[str]] = {}
+        for key, pats in self._patterns.items():
+            vk = variant_key(key)
+            if vk:
+                self._variants.setdefault(vk, set()).update(
+                    p.actor for p in pats if p.priority == EXPLICIT)
+
+    # -- public API -----------------------------------------------------------------------
+
+    def actor(self, id: str) -> Actor:
+        try:
+            return self.actors[id]
+        except KeyError:
+            raise KeyError(f"unknown actor id {id!r}") from None
+
+    def bloc(self, id: str) -> Bloc:
+        try:
+            return self.blocs[id]
+        except KeyError:
+            raise KeyError(f"unknown bloc id {id!r}") from None
+
+    def hostile(self, bloc_a: str, bloc_b: str) -> bool:
+        """True when the two blocs fought each other (symmetric; a bloc is not hostile to
+        itself). Unknown ids raise KeyError."""
+        return bloc_b in self.bloc(bloc_a).hostile and bloc_a in self.bloc(bloc_b).hostile
+
+    def allied(self, bloc_a: str, bloc_b: str) -> bool:
+        """True for the same bloc or a declared partnership (symmetric)."""
+        return bloc_a == bloc_b or bloc_b in self.bloc(bloc_a).allies
+
+    def counts(self) -> dict[str, int]:
+        """Sizes: actors, aliases as written (braces expanded), match keys, persons, blocs."""
+        return {"actors": len(self.actors), "aliases": self._alias_count,
+                "keys": len(self._patterns), "persons": len(self.persons),
+                "blocs": len(self.blocs)}
+
+    def resolve_name(self, name: str) -> Actor | None:
+        """The actor a free-text name denotes ("PMU", "the regime", "Hadi al-Amiri",
+        "Hashd al-Shabi"), or None. Exact alias keys first (with the same case rules as in
+        running text), then the transliteration variant key when it points to one actor."""
+        toks = tokenize(name)
+        if not toks:
+            return None
+        if name.strip() in self.actors:
+            return self.actors[name.strip()]
+        nouns = self._v["org_nouns"] | self._v["force_nouns"]
+        first = 1 if toks[0].fold == "the" and len(toks) > 1 else 0
+        last = len(toks) - 1 if len(toks) - first > 1 and toks[-1].fold in nouns else len(toks)
+        for sub in (toks, toks[first:], toks[first:last]):     # "the …", "… forces" dropped
+            key = " ".join(t.fold for t in sub)
+            for table in (self._patterns, self._nationals):
+                for pat in table.get(key, ()):
+                    if len(pat.checks) == len(sub) and all(
+                            passes(t, c) for t, c in zip(sub, pat.checks, strict=True)):
+                        return self.actors[pat.actor]
+        for a in self.actors.values():
+            if match_key(a.name) == " ".join(t.fold for t in toks):
+                return a
+        vk = variant_key(name)
+        found = self._variants.get(vk, set()) if len(vk) >= 5 else set()
+        return self.actors[next(iter(found))] if len(found) == 1 else None
+
+    def find(self, text: str) -> list[ActorMention]:
+        """Actor mentions in ``text``: non-overlapping, longest match, sorted by start."""
+        toks = tokenize(text)
+        if not toks:
+            return []
+        ctx = PeopleContext(self, text, toks)
+        chosen = ctx.select(ctx.candidates())
+        ctx.link_people(chosen)
+        ctx.repeat_surnames()
+        return ctx.mentions()
+
+    def words(self, key: str) -> frozenset[str]:
+        """A folded word list of the file's ``[vocab]`` ("roles", "org_nouns" …); empty for
+        an optional list the file leaves out."""
+        return self._v.get(key, frozenset())
+
+    def find_unknown(self, text: str, known: list[ActorMention] = ()) -> list[ActorMention]:
+        """Armed groups named in ``text`` that the dictionary does not know: a run of
+        capitalised words ending in an organisation word of ``[vocab] unknown_heads``
+        ("Zorgan Brigade") or opened by one of ``unknown_prefixes`` ("Liwa al-Quds"), not
+        overlapping ``known`` mentions. Each gets an ad hoc actor (bloc "other", inter 3,
+        parent "unidentified_armed_group" when the file has it), the same for every mention
+        of one name."""
+        heads, prefixes = self.words("unknown_heads"), self.words("unknown_prefixes")
+        if not heads and not prefixes:
+            return []
+        toks = tokenize(text)
+        taken = [(m.start, m.end) for m in known]
+        stop = self._v["name_stopwords"] | self._role_all | self._v["org_nouns"] | heads
+        out: list[ActorMention] = []
+        i = 0
+        while i < len(toks):
+            span = _unknown_span(toks, i, text, heads, prefixes, stop, self._v["name_particles"])
+            if span is None:
+                i += 1
+                continue
+            first, last = span
+            s, e = toks[first].start, toks[last].end
+            if not any(a < e and s < b for a, b in taken):
+                name = text[s:e]
+                out.append(ActorMention(name, s, e, self._unknown_actor(name)))
+            i = last + 1
+        return out
+
+    def find_state_forces(self, text: str, nationals: list[tuple[int, int, str, str]],
+                          known: list[ActorMention] = ()) -> list[ActorMention]:
+        """"Malian troops", "Nigerien soldiers": a national adjective (``nationals``: start,
+        end, ISO country code, country name, e.g. from the geoparser's demonyms) before a
+        ``[vocab] force_nouns`` word is that country's state forces ("Military Forces of
+        Mali", inter 1, bloc "other") when the dictionary has no actor of that country (its
+        own rules decide "Syrian forces")."""
+        nouns = sorted(self._v["force_nouns"], key=len, reverse=True)
+        taken = [(m.start, m.end) for m in known]
+        covered = {a.country for a in self.actors.values()}
+        out = []
+        for start, end, cc, country in nationals:
+            if cc in covered:
+                continue
+            after = text[end:end + 40]
+            m = re.match(r"\s+(" + "|".join(re.escape(n) for n in nouns) + r")\b", after,
+                         re.IGNORECASE)
+            if m is None or any(a < end + m.end() and start < b for a, b in taken):
+                continue
+            actor = Actor(f"state_forces_{cc.lower()}", f"Military Forces of {country}", (),
+                          "other", 1, cc, "", "", "state")
+            out.append(ActorMention(text[start:end + m.end()], start, end + m.end(), actor))
+        return out
+
+    def _unknown_actor(self, name: str) -> Actor:
+        key = "_".join(fold_token(w) for w in TOKEN_RE.findall(name) if fold_token(w))
+        parent = "unidentified_armed_group" if "unidentified_armed_group" in self.actors else ""
+        return Actor(f"unknown:{key}", " ".join(name.split()), (), "other", 3, "", parent, "",
+                     "unidentified")
+
+
+def _unknown_span(toks, i: int, text: str, heads, prefixes, stop, particles):
+    """(first, last) token indexes of an unknown group's name starting at token i, or None:
+    "<Cap>+ <Head>" ("Zorgan Brigade") or "<Prefix> [particle] <Cap>+" ("Liwa al-Quds")."""
+    def cap(j):
+        return toks[j].cap and toks[j].fold not in stop
+
+    def joined(j):       # tokens j and j+1 in one name: spaces or a hyphen between
+        return text[toks[j].end:toks[j + 1].start].strip() in ("", "-", "‐")
+
+    t = toks[i]
+    if t.cap and t.fold in prefixes:
+        j = i
+        while j + 1 < len(toks) and joined(j) and (cap(j + 1) or (
+                toks[j + 1].fold in particles and j + 2 < len(toks) and joined(j + 1))):
+            j += 1
+        return (i, j) if j > i and toks[j].cap else None
+    if not cap(i):
+        return None
+    j = i
+    while j + 1 < len(toks) and joined(j) and (cap(j + 1) or toks[j + 1].fold in particles):
+        j += 1
+    if j + 1 < len(toks) and joined(j) and toks[j + 1].cap and toks[j + 1].fold in heads:
+        return i, j + 1
+    return None
+
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, mtime_ns: int) -> ActorDictionary:
+    d = parse_actor_file(Path(path))
+    return ActorDictionary(d.blocs, d.actors, d.persons, d.vocab, d.rows, d.path)
+
+
+def load_actors(path: Path | None = None) -> ActorDictionary:
+    """Load and validate the actor dictionary (cached per file and modification time).
+    A missing or malformed file raises :class:`geo.errors.DataError` naming the entry."""
+    p = Path(path or DEFAULT_PATH).resolve()
+    try:
+        mtime = p.stat().st_mtime_ns
+    except OSError as exc:
+        raise DataError(f"cannot read actor dictionary {p}: {exc}") from exc
+    return _load_cached(str(p), mtime)

@@ -1,0 +1,62 @@
+"""The article inputs shared by the commands that read articles (``events``, ``export``,
+``layers``): paths (default: the bundled seeds), a metadata manifest and an input encoding,
+or ``--store DIR``, a store written by ``conflictmap ingest`` (``geo.store``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from geo.errors import InputError, UsageError
+from geo.store import Store
+from geo.text.articles import bundled_seeds, read_articles
+
+
+def add_article_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files or folders (default: seeds/)")
+    parser.add_argument("--manifest", help="CSV with file,title,source,date,url columns")
+    parser.add_argument("--encoding", help="input encoding (default UTF-8)")
+    parser.add_argument("--store", metavar="DIR",
+                        help="read the articles' events from this store (written by "
+                             "'conflictmap ingest') instead of files")
+
+
+def input_articles(args: argparse.Namespace) -> tuple[list, list]:
+    """(articles, errors) from ``args``; each unreadable input is reported on stderr and
+    skipped. Raises InputError when no input is readable."""
+    if args.paths:
+        articles, errors = read_articles(args.paths, manifest=args.manifest,
+                                         encoding=args.encoding)
+    else:
+        articles, errors = bundled_seeds(), []
+    for path, message in errors:
+        print(f"conflictmap: skipped {path}: {message}", file=sys.stderr)
+    if not articles:
+        raise InputError("no readable article among the inputs")
+    return articles, errors
+
+
+def input_store(args: argparse.Namespace) -> Store | None:
+    """The ``geo.store.Store`` of ``--store``, or None without it. PATHs, ``--manifest`` or
+    ``--encoding`` together with ``--store`` are a usage error; a missing or damaged store
+    raises StoreError (exit code 5)."""
+    if not getattr(args, "store", None):
+        return None
+    if args.paths or args.manifest or args.encoding:
+        raise UsageError("give article PATHs or --store, not both (--manifest and --encoding "
+                         "apply to files; a store keeps what they gave at ingest)")
+    return Store(args.store)
+
+
+def store_articles(store: Store) -> int:
+    """How many articles ``store`` holds."""
+    return len(store.versions())
+
+
+def positive(value: float, flag: str) -> float:
+    """``value`` when it is a positive finite number; InputError naming ``flag``
+    otherwise."""
+    if not value > 0 or value == float("inf"):
+        raise InputError(f"{flag} must be a positive number, not {value}")
+    return value

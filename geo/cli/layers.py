@@ -1,0 +1,76 @@
+"""``conflictmap layers``: articles → every control and corridor layer for one date (control
+places, control areas, frontlines, the Iraq–Syria border corridor, the al-Tanf deconfliction
+zone, the land-corridor answer) as GeoJSON or GeoParquet, with a ``layer`` column."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from geo.cli.inputs import (
+    add_article_arguments,
+    input_articles,
+    input_store,
+    positive,
+    store_articles,
+)
+from geo.errors import InputError
+from geo.events.pipeline import control_events
+from geo.events.table import events_frame
+from geo.io import write_frame
+from geo.layers.registry import layers_for_date
+from geo.store import load_events
+from geo.text.dates import parse_day
+
+FORMATS = ("geojson", "parquet")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    ly = sub.add_parser(
+        "layers", help="write the control, frontline and corridor layers for a date",
+        description="Extract and merge the articles' events (keeping standing facts such as "
+                    "'X is held by Y') and write, for --date, every layer (control, "
+                    "control_area, frontline, border, corridor, border_crossing, "
+                    "corridor_event, corridor_control, deconfliction_zone, land_corridor) "
+                    "into one GeoJSON or GeoParquet file with a 'layer' column. Written "
+                    "atomically. With --store DIR, the events of a store written by "
+                    "'conflictmap ingest'.")
+    add_article_arguments(ly)
+    ly.add_argument("--date", required=True, help="the day, YYYY-MM-DD")
+    ly.add_argument("--out", required=True, help="output file (.geojson or .parquet)")
+    ly.add_argument("--format", choices=FORMATS, help="default: from the --out extension")
+    ly.add_argument("--radius-km", type=float, default=30.0,
+                    help="reach of one control report, km (default 30)")
+    ly.add_argument("--half-life-days", type=float, default=30.0,
+                    help="days after which an observation's confidence halves (default 30)")
+    ly.add_argument("--corridor-km", type=float, default=50.0,
+                    help="width of the border corridor in km (default 50)")
+    ly.set_defaults(func=cmd_layers)
+
+
+def cmd_layers(args: argparse.Namespace) -> int:
+    day = parse_day(args.date, "--date")
+    if day is None:
+        raise InputError("bad --date '': use YYYY-MM-DD")
+    fmt = (args.format or args.out.rsplit(".", 1)[-1]).lower()
+    if fmt not in FORMATS:
+        raise InputError(f"unknown output format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    for value, flag in ((args.radius_km, "--radius-km"), (args.half_life_days,
+                        "--half-life-days"), (args.corridor_km, "--corridor-km")):
+        positive(value, flag)
+    store = input_store(args)
+    if store is not None:
+        events, n_articles, errors = load_events(store, control=True), \
+            store_articles(store), []
+    else:
+        articles, errors = input_articles(args)
+        events, n_articles = events_frame(control_events(articles)), len(articles)
+    layers = layers_for_date(events, day, radius_km=args.radius_km,
+                             half_life_days=args.half_life_days, corridor_km=args.corridor_km)
+    out = write_frame(layers, args.out, fmt)
+    answer = layers[(layers.layer == "land_corridor") & (layers.kind == "answer")]
+    counts = layers.layer.value_counts()
+    print(f"{n_articles} articles, {len(events)} events -> {out}: "
+          + ", ".join(f"{k} {counts[k]}" for k in counts.index)
+          + (f"; {answer.name.iloc[0]}" if len(answer) else ""), file=sys.stderr)
+    return 3 if errors else 0

@@ -1,0 +1,507 @@
+"""Sentence → event: who did what, where and when, with each field's precision and provenance.
+
+For every sentence of an article (the headline left out) the triggers of
+``data/event_vocabulary.toml`` are found; negated, adjectival ("the liberated areas"),
+hypothetical ("in their bid to seize") and background triggers are dropped, and the first rule
+with a trigger in the main clause gives the ACLED event type. A trigger of another rule with
+its own named agent ("leaflets dropped by US planes and rocket barrages by the FSA") gives a
+further event. Planned actions and statements (offers, warnings, condemnations) are Strategic
+developments with ``modality`` "planned" or "statement"; standing facts ("X is held by Y") are
+situations, left out unless asked for.
+
+Actors (``geo.actors``): actor1 is the subject (the agent after "by" in passives and in
+"leaflets dropped by X", the speaker of a statement), actor2 the target; "X-backed" backers
+are not doers. Pronouns and definite descriptions ("They liberated …", "The US-backed forces
+imposed …", "he said") take the last named actor or speaker (``geo.text.discourse``). The place is
+the locative one (``geo.events.places``), relative locations become approximate points with an
+uncertainty radius, "the city" and a bare "the border" refer back. Dates (``geo.text.dates``) come
+from the sentence, resolved against the publication date or, for an undated article, across
+its inferred window; "the next day" counts from the last dated event; with no cue the
+article's date at week precision. Speech cues make the event a claim by the speaker; stated
+fatalities are kept (split evenly when one sentence tells of several places).
+Coordinates are (lat, lon) degrees; distances km.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from geo.events.model import SPEECH, Event
+from geo.events.places import locate
+from geo.events.vocabulary import Rule, Vocabulary, load_vocabulary
+from geo.text.dates import find_dates, find_dates_in_window, find_day_offsets
+from geo.text.discourse import Discourse
+from geo.text.mentions import sentence_bounds
+
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12,
+                "dozens": 24, "scores": 40, "hundreds": 200}
+_N = r"(?:\d[\d,]*|" + "|".join(NUMBER_WORDS) + r")"
+FATALITIES = re.compile(
+    rf"\b(?P<n>{_N})\s+(?:[\w-]+\s+){{0,4}}?"
+    r"(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+|being\s+)?(?:killed|dead|died|slain)\b"
+    rf"|\b(?:kill(?:ing|ed|s)|left|leaving)\s+(?:at\s+least\s+|some\s+|about\s+|around\s+|"
+    rf"nearly\s+|more\s+than\s+|over\s+)?(?P<n2>{_N})\b(?!\s+(?:wounded|injured|hurt))",
+    re.IGNORECASE)
+CARRY_BACK = 2          # sentences back a bare "Two soldiers were killed." may attach
+CLAIM_RESPONSIBILITY = re.compile(r"\bclaim(?:ed|s|ing)?\s+responsibility\b", re.IGNORECASE)
+HISTORICAL_DAYS = 365          # an event dated this long before publication is background
+PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+ADJECTIVAL = re.compile(r"\b(?:the|newly|recently|previously|a|an)\s+$", re.IGNORECASE)
+CLAUSE_CUT = re.compile(r"[;:—–()\[\]\"“”]")
+SUPPORT_BEFORE = re.compile(r"\b(?:alongside|in support of|in coordination with|backing|"
+                            r"supporting|allied (?:to|with)|along with|together with|"
+                            r"backed by|supported by|aided by)\s+(?:the\s+)?$", re.IGNORECASE)
+RELATIVE_OBJECT = re.compile(r"^\s*(?:,|—|–|-)?\s*(?:which|whom|that)\s+(?:the\s+)?$",
+                             re.IGNORECASE)
+# "<trigger> [dropped|carried out] by X": X did it (not "positions held by X").
+BY_AGENT = re.compile(r"^(?:\s+(?!(?:held|controlled|occupied|backed|supported|led|aided|armed|"
+                      r"funded|run|used|owned)\b)[\w-]+(?:ed|en))?(?:\s+out)?\s+by\s+"
+                      r"(?:the\s+)?$", re.IGNORECASE)
+# "civilians were killed", "soldiers were wounded": the victims, never the doers.
+VICTIM_AFTER = re.compile(r"^\s+(?:\w+\s+)?(?:were|was|have\s+been|had\s+been|being)\s+"
+                          r"(?:\w+ly\s+)?(?:killed|wounded|injured|hurt|abducted|kidnapped|"
+                          r"executed|detained|arrested|displaced|targeted|hit)\b", re.IGNORECASE)
+GAP_STOP = re.compile(r"\b(?:after|before|when|while|as|since|they|it|he|she|we|who|which|"
+                      r"that|and|but|or|to)\b", re.IGNORECASE)
+NOMINAL_BEFORE = re.compile(r"\b(?:of|the|a|an|its|their|his|her)\s+$", re.IGNORECASE)
+ASIDE = re.compile(r",\s*(?:which|who|whose|whom|known|also|mostly|a|an|one)\b[^,]*,|"
+                   r"\s[-–—]\s[^-–—]*\s[-–—]\s|\([^()]*\)", re.IGNORECASE)
+WE = re.compile(r"^[\s\"“‘']*(?:we|our forces|our fighters|our troops)\b", re.IGNORECASE)
+OBJECT_BEFORE = re.compile(r"\b(?:fight|fighting|attack|confront|against|target|support|back|"
+                           r"join|help|with|alongside|on|to)\s+(?:the\s+)?$", re.IGNORECASE)
+HEADLINE_DATE = re.compile(r"^\s*date\s*[:=]?\s*\d{4}-\d\d-\d\d\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Trigger:
+    rule: Rule
+    start: int          # offsets in the sentence
+    end: int
+    text: str
+    order: int          # the rule's index in the vocabulary
+    subordinate: bool
+
+
+@dataclass
+class _Sentence:
+    index: int
+    start: int          # offset of the sentence in the article text
+    text: str
+    actors: list        # ActorMention (known and unknown groups), by start
+    places: list        # gazetteer Mention with a place
+    dates: list         # DateMention
+    offsets: list       # DayOffset
+
+    def __post_init__(self):
+        self.actor_starts = [a.start for a in self.actors]
+
+
+class _Spans:
+    """Items with a ``start`` offset, sorted, sliced per sentence by bisection."""
+
+    def __init__(self, items):
+        self.items = sorted(items, key=lambda m: m.start)
+        self.starts = [m.start for m in self.items]
+
+    def within(self, s: int, e: int) -> list:
+        return self.items[bisect.bisect_left(self.starts, s):bisect.bisect_left(self.starts, e)]
+
+
+def extract_events(article, gazetteer, actors, vocabulary: Vocabulary | None = None, *,
+                   situations: bool = False) -> list[Event]:
+    """Events of one ``geo.text.articles.Article``; ``gazetteer`` a ``gazetteer.Gazetteer``,
+    ``actors`` a ``geo.actors.ActorDictionary``. ``situations`` keeps standing facts
+    ("X is held by Y", modality "situation") for the control layer."""
+    vocab = vocabulary or load_vocabulary()
+    text = article.text
+    places = _Spans(m for m in gazetteer.geoparse(text) if m.place is not None)
+    known = actors.find(text)
+    known += actors.find_state_forces(text, [
+        (m.start, m.end, m.place.country_code, m.place.name) for m in places.items
+        if m.rule == "demonym" and m.place.feature_code.startswith("PCL")], known)
+    acts = _Spans(known + actors.find_unknown(text, known))
+    day_first = getattr(article, "day_first", None)
+    if article.date_source == "inferred" and article.date_window:
+        dates = find_dates_in_window(text, *article.date_window, day_first=day_first)
+    else:   # relative dates only against a known publication date
+        dates = find_dates(text, article.published if article.date_source != "none" else None,
+                           day_first=day_first)
+    dates, offsets = _Spans(dates), _Spans(find_day_offsets(text))
+    ctx = Discourse(vocab, actors)
+    ctx.count_places(places.items)
+    events: list[Event] = []
+    for n, (s, e) in enumerate(sentence_bounds(text)):
+        sent = _Sentence(n, s, text[s:e], acts.within(s, e), places.within(s, e),
+                         dates.within(s, e), offsets.within(s, e))
+        speakers = [a for a in sent.actors if _is_speaker(a, sent, vocab)]
+        found = [] if _headline(sent.text, article) else \
+            _sentence_events(sent, speakers, article, vocab, actors, ctx, situations)
+        if not found and events:
+            _carry_over(sent, events, vocab)
+        ctx.observe(sent, speakers, found)
+        events += found
+    return events
+
+
+def _headline(sentence: str, article) -> bool:
+    """The article's headline: its title as a line of its own with no closing full stop
+    (headlines repeat the body in the present tense)."""
+    def norm(s):
+        return " ".join(HEADLINE_DATE.sub("", s).split()).casefold()
+    line = sentence.strip()
+    return bool(article.title) and norm(line) == norm(article.title) and \
+        not line.endswith((".", "!", "?", "\"", "”"))
+
+
+# -- triggers ---------------------------------------------------------------------------------
+
+def _clause_before(sentence: str, at: int, width: int = 45) -> str:
+    """The text before offset ``at`` in its clause (cut at ; : dashes brackets quotes)."""
+    before = sentence[max(0, at - width):at]
+    cut = list(CLAUSE_CUT.finditer(before))
+    return before[cut[-1].end():] if cut else before
+
+
+def _triggers(sentence: str, vocab: Vocabulary) -> list[_Trigger]:
+    """Valid triggers of every rule, main-clause first, then in rule order and position."""
+    out = []
+    bg = vocab.background.search(sentence)
+    background_from = bg.end() if bg else len(sentence) + 1
+    for order, rule in enumerate(vocab.rules):
+        for m in rule.pattern.finditer(sentence):
+            clause = _clause_before(sentence, m.start())
+            first_word = m.group(0).split()[0].lower() if m.group(0).split() else ""
+            if vocab.negation.search(clause[-25:]) or vocab.hypothetical.search(clause) or \
+                    m.start() >= background_from or \
+                    (first_word.endswith("ed") and ADJECTIVAL.search(clause)):
+                continue
+            sub = bool(vocab.subordinate.search(sentence[max(0, m.start() - 60):m.start()]
+                                                .split(",")[-1]))
+            out.append(_Trigger(rule, m.start(), m.end(), m.group(0), order, sub))
+    return sorted(out, key=lambda t: (t.rule.situation, t.subordinate, t.order, t.start))
+
+
+def _sentence_events(sent: _Sentence, speakers: list, article, vocab: Vocabulary, actors,
+                     ctx: Discourse, situations: bool) -> list[Event]:
+    triggers = [t for t in _triggers(sent.text, vocab) if situations or not t.rule.situation]
+    if not triggers:
+        return []
+    main = triggers[0]
+    backers = {id(a) for a in sent.actors if _is_backer(a, sent, actors)}
+    doers = [a for a in sent.actors if a not in speakers and id(a) not in backers]
+    # Further events: other rules' triggers with an agent of their own next to them.
+    extra, used_rules, taken = [], {main.rule.name}, [(main.start, main.end)]
+    for t in triggers[1:]:
+        if t.rule.name in used_rules or t.rule.situation or t.rule.name == "statement" or \
+                any(t.start < b and a < t.end for a, b in taken):
+            continue
+        agent = _own_agent(t, doers, sent)
+        if agent is not None:
+            extra.append((t, agent))
+            used_rules.add(t.rule.name)
+            taken.append((t.start, t.end))
+    claimed = {id(agent) for _, agent in extra}
+    marks = sorted([(main.start, main.end)] + [(t.start, t.end) for t, _ in extra])
+    out = []
+    for k, (trig, agent) in enumerate([(main, None), *extra]):
+        if agent is None:       # the main event: the sentence, less the further agents
+            scope = (0, len(sent.text))
+            own = [a for a in doers if id(a) not in claimed]
+        else:                   # a further event: its clause, up to the next trigger
+            i = marks.index((trig.start, trig.end))
+            lead = min(trig.start, agent.start - sent.start)
+            cut = list(re.finditer(r"[,;:—–(]", sent.text[:lead]))
+            start = max(marks[i - 1][1] if i else 0, cut[-1].end() if cut else 0)
+            scope = (start, marks[i + 1][0] if i + 1 < len(marks) else len(sent.text))
+            own = [a for a in doers if scope[0] <= a.start - sent.start < scope[1]]
+        ev_id = f"{article.id}-{sent.index}" + (f".{k}" if k else "")
+        ev = _event(ev_id, trig, sent, article, vocab)
+        _claim(ev, speakers, sent, vocab, ctx)
+        _actors(ev, trig, own, speakers, sent, actors, ctx, agent)
+        span = sent.text[scope[0]:scope[1]]
+        in_scope = [m for m in sent.places
+                    if scope[0] <= m.start - sent.start < scope[1] and not _inside_actor(m, sent)]
+        if not _date(ev, trig, sent, scope, article, ctx):
+            continue            # dated long before publication: background
+        found = locate(ev, in_scope, sent, trig.start, span, vocab, ctx)
+        if ev.actor1 is None and ev.actor2 is None and ev.place is None and not found:
+            continue            # nothing to map and no one to name
+        fatalities = _fatalities(span)
+        for j, place_ev in enumerate(found or [ev]):
+            place_ev.fatalities = _share(fatalities, j, len(found or [ev]))
+            _recode(place_ev, actors)
+            out.append(place_ev)
+    return out
+
+
+def _event(ev_id: str, trig: _Trigger, sent: _Sentence, article, vocab: Vocabulary) -> Event:
+    planned = trig.rule.name != "statement" and bool(
+        vocab.planned.search(_clause_before(sent.text, trig.start)))
+    modality = "situation" if trig.rule.situation else "planned" if planned else \
+        "statement" if trig.rule.name == "statement" else "asserted"
+    speech = modality in SPEECH
+    return Event(
+        event_id=ev_id, article_id=article.id, article_title=article.title,
+        article_source=article.source, article_url=article.url, published=article.published,
+        sentence=sent.text.strip(), sentence_start=sent.start, sentence_index=sent.index,
+        trigger=trig.text,
+        rule=trig.rule.name,
+        event_type=vocab.speech_type if speech else trig.rule.event_type,
+        sub_event_type="Other" if speech else trig.rule.sub_event_type,
+        control=None if speech else trig.rule.control, modality=modality,
+        family=trig.rule.family)
+
+
+# -- actors -----------------------------------------------------------------------------------
+
+def _inside_actor(m, sent: _Sentence) -> bool:
+    """A place mention inside an actor's name ("US jets", "Syrian army")."""
+    i = bisect.bisect_right(sent.actor_starts, m.start) - 1
+    return i >= 0 and sent.actors[i].start <= m.start < sent.actors[i].end
+
+
+def _is_speaker(a, sent: _Sentence, vocab: Vocabulary) -> bool:
+    rel = a.start - sent.start
+    after = sent.text[a.end - sent.start:a.end - sent.start + 80]
+    before = sent.text[max(0, rel - 60):rel]
+    return bool(vocab.speech_after.match(after) or vocab.speech_before.search(before))
+
+
+def _is_backer(a, sent: _Sentence, actors) -> bool:
+    """"Iran-backed PMU", "US-led coalition" (when not one alias), "pro-Hizballah TV": the
+    backer or the side named as an adjective does nothing."""
+    after = sent.text[a.end - sent.start:a.end - sent.start + 20]
+    m = re.match(r"\s*[-‐–]\s*(\w+)", after)
+    if m and m.group(1).lower() in actors.words("backing_words"):
+        return True
+    rel = a.start - sent.start
+    return bool(re.search(r"\b(?:pro|anti)[-‐–]\(?$", sent.text[max(0, rel - 8):rel],
+                          re.IGNORECASE))
+
+
+def _own_agent(t: _Trigger, doers: list, sent: _Sentence):
+    """The named agent of a further trigger: "X <trigger>" (at most two plain words between,
+    not "the X advance" or "of X's capture", which name an event already told) or
+    "<trigger> [dropped] by X"."""
+    for a in doers:
+        rel_s, rel_e = a.start - sent.start, a.end - sent.start
+        gap = sent.text[rel_e:t.start] if rel_e <= t.start else ""
+        if rel_s < t.start and rel_e <= t.end and len(gap.split()) <= 2 and \
+                not re.search(r"[,;:—–]", gap) and not GAP_STOP.search(gap) and \
+                not NOMINAL_BEFORE.search(sent.text[max(0, rel_s - 12):rel_s]) and \
+                not re.match(r"[\u2019']s\b", sent.text[rel_e:rel_e + 2]) and \
+                not SUPPORT_BEFORE.search(sent.text[max(0, rel_s - 30):rel_s]):
+            return a
+        if rel_s >= t.end and BY_AGENT.match(sent.text[t.end:rel_s]) and \
+                not SUPPORT_BEFORE.search(sent.text[t.end:rel_s]):
+            return a
+    return None
+
+
+def _claim(ev: Event, speakers: list, sent: _Sentence, vocab: Vocabulary,
+           ctx: Discourse) -> None:
+    """A speech cue makes the event a claim by the named speaker, or by the last one named
+    when the speaker is a pronoun or a role ("the official said")."""
+    cue = bool(vocab.claim.search(sent.text)) or ev.modality == "statement"
+    if speakers:
+        sp = speakers[0]
+        ev.claimant, ev.claimant_person = sp.actor, sp.person
+        ev.claimed_by = (sp.person or sp.actor.name) if cue else None
+    elif cue and vocab.speaker_pronoun.search(sent.text) and (last := ctx.speaker(sent.index)):
+        ev.claimed_by, ev.claimant, ev.claimant_person = last
+
+
+def _actors(ev: Event, trig: _Trigger, doers: list, speakers: list, sent: _Sentence, actors,
+            ctx: Discourse, agent=None) -> None:
+    """actor1 (the doer) and actor2 (the target) of one trigger; see the module docstring."""
+    s, at = sent.start, sent.start + trig.start
+    asides = [(m.start(), m.end()) for m in ASIDE.finditer(sent.text[:trig.start])]
+    victims = [a for a in doers if VICTIM_AFTER.match(sent.text[a.end - s:a.end - s + 40])]
+    before = [a for a in doers if a.start < at and a not in victims and not any(
+        x <= a.start - s < y for x, y in asides) and not SUPPORT_BEFORE.search(
+        sent.text[max(0, a.start - s - 30):a.start - s])]
+    after = [a for a in doers if a.start >= at + len(trig.text)]
+    first = agent
+    if first is None and PASSIVE.search(sent.text[max(0, trig.start - 25):trig.start]):
+        # "were liberated from IS (by the PMU)": the agent after "by", else the speaker
+        loser = _after_word(after, sent, "from")
+        by = _after_word(after, sent, "by")
+        if by is not None or loser is not None:
+            ev.actor1 = by.actor if by else (speakers[0].actor if speakers else None)
+            ev.actor1_text = by.text if by else ""
+            ev.actor2 = loser.actor if loser else None
+            if ev.actor1 is None:
+                _pronoun(ev, trig, sent, ctx)
+            return
+    if first is None:
+        first = next((a for a in after if BY_AGENT.match(sent.text[trig.end:a.start - s])
+                      and not SUPPORT_BEFORE.search(sent.text[trig.end:a.start - s])), None)
+    if first is None and ev.claimant is not None and (
+            ev.modality in SPEECH or WE.search(_clause_before(sent.text, trig.start, 200))):
+        ev.actor1, ev.actor1_text = ev.claimant, ev.claimant_person or ev.claimant.name
+        return
+    if first is None and before:
+        first = before[-1]
+    if ev.modality in SPEECH:       # "ready to fight IS": IS is the object, not the speaker
+        after = [a for a in after if not OBJECT_BEFORE.search(
+            sent.text[max(0, a.start - s - 30):a.start - s])]
+    if first is None:
+        spoke = [a for a in speakers if a.start < at]
+        if spoke:
+            first = spoke[-1]             # "The PMU said they had surrounded …"
+        elif _pronoun(ev, trig, sent, ctx):
+            first = None
+        elif after:
+            first = after[0]
+        elif ev.modality in SPEECH and WE.search(_clause_before(sent.text, trig.start, 200)) \
+                and (last := ctx.subject(sent.index)) is not None:
+            ev.actor1, ev.actor1_text = last, "we"   # an unnamed speaker of the last actor
+    if first is not None:
+        ev.actor1, ev.actor1_text = first.actor, first.text
+    if ev.modality in SPEECH:
+        return
+    if ev.actor1 is None:               # "14 civilians were killed in air strikes"
+        ev.actor2 = victims[0].actor if victims else None
+        return
+    a1 = ev.actor1
+    targets = [a for a in victims + after if a is not first and a.actor.id != a1.id
+               and not SUPPORT_BEFORE.search(sent.text[max(0, a.start - s - 30):a.start - s])
+               and not (ev.event_type in ctx.vocab.violent and _allied(actors, a1, a.actor))]
+    antecedent = _relative_antecedent(first, doers, sent) if first is not None else None
+    if antecedent is not None and antecedent.actor.id != a1.id:
+        ev.actor2 = antecedent.actor      # "the Syrian forces — which US jets bombed"
+    elif targets:
+        ev.actor2 = targets[0].actor
+    ev.assoc_actor_1 = tuple(dict.fromkeys(
+        a.actor.name for a in before if a is not first and a.actor.id != a1.id
+        and a.actor.bloc == a1.bloc))
+
+
+def _pronoun(ev: Event, trig: _Trigger, sent: _Sentence, ctx: Discourse) -> bool:
+    """actor1 from a pronoun or definite description subject ("They", "The group")."""
+    clause = sent.text[:trig.start].lstrip(" \"“'‘")
+    if not ctx.vocab.pronoun_subject.search(clause):
+        return False
+    last = ctx.subject(sent.index)
+    if last is None:
+        return False
+    ev.actor1 = last
+    ev.actor1_text = ctx.vocab.pronoun_subject.search(clause).group(0).split(",")[-1].strip()
+    return True
+
+
+def _relative_antecedent(first, doers: list, sent: _Sentence):
+    """X in "X — which <first> <trigger>", the object of a relative clause."""
+    s = sent.start
+    for a in doers:
+        if a.end <= first.start and RELATIVE_OBJECT.match(sent.text[a.end - s:first.start - s]):
+            return a
+    return None
+
+
+def _allied(actors, a, b) -> bool:
+    try:
+        return actors.allied(a.bloc, b.bloc)
+    except KeyError:
+        return False
+
+
+def _after_word(acts: list, sent: _Sentence, word: str):
+    """The first actor mention right after ``word`` ("from IS", "by the PMU")."""
+    for a in acts:
+        before = sent.text[max(0, a.start - sent.start - 30):a.start - sent.start]
+        if re.search(rf"\b{word}\s+(?:the\s+)?$", before) and not SUPPORT_BEFORE.search(before):
+            return a
+    return None
+
+
+# -- dates, fatalities, recoding ---------------------------------------------------------------
+
+def _date(ev: Event, trig: _Trigger, sent: _Sentence, scope: tuple[int, int], article,
+          ctx: Discourse) -> bool:
+    """Date the event; False when it is dated long before publication (background)."""
+    at = sent.start + trig.start
+    in_scope = [d for d in sent.dates if scope[0] <= d.start - sent.start < scope[1]]
+    cands = sorted(in_scope or sent.dates, key=lambda d: abs(d.start - at))
+    if cands:
+        d = cands[0]
+        ev.first_date, ev.last_date, ev.date_precision = d.first, d.last, d.precision
+        ev.date_source = f"text:{d.rule}"
+        ref = article.published or (article.date_window or (None,))[0]
+        return ref is None or d.last >= ref - timedelta(days=HISTORICAL_DAYS)
+    base = ctx.day(sent.index)
+    if sent.offsets and base is not None:
+        day = base + timedelta(days=sent.offsets[0].days)
+        ev.first_date = ev.last_date = day
+        ev.date_precision, ev.date_source = "day", "text:day_offset"
+    elif article.date_source == "inferred" and article.date_window:
+        ev.first_date = article.date_window[0] - timedelta(days=6)
+        ev.last_date = article.date_window[1]
+        ev.date_precision = "week" if (ev.last_date - ev.first_date).days < 7 else "month"
+        ev.date_source = "article:inferred"
+    elif article.published is not None:
+        ev.first_date = article.published - timedelta(days=6)
+        ev.last_date = article.published
+        ev.date_precision = "week"
+        ev.date_source = f"article:{article.date_source}"
+    else:
+        ev.date_source = "none"
+    return True
+
+
+def _fatalities(text: str) -> int | None:
+    m = FATALITIES.search(text)
+    if not m:
+        return None
+    n = (m.group("n") or m.group("n2")).lower().replace(",", "")
+    return int(n) if n.isdigit() else NUMBER_WORDS.get(n)
+
+
+def _carry_over(sent: _Sentence, events: list[Event], vocab: Vocabulary) -> None:
+    """A sentence that adds to the last event instead of telling a new one: "Two soldiers
+    were killed." gives it its fatalities (when it has none); "X claimed responsibility"
+    makes X the claimant and, when the attacker was unnamed, actor1."""
+    last = events[-1]
+    if sent.index - last.sentence_index > CARRY_BACK:
+        return
+    same = [e for e in events if e.sentence_start == last.sentence_start]
+    deaths = _fatalities(sent.text)
+    if deaths is not None and all(e.fatalities is None for e in same):
+        last.fatalities = deaths
+    if CLAIM_RESPONSIBILITY.search(sent.text):
+        m = CLAIM_RESPONSIBILITY.search(sent.text)
+        who = [a for a in sent.actors if a.start - sent.start < m.start()]
+        if who:
+            actor = who[-1].actor
+            last.claimed_by, last.claimant = actor.name, actor
+            if last.actor1 is None or getattr(last.actor1, "kind", "") == "unidentified":
+                last.actor1, last.actor1_text = actor, who[-1].text
+
+
+def _share(total: int | None, j: int, n: int) -> int | None:
+    """The j-th of n even shares of a stated total (the remainder to the first)."""
+    if total is None or n == 1:
+        return total
+    return total // n + (total % n if j == 0 else 0)
+
+
+def _recode(ev: Event, actors) -> None:
+    """ACLED sub-types that depend on the actors (see the vocabulary's header)."""
+    a1, a2 = ev.actor1, ev.actor2
+    if ev.rule == "territory_taken" and ev.modality == "asserted" and a1 is not None and \
+            getattr(a1, "inter", 0) == 1:
+        ev.sub_event_type = "Government regains territory"
+    if ev.family == "movement" and ev.modality == "asserted" and a1 is not None and \
+            a2 is not None and re.search(r"\bagainst\b", ev.sentence, re.IGNORECASE):
+        try:
+            hostile = actors.hostile(a1.bloc, a2.bloc)
+        except KeyError:
+            hostile = False
+        if hostile:
+            ev.event_type, ev.sub_event_type, ev.control = "Battles", "Armed clash", "contested"
+    if ev.event_type == "Battles" and a2 is not None and getattr(a2, "inter", 0) == 7:
+        ev.event_type, ev.sub_event_type = "Violence against civilians", "Attack"

@@ -1,0 +1,107 @@
+"""Events as a GeoDataFrame with ACLED-compatible columns (EPSG:4326, geometry (lon, lat))."""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
+from shapely.geometry import Point
+
+from gazetteer.sources.natural_earth import countries
+from geo.events.model import Event
+
+ACLED_COLUMNS = [
+    "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
+    "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "iso",
+    "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source",
+    "notes", "fatalities",
+]
+OUR_COLUMNS = [
+    "bloc1", "bloc2", "claimed_by", "n_sources", "sources", "sentences", "approximate",
+    "uncertainty_km", "date_source", "first_date", "last_date", "date_prec", "where_prec",
+    "modality", "control", "place_id", "rule", "disagreements",
+]
+TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
+DATE_PREC = {"day": 1, "week": 3, "month": 4, "year": 5}
+
+
+@lru_cache(maxsize=1)
+def countries_by_iso2() -> dict[str, tuple[str, int, str]]:
+    """ISO alpha-2 -> (alpha-3, numeric, name) from Natural Earth."""
+    out = {}
+    for row in countries().drop(columns="geometry").to_dict("records"):
+        try:
+            numeric = int(row["ISO_N3_EH"])
+        except (TypeError, ValueError):
+            numeric = 0
+        out.setdefault(row["iso2"], (row["ISO_A3_EH"], numeric, row["NAME"]))
+    return out
+
+
+def json_list(cell) -> list:
+    """A frame cell holding a JSON list (``sources``, ``event_ids`` …) as a list: [] for a
+    missing, malformed or non-list cell; a list, tuple or array as a list."""
+    if isinstance(cell, list | tuple | np.ndarray):
+        return list(cell)
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return []
+    try:
+        out = json.loads(str(cell) or "[]")
+    except ValueError:
+        return []
+    return out if isinstance(out, list) else []
+
+
+def cell_sources(cell) -> list[dict]:
+    """The sources (dicts: article, title, source, url, published, sentence, event_id) of
+    a ``sources`` cell (JSON written by :func:`events_frame`)."""
+    return [s for s in json_list(cell) if isinstance(s, dict)]
+
+
+def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
+    """One row per (merged) event; unlocated events have an empty geometry."""
+    rows, counters = [], {}
+    for ev in events:
+        cc = ev.place.country_code if ev.place else ""
+        a3, numeric, country = countries_by_iso2().get(cc, ("XXX", 0, ""))
+        counters[a3] = counters.get(a3, 0) + 1
+        inter1 = getattr(ev.actor1, "inter", 0) or 0
+        inter2 = getattr(ev.actor2, "inter", 0) or 0
+        sources = ev.sources or [{"article": ev.article_id, "title": ev.article_title,
+                                  "sentence": ev.sentence, "source": ev.article_source}]
+        rows.append({
+            "event_id_cnty": f"{a3}{counters[a3]}",
+            "event_date": ev.last_date.isoformat() if ev.last_date else None,
+            "time_precision": TIME_PRECISION.get(ev.date_precision, 3),
+            "event_type": ev.event_type, "sub_event_type": ev.sub_event_type,
+            "actor1": getattr(ev.actor1, "name", ""), "assoc_actor_1": "; ".join(ev.assoc_actor_1),
+            "inter1": inter1, "actor2": getattr(ev.actor2, "name", ""), "assoc_actor_2": "",
+            "inter2": inter2,
+            "interaction": int(f"{min(inter1, inter2)}{max(inter1, inter2)}")
+            if inter1 and inter2 else inter1 * 10,
+            "iso": numeric, "country": country, "admin1": ev.place.admin1 if ev.place else "",
+            "location": ev.place.name if ev.place else "",
+            "latitude": ev.lat, "longitude": ev.lon,
+            "geo_precision": ev.precision.acled if ev.precision else None,
+            "source": "; ".join(sorted({s.get("source") or s.get("title", "") for s in sources})),
+            "notes": ev.sentence, "fatalities": ev.fatalities or 0,
+            "bloc1": getattr(ev.actor1, "bloc", ""), "bloc2": getattr(ev.actor2, "bloc", ""),
+            "claimed_by": ev.claimed_by or "", "n_sources": len(sources),
+            "sources": json.dumps(sources, ensure_ascii=False),
+            "sentences": " | ".join(s["sentence"] for s in sources),
+            "approximate": ev.approximate, "uncertainty_km": ev.uncertainty_km,
+            "date_source": ev.date_source,
+            "first_date": ev.first_date.isoformat() if ev.first_date else None,
+            "last_date": ev.last_date.isoformat() if ev.last_date else None,
+            "date_prec": DATE_PREC.get(ev.date_precision, 5),
+            "where_prec": ev.precision.ucdp if ev.precision else None,
+            "modality": ev.modality, "control": ev.control or "",
+            "place_id": ev.place.id if ev.place else "", "rule": ev.rule,
+            "disagreements": "; ".join(ev.disagreements),
+            "geometry": Point(ev.lon, ev.lat) if ev.lat is not None else None,
+        })
+    return gpd.GeoDataFrame(rows, columns=[*ACLED_COLUMNS, *OUR_COLUMNS, "geometry"],
+                            geometry="geometry", crs="EPSG:4326")

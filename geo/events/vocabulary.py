@@ -1,0 +1,101 @@
+"""The event vocabulary (``data/event_vocabulary.toml``): trigger rules mapped to ACLED event
+types, the cue words that qualify a trigger, and the ACLED event types themselves (their
+marker shapes, and which are violent). The file is the one source of the event types: the
+extraction, the map's markers and the legend read them here."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from geo.errors import DataError
+
+VOCABULARY = resources.files("geo.events").joinpath("data", "event_vocabulary.toml")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    pattern: re.Pattern
+    event_type: str
+    sub_event_type: str
+    control: str | None
+    family: str = ""            # rules whose events may be one happening (merge)
+    situation: bool = False     # a standing fact, not an event
+
+
+@dataclass(frozen=True)
+class EventType:
+    """An ACLED event type: its marker ``shape``, whether it is ``violent``, whether it is
+    the type of statements and plans (``speech``)."""
+
+    name: str
+    shape: str
+    violent: bool = False
+    speech: bool = False
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    rules: tuple[Rule, ...]
+    negation: re.Pattern
+    planned: re.Pattern
+    claim: re.Pattern
+    hypothetical: re.Pattern
+    background: re.Pattern
+    subordinate: re.Pattern
+    origin: re.Pattern
+    speech_after: re.Pattern
+    speech_before: re.Pattern
+    speaker_pronoun: re.Pattern
+    pronoun_subject: re.Pattern
+    place_anaphor: re.Pattern
+    border: re.Pattern
+    types: tuple[EventType, ...] = ()
+
+    @property
+    def patterns(self) -> dict[str, re.Pattern]:
+        """Rule name → its trigger pattern."""
+        return {r.name: r.pattern for r in self.rules}
+
+    @property
+    def shapes(self) -> dict[str, str]:
+        """ACLED event type → marker shape, in the file's order."""
+        return {t.name: t.shape for t in self.types}
+
+    @property
+    def violent(self) -> tuple[str, ...]:
+        """The violent event types."""
+        return tuple(t.name for t in self.types if t.violent)
+
+    @property
+    def speech_type(self) -> str:
+        """The event type of statements and plans."""
+        return next(t.name for t in self.types if t.speech)
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
+    """The trigger rules and cue words (cached). Raises DataError on a malformed file."""
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+        rules = tuple(Rule(r["name"], re.compile(r["pattern"], re.IGNORECASE),
+                           r["event_type"], r["sub_event_type"], r.get("control"),
+                           r.get("family", r["name"]), bool(r.get("situation", False)))
+                      for r in data["rule"])
+        cues = {k: re.compile("|".join(v), re.IGNORECASE)
+                for table in ("modifiers", "discourse") for k, v in data[table].items()}
+        types = tuple(EventType(t["name"], t["shape"], bool(t.get("violent", False)),
+                                bool(t.get("speech", False))) for t in data["event_type"])
+        if sum(t.speech for t in types) != 1:
+            raise ValueError("exactly one [[event_type]] must have speech = true")
+        return Vocabulary(rules, *(cues[k] for k in (
+            "negation", "planned", "claim", "hypothetical", "background", "subordinate",
+            "origin", "speech_after", "speech_before", "speaker_pronoun", "pronoun_subject",
+            "place_anaphor", "border")), types=types)
+    except (OSError, KeyError, TypeError, ValueError, re.error) as exc:
+        raise DataError(f"event vocabulary {path}: {exc}") from exc

@@ -1,0 +1,167 @@
+"""The layer registry: every territorial layer by name, with the function that computes it,
+its name and key on the web map, and its legend entry, in one place; and
+:func:`layers_for_date`, every layer of one day as one GeoDataFrame with a ``layer`` column.
+
+A new layer is one :class:`Layer` here (and its drawing in ``geo/web/static/conflictmap.js``,
+keyed by ``key``): ``layers_for_date`` computes it, the map gives it a menu entry, the encoder
+ships its features and the legend lists it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.actors import load_actors
+from geo.layers.areas import RADIUS_KM, control_areas, frontlines
+from geo.layers.control import (
+    HALF_LIFE_DAYS,
+    MAX_UNCERTAINTY_KM,
+    control_at,
+    control_observations,
+)
+from geo.layers.corridor import corridor_layers, land_corridor
+from geo.text.dates import to_day
+
+WGS84 = "EPSG:4326"
+
+
+@dataclass
+class Day:
+    """What the layers of one day are computed from (``compute`` functions read it)."""
+
+    events: gpd.GeoDataFrame
+    day: object
+    at: gpd.GeoDataFrame
+    areas: gpd.GeoDataFrame
+    actors: object
+    corridor_km: float
+    event_window_days: int
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer: ``name`` (the ``layer`` column), ``compute`` (Day → frame of its rows; layers
+    computed together share one function, called once), ``title`` (its name in the map's
+    layer menu; None: not drawn with the control layers), ``key`` (its features' key in the
+    page's script), ``legend`` (legend items, fixed HTML) and ``static`` (the same every
+    day: shipped once)."""
+
+    name: str
+    compute: Callable[[Day], gpd.GeoDataFrame]
+    title: str | None = None
+    key: str | None = None
+    legend: str = ""
+    static: bool = False
+
+
+def _places(d: Day) -> gpd.GeoDataFrame:
+    return d.at.rename(columns={"location": "name"}).assign(layer="control")
+
+
+def _areas(d: Day) -> gpd.GeoDataFrame:
+    return d.areas
+
+
+def _fronts(d: Day) -> gpd.GeoDataFrame:
+    return frontlines(d.areas, d.actors)
+
+
+def _corridor(d: Day) -> gpd.GeoDataFrame:
+    return corridor_layers(recent_events(d.events, d.day, d.event_window_days), d.at,
+                           width_km=d.corridor_km)
+
+
+def _land(d: Day) -> gpd.GeoDataFrame:
+    return land_corridor(d.areas, str(d.day), actors=d.actors)
+
+
+#: every layer, in the order ``layers_for_date`` gives them
+REGISTRY: tuple[Layer, ...] = (
+    Layer("control", _places, "Control places", "place",
+          '<li><span class="cm-dot"></span>control place (opacity: confidence)</li>'),
+    Layer("control_area", _areas, "Control areas", "area"),
+    Layer("frontline", _fronts, "Frontlines", "front",
+          '<li><span class="cm-line cm-line-front"></span>frontline</li>'),
+    Layer("border", _corridor),
+    Layer("corridor", _corridor),
+    Layer("border_crossing", _corridor, "Border crossings", "cross",
+          '<li><span class="cm-crossing-key"></span>border crossing</li>', static=True),
+    Layer("corridor_event", _corridor),
+    Layer("corridor_control", _corridor),
+    Layer("deconfliction_zone", _corridor, "al-Tanf deconfliction zone", "zone",
+          '<li><span class="cm-line cm-line-zone"></span>al-Tanf deconfliction zone</li>',
+          static=True),
+    Layer("land_corridor", _land, "Land corridor", "path",
+          '<li><span class="cm-line cm-line-path"></span>land corridor: held ground on the '
+          'path</li><li><span class="cm-line cm-line-gap"></span>land corridor: gap</li>'),
+)
+LAYERS = tuple(layer.name for layer in REGISTRY)
+BY_NAME = {layer.name: layer for layer in REGISTRY}
+#: the layers the map draws for the slider's end day, in the order of its layer menu
+MAP_ORDER = ("control_area", "frontline", "control", "border_crossing", "deconfliction_zone",
+             "land_corridor")
+MAP_LAYERS = tuple(BY_NAME[name] for name in MAP_ORDER)
+#: the page script's key of a ``layer`` value (the land corridor's rows: see ``encode``)
+KEYS = {layer.name: layer.key for layer in REGISTRY if layer.key and layer.key != "path"}
+STATIC = tuple(layer.name for layer in REGISTRY if layer.static)
+#: the control layers whose places are coloured by bloc (the legend's swatches)
+BLOC_COLOURED = ("control_area", "control")
+
+
+def recent_events(events: gpd.GeoDataFrame, day, window_days: int = 30, *,
+                  max_uncertainty_km: float = MAX_UNCERTAINTY_KM) -> gpd.GeoDataFrame:
+    """Located events whose days (first_date–last_date) meet [day - window_days, day];
+    approximate events with an uncertainty over ``max_uncertainty_km`` are left out."""
+    d = to_day(day)
+    d, lo = d.isoformat(), (d - timedelta(days=window_days)).isoformat()
+    if not len(events):
+        return events
+    first = events["first_date"].fillna(events["event_date"])
+    last = events["last_date"].fillna(events["event_date"])
+    unc = pd.to_numeric(events["uncertainty_km"], errors="coerce")
+    vague = events["approximate"].fillna(False).astype(bool) & \
+        (unc.isna() | (unc > max_uncertainty_km))
+    keep = (first <= d) & (last >= lo) & ~vague & events.geometry.notna()
+    return events[keep.fillna(False).astype(bool)]
+
+
+def layers_for_date(events: gpd.GeoDataFrame, day, *, observations=None,
+                    radius_km: float = RADIUS_KM, half_life_days: float = HALF_LIFE_DAYS,
+                    corridor_km: float = 50.0, event_window_days: int = 30, actors=None,
+                    corridor: bool = True) -> gpd.GeoDataFrame:
+    """All layers for ``day`` (a date or ISO string) from an events frame
+    (``geo.events.table.events_frame``); pass ``observations`` to reuse
+    ``control_observations(events)`` across dates. Unlocated control places are kept (empty
+    geometry) in the ``control`` layer as evidence. The ``corridor_event`` layer holds the
+    events inside the corridor whose days meet the ``event_window_days`` up to ``day``,
+    located to a place (approximate points over ``MAX_UNCERTAINTY_KM`` km of uncertainty left
+    out; those kept carry ``approximate`` and ``uncertainty_km``). The control areas' cells
+    are cached per set of located places (``geo.layers.areas.cell_set``), and what follows from one
+    cell or one group of touching cells is memoised by content (``geo.layers.areas``), as are the
+    land corridor's projected areas, pieces and distances (``geo.layers.corridor``), so
+    successive dates redo only what changed; the results equal a computation from empty
+    caches."""
+    if actors is None:
+        actors = load_actors()
+    obs = control_observations(events) if observations is None else observations
+    at = control_at(obs, day, half_life_days=half_life_days)
+    d = Day(events, day, at, control_areas(at, radius_km=radius_km), actors, corridor_km,
+            event_window_days)
+    parts = []
+    for compute in dict.fromkeys(layer.compute for layer in REGISTRY):
+        if compute is _corridor and not corridor:
+            continue
+        parts.append(compute(d))
+    parts = [p for p in parts if len(p)]
+    out = pd.concat(parts, ignore_index=True)
+    if "approximate" in out.columns:        # a plain bool: False where a layer has none
+        out["approximate"] = out["approximate"].fillna(False).astype(bool)
+    out["date"] = str(day)
+    front = ["layer", "date", "name"]
+    out = out[front + [c for c in out.columns if c not in front]]
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=WGS84)
