@@ -21,6 +21,7 @@ from .index import Index, open_index
 from .memo import LRU
 from .normalize import match_key, strip_articles, variant_key
 from .rank import MAJOR_CODES, Cand, Item, by_prior, decide, rank
+from .sources.overlay import OverlaySource
 from .types import Candidate, Mention, Place
 
 MAX_NAME_CHARS = 200
@@ -516,6 +517,14 @@ def geoparse(text: str, region: Iterable[str] | None = None) -> list[Mention]:
 def resolve(text: str, spans: Sequence[tuple[int, int]],
             region: Iterable[str] | None = None) -> list[Mention]:
     return default_gazetteer().resolve(text, spans, region=region)
+
+
+@lru_cache(maxsize=1)
+def curated_places() -> tuple[Place, ...]:
+    """The curated overlay's places (``gazetteer/data/places.csv``: crossings, bases, regions,
+    each with its source), read directly, without the index; rows located only through an
+    anchor town are unlocated here."""
+    return tuple(r.place for r in OverlaySource().records())
 
 
 def region_codes(region: Iterable[str] | str | None) -> frozenset[str]:

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from .datafiles import data_path
 from .normalize import ARTICLES, match_key
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = data_path()
 
 
 @dataclass(frozen=True)

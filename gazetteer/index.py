@@ -23,6 +23,7 @@ from pathlib import Path
 import ahocorasick
 
 from . import cues as cues_mod
+from .datafiles import data_path
 from .errors import IndexUnavailable
 from .normalize import ARTICLES, match_key, variant_key
 from .sources import Record, Source, embedded_sources
@@ -82,7 +83,7 @@ def fingerprint(sources: Sequence[Source]) -> str:
     h = hashlib.sha256(f"schema{SCHEMA_VERSION}".encode())
     for s in sources:
         h.update(s.fingerprint().encode())
-    h.update(content_fingerprint([Path(__file__).parent / "data" / f for f in BUILD_FILES])
+    h.update(content_fingerprint([data_path(f) for f in BUILD_FILES])
              .encode())
     return h.hexdigest()[:16]
 
@@ -399,7 +400,7 @@ def _towns(db: sqlite3.Connection) -> tuple[dict[int, list], dict[tuple[str, str
 
 
 def _article_countries() -> frozenset[str]:
-    path = Path(__file__).parent / "data" / "arabic_article_countries.txt"
+    path = data_path("arabic_article_countries.txt")
     lines = path.read_text("utf-8").splitlines()
     return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
 
@@ -472,8 +473,8 @@ def build(path: Path, sources: Sequence[Source]) -> IndexStats:
             if added:
                 n_places += 1
                 n_names += added
-        _add_country_aliases(db, key_ids, Path(__file__).parent / "data" / "country_aliases.csv")
-        _add_place_aliases(db, key_ids, Path(__file__).parent / "data" / "place_aliases.csv")
+        _add_country_aliases(db, key_ids, data_path("country_aliases.csv"))
+        _add_place_aliases(db, key_ids, data_path("place_aliases.csv"))
         db.executemany("INSERT INTO keys (key_id, key) VALUES (?, ?)",
                        ((i, k) for k, i in key_ids.items()))
         db.executescript(INDEXES)

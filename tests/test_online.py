@@ -19,6 +19,7 @@ import pytest
 
 from gazetteer.errors import InputError, ServiceError
 from gazetteer.sources.online import OnlineSource
+from geo.cli.errors import exit_code
 
 UA = "conflictmap-tests/1.0 (tests@example.org)"
 LICENCE = "Data © OpenStreetMap contributors, ODbL 1.0. http://osm.org/copyright"
@@ -226,7 +227,7 @@ def test_http_500_is_a_service_error_and_not_cached(server, cache):
     server.status = 500
     with pytest.raises(ServiceError, match="nominatim") as err:
         source(server, cache).search("Tal Afar")
-    assert err.value.exit_code == 6
+    assert exit_code(err.value) == 6                # the command's code for a service error
     server.status = 200
     assert source(server, cache).search("Tal Afar")  # the failure was not stored
     assert server.count() == 2
@@ -262,7 +263,7 @@ def test_unreachable_service_is_a_service_error(cache):
 def test_missing_user_agent_is_an_input_error(cache, agent):
     with pytest.raises(InputError, match="--user-agent") as err:
         OnlineSource(agent, cache_path=cache)
-    assert err.value.exit_code == 3
+    assert exit_code(err.value) == 3
 
 
 def test_unknown_service_is_an_input_error(cache):

@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import csv
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
+from ..datafiles import data_path
 from ..errors import DataError
 
 CREDIT = "GeoNames (geonames.org), CC-BY 4.0; ADM1 point rounded to 0.1 degree"
 
 
 def admin1_file() -> Path:
-    return Path(str(resources.files("gazetteer") / "data" / "geonames_admin1.csv"))
+    return data_path("geonames_admin1.csv")
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
+from ..datafiles import data_path
 from ..types import Place
 from . import natural_earth
 from .base import Record, Source, file_fingerprint, raw_json
@@ -40,7 +41,7 @@ class GeonamesCacheSource(Source):
         """Sourced country points that replace the conventional centre (data file)."""
         import csv
 
-        path = Path(__file__).resolve().parent.parent / "data" / "country_points.csv"
+        path = data_path("country_points.csv")
         with path.open(encoding="utf-8", newline="") as fh:
             return {r["country_code"]: (float(r["lat"]), float(r["lon"]), r["source"])
                     for r in csv.DictReader(fh)}
@@ -61,7 +62,7 @@ class GeonamesCacheSource(Source):
     def _files(self) -> list[Path]:
         d = _data_dir()
         centres = Path(str(resources.files("countryinfo") / "data"))
-        overrides = Path(__file__).resolve().parent.parent / "data" / "country_points.csv"
+        overrides = data_path("country_points.csv")
         return [d / f"cities{self.min_population}.json", d / "countries.json",
                 d / "continents.json", natural_earth.countries_zip(), centres, overrides]
 

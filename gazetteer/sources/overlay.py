@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from ..datafiles import data_path
 from ..errors import DataError
 from ..types import Place
 from .base import Record, Source, content_fingerprint, raw_json
@@ -25,7 +26,7 @@ REQUIRED = ("name", "lat", "lon", "feature_class", "feature_code", "country_code
 
 
 def default_path() -> Path:
-    return Path(__file__).resolve().parent.parent / "data" / "places.csv"
+    return data_path("places.csv")
 
 
 def _slug(text: str) -> str:

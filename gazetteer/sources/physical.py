@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 
+from ..datafiles import data_path
 from ..errors import DataError
 from ..types import Place
 from .base import Record, Source, content_fingerprint, raw_json
@@ -34,7 +34,7 @@ CREDIT = "Natural Earth (public domain)"
 
 
 def physical_file() -> Path:
-    return Path(str(resources.files("gazetteer") / "data" / "physical.csv"))
+    return data_path("physical.csv")
 
 
 def feature_names(name: str, alt_names: str, code: str, bare: bool = True) -> tuple[str, ...]:

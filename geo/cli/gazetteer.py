@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
 
-from gazetteer.api import Gazetteer, default_gazetteer
+from gazetteer.api import Gazetteer, default_gazetteer, region_codes
 from gazetteer.errors import GazetteerError, NotFound
 from gazetteer.index import cache_dir, open_index
 from gazetteer.sources.geonames_dump import BASE_URL, download, dump_dir
@@ -43,7 +44,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     gp.add_argument("files", nargs="+", metavar="FILE", help="text files; - reads stdin")
     gp.add_argument("--format", choices=("jsonl",), default="jsonl")
     gp.add_argument("--encoding", help="input encoding (default UTF-8)")
-    gp.add_argument("--max-mb", type=float, default=10.0, help="largest input, in MB")
+    gp.add_argument("--max-mb", type=positive_number, default=10.0,
+                    help="largest input, in MB (a positive number)")
+    gp.add_argument("--region", type=region_arg, default=frozenset(), metavar="CC,...",
+                    help="the countries the corpus is about (ISO codes, e.g. IQ,SY): a prior "
+                         "for short texts and the focus that far places must fit")
+    gp.add_argument("--min-confidence", type=unit_interval, default=0.0, metavar="X",
+                    help="leave out mentions resolved with a confidence below X (0 to 1; "
+                         "default 0: every mention, each with its confidence)")
     gp.set_defaults(func=cmd_geoparse)
 
     gz = sub.add_parser("gazetteer", help="build, inspect or extend the gazetteer index")
@@ -68,6 +76,36 @@ def register(sub: argparse._SubParsersAction) -> None:
     dl.add_argument("--timeout", type=float, default=60.0,
                     help="network timeout in seconds (default: 60)")
     dl.set_defaults(func=cmd_download)
+
+
+def positive_number(value: str) -> float:
+    """An argparse type: a finite number above 0 ("nan", "inf", "-1" are usage errors)."""
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not math.isfinite(x) or x <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0, not {value!r}")
+    return x
+
+
+def unit_interval(value: str) -> float:
+    """An argparse type: a number from 0 to 1."""
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0.0 <= x <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {value!r}")
+    return x
+
+
+def region_arg(value: str) -> frozenset[str]:
+    """An argparse type: ISO 3166 alpha-2 codes separated by commas ("IQ,SY")."""
+    try:
+        return region_codes(value)
+    except GazetteerError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def cmd_lookup(args: argparse.Namespace) -> int:
@@ -97,8 +135,9 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     for name in args.files:
         try:
             text = read_text(name, args.encoding, int(args.max_mb * 1024 * 1024))
-            mentions = gazetteer.geoparse(text)
-            record = {"file": name, "mentions": [m.to_dict() for m in mentions]}
+            mentions = gazetteer.geoparse(text, region=args.region)
+            record = {"file": name, "mentions": [m.to_dict() for m in mentions
+                                                 if m.confidence >= args.min_confidence]}
         except (GazetteerError, GeoError) as exc:
             print(f"conflictmap: error: {exc}", file=sys.stderr)
             record = {"file": name, "error": str(exc)}

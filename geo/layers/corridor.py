@@ -29,7 +29,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point, box
 
-from gazetteer.sources.overlay import OverlaySource
+from gazetteer import curated_places
 from geo.actors import load_actors
 from geo.geodesy import circle
 from geo.layers.areas import projection_for, to_crs_values
@@ -48,13 +48,8 @@ CORRIDOR_BOUNDS = (33.0, 27.0, 51.0, 40.0)   # lon/lat window for the anchors' p
 COMPLETE_GRAPH_MAX = 150    # up to this many nodes every pair is linked
 
 
-@lru_cache(maxsize=1)
-def _overlay_places() -> tuple:
-    return tuple(r.place for r in OverlaySource().records())
-
-
 def _overlay_place(name: str):
-    for p in _overlay_places():
+    for p in curated_places():
         if p.name == name:
             return p
     raise LookupError(f"{name!r} is not in the gazetteer overlay")
@@ -79,7 +74,7 @@ def border_crossings() -> gpd.GeoDataFrame:
     source_confidence (the overlay's word on it), approximate and uncertainty_km (km; for
     points derived from the towns either side of the border), geometry (Point, lon/lat)."""
     rows = []
-    for p in _overlay_places():
+    for p in curated_places():
         if p.feature_code != "PSTB" or p.lat is None:
             continue
         unc = _uncertainty_km(p)

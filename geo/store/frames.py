@@ -12,7 +12,7 @@ import pandas as pd
 from geo.events.table import ACLED_COLUMNS, OUR_COLUMNS, events_frame
 from geo.store.merged import merged_frame, update_merged
 from geo.store.tables import Store, StoreError
-from geo.text.mentions import COLUMNS
+from geo.text.mentions import COLUMNS, with_types
 
 # -- frames -----------------------------------------------------------------------------------
 
@@ -86,7 +86,7 @@ def load_mentions(store: str | Path | Store):
                                             ("start", "ascending")])
     df = table.drop_columns(["sha1", "seq", "geometry"]).to_pandas()
     geom = gpd.GeoSeries.from_wkb(table.column("geometry").to_pylist(), crs="EPSG:4326")
-    frame = gpd.GeoDataFrame(df[COLUMNS], geometry=geom, crs="EPSG:4326")
+    frame = with_types(gpd.GeoDataFrame(df[COLUMNS], geometry=geom, crs="EPSG:4326"))
     frame["title"], frame["published"] = df["title"], df["published"]
     return frame
 

@@ -115,11 +115,21 @@ MENTION_SCHEMA = pa.schema([
     ("name", _S), ("place_id", _S), ("country_code", _S), ("feature_code", _S), ("lat", _F),
     ("lon", _F), ("located", _B), ("confidence", _F), ("rule", _S), ("acled_precision", _I),
     ("ucdp_precision", _I), ("source", _S), ("title", _S), ("published", _S),
+    ("approximate", _B), ("uncertainty_km", _F), ("anchor_id", _S),
     ("geometry", pa.binary()),
 ])
 
 SCHEMAS = {"articles": ARTICLE_SCHEMA, "extracted": EXTRACTED_SCHEMA,
            "mentions": MENTION_SCHEMA}
+
+
+def _conform(part: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``part`` with the columns of ``schema`` in order: a column a file written before it
+    existed (the mentions' ``approximate``, ``uncertainty_km``, ``anchor_id``) reads as null."""
+    for f in schema:
+        if f.name not in part.column_names:
+            part = part.append_column(f, pa.nulls(len(part), f.type))
+    return part.select(schema.names).cast(schema)
 
 
 @lru_cache(maxsize=1)
@@ -514,7 +524,7 @@ class Store:
             schema = pa.schema([schema.field(c) for c in want])
         if not parts:
             return schema.empty_table()
-        out = pa.concat_tables([p.select(schema.names).cast(schema) for p in parts])
+        out = pa.concat_tables([_conform(p, schema) for p in parts])
         if latest:
             newest = self.versions(snap)
             seqs = out.column("seq").to_pylist()

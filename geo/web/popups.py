@@ -86,25 +86,51 @@ def event_popup(row, styles, triggers, surfaces: dict[str, set[str]] | None = No
             f"</h4><dl>{dl}</dl><b>Sources ({len(items)})</b><ol>{''.join(items)}</ol>")
 
 
+#: a place whose mentions are all resolved below this confidence is drawn hollow and dashed
+LOW_CONFIDENCE = 0.5
+
+
 def mention_points(mentions: gpd.GeoDataFrame) -> list[dict]:
-    """One point per located place, its popup listing the mentions (escaped)."""
+    """One point per located place (or per approximately placed name), its popup listing the
+    mentions with their confidence and rule (escaped). ``low``: every mention below
+    LOW_CONFIDENCE (drawn hollow); ``radius_km``: an approximate point's uncertainty (a dashed
+    ring, never a filled area)."""
     located = mentions[mentions.geometry.notna() & ~mentions.geometry.is_empty]
+    if "approximate" in located.columns:
+        approx = located["approximate"].fillna(False).astype(bool)
+        key = located["place_id"].where(~approx, "approx:" + located["name"].astype(str))
+    else:
+        approx, key = None, located["place_id"]
     points = []
-    for _, rows in located.groupby("place_id", sort=True):
+    for _, rows in located.groupby(key, sort=True):
         first = rows.iloc[0]
         lis = []
         for r in rows.head(_HIGHLIGHT_LIMIT).itertuples():
             at = _text(r.sentence).find(_text(r.text))
             spans = [(at, at + len(_text(r.text)), "cm-place")] if at >= 0 else []
-            lis.append(f"<li><b>{_e(r.article)}</b><blockquote>"
+            sure = f" <small>confidence {r.confidence:.2f}, {_e(r.rule)}</small>" \
+                if getattr(r, "confidence", None) is not None else ""
+            lis.append(f"<li><b>{_e(r.article)}</b>{sure}<blockquote>"
                        f"{highlight(_text(r.sentence), spans)}</blockquote></li>")
         more = len(rows) - len(lis)
+        best = rows["confidence"].max() if "confidence" in rows else 1.0
+        radius = first.get("uncertainty_km") if approx is not None and \
+            bool(first.get("approximate")) else None
+        where = (f"<p><i>approximate: {_e(first.get('source'))}, ±{radius:g} km</i></p>"
+                 if radius else "")
         popup = (f"<h4>{_e(first['name'])} <small>{_e(first.get('country_code'))} "
-                 f"{_e(first.get('feature_code'))}</small></h4><b>{len(rows)} mention"
+                 f"{_e(first.get('feature_code'))}</small></h4>{where}<b>{len(rows)} mention"
                  f"{'s' if len(rows) != 1 else ''} in {rows.article.nunique()} article(s)</b>"
                  f"<ol>{''.join(lis)}</ol>{f'<i>… and {more} more</i>' if more else ''}")
-        points.append({"lat": first.geometry.y, "lon": first.geometry.x, "popup": popup,
-                       "tip": f"{_e(first['name'])} ({len(rows)})"})
+        low = bool(best < LOW_CONFIDENCE)
+        tip = f"{_e(first['name'])} ({len(rows)})" + (" · low confidence" if low else "") + (
+            f" · approximate, ±{radius:g} km" if radius else "")
+        point = {"lat": first.geometry.y, "lon": first.geometry.x, "popup": popup, "tip": tip}
+        if low:
+            point["low"] = True
+        if radius:
+            point["radius_km"] = float(radius)
+        points.append(point)
     return points
 
 

@@ -145,7 +145,7 @@ def test_export_max_control_dates_must_be_a_positive_whole_number(capsys, tmp_pa
 
 
 def test_export_max_control_dates_limits_the_control_days(capsys, tmp_path):
-    from test_webmap import control_payload
+    from web.test_webmap import control_payload
 
     def days(*argv) -> tuple[list[str], str]:
         out = tmp_path / "map.html"
@@ -159,3 +159,39 @@ def test_export_max_control_dates_limits_the_control_days(capsys, tmp_path):
     assert two == [every[0], every[-1]] and "control layers for 2 days" in err
     one, err = days("--max-control-dates", "1")
     assert one == [every[-1]] and "control layers for 1 day " in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["--max-mb", "nan"], ["--max-mb", "-1"], ["--max-mb", "inf"], ["--max-mb", "0"],
+    ["--min-confidence", "1.5"], ["--min-confidence", "x"], ["--region", "IRQ"],
+    ["--region", "Iraq,SY"],
+])
+def test_geoparse_bad_options_are_usage_errors(capsys, tmp_path, argv):
+    f = tmp_path / "a.txt"
+    f.write_text("Fighting in Mosul.", "utf-8")
+    with pytest.raises(SystemExit) as exc:
+        main(["geoparse", str(f), *argv])
+    assert exc.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_geoparse_region_and_min_confidence(capsys, tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("Gunmen attacked a market in Athens. Officials in Chicago said two died.",
+                 "utf-8")
+    code, out, _ = run(capsys, "geoparse", str(f), "--region", "US")
+    athens = next(m for m in json.loads(out)["mentions"] if m["text"] == "Athens")
+    assert code == 0 and athens["country_code"] == "US" and athens["confidence"] < 0.5
+    code, out, _ = run(capsys, "geoparse", str(f), "--region", "US", "--min-confidence", "0.5")
+    kept = [m["text"] for m in json.loads(out)["mentions"]]
+    assert code == 0 and kept == ["Chicago"]
+
+
+def test_geoparse_gives_approximate_points_with_their_anchor(capsys, tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("Rebels entered Zindiya, 15 km east of Ramadi, on Friday.", "utf-8")
+    code, out, _ = run(capsys, "geoparse", str(f))
+    m = next(m for m in json.loads(out)["mentions"] if m["text"] == "Zindiya")
+    assert code == 0 and m["name"] is None and m["lat"] is not None
+    assert m["approximate"]["relation"] == "near" and m["approximate"]["uncertainty_km"] == 15
+    assert m["precision"]["acled"] == 2 and m["rule"] == "contained:near"

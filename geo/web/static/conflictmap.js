@@ -365,9 +365,17 @@
 
   cm.addPoints = function (group, points) {
     points.forEach(function (p) {
+      /* low: every mention below the confidence threshold (hollow, dashed);
+         radius_km: an approximate point, its uncertainty drawn as a dashed ring */
+      if (p.radius_km) {
+        L.circle([p.lat, p.lon], {radius: p.radius_km * 1000, color: "#607d8b", weight: 1,
+                                  dashArray: "3 4", fill: false, interactive: false,
+                                  className: "cm-mention-ring"}).addTo(group);
+      }
       L.circleMarker([p.lat, p.lon], {radius: 4, color: "#37474f", weight: 1,
-                                      fillColor: "#fff", fillOpacity: 0.9,
-                                      className: "cm-mention"})
+                                      dashArray: p.low ? "2 2" : null,
+                                      fillColor: "#fff", fillOpacity: p.low ? 0 : 0.9,
+                                      className: p.low ? "cm-mention cm-low" : "cm-mention"})
         .bindPopup(p.popup, {maxWidth: 380, className: "cm-popup"})
         .bindTooltip(p.tip)
         .addTo(group);
