@@ -12,9 +12,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from rapidfuzz import fuzz, process
+
 from . import cues as cues_mod
 from .coherence import contain, gate
-from .context import place_facts
+from .context import candidate_flags, place_facts
 from .errors import InputError
 from .find import Span, find_spans, looks_arabic, name_tokens, place_cue
 from .index import Index, open_index
@@ -35,6 +37,8 @@ MIN_SIMILARITY = 0.75
 DROP_MARKS = frozenset({"person", "organisation", "calendar", "name_tail", "street"})
 #: a name without candidates is kept when the text calls it a place or says where it lies
 KEEP_UNMATCHED = frozenset({"place_cue", "contained_cue"})
+#: the best candidates a Mention keeps (``Mention.candidates``), best first
+TOP_CANDIDATES = 5
 #: a region (corpus focus) country counts as this many mentions of it in the text
 REGION_WEIGHT = 1.0
 #: a bare name ("Raqqa", "Idlib") offers its "<name> Governorate/Province" only when no town
@@ -59,6 +63,7 @@ class Gazetteer:
         self.online = online
         self.cues = cues_mod.load()
         self._ranked = LRU(EXACT_RANKED_MAX)      # key id -> (candidates, priors, facts)
+        self._fuzzy_keys = LRU(EXACT_RANKED_MAX)  # variant key -> its fuzzy best key or ""
 
     @property
     def index(self) -> Index:
@@ -189,8 +194,6 @@ class Gazetteer:
 
     @staticmethod
     def _scored(key: str, rows, match: str) -> list[Cand]:
-        from rapidfuzz import fuzz
-
         core = " ".join(strip_articles(key.split()))
         scored = [(p, prim, match,
                    fuzz.ratio(core, " ".join(strip_articles(match_key(stored).split()))) / 100)
@@ -198,11 +201,14 @@ class Gazetteer:
         return [c for c in scored if c[3] >= MIN_SIMILARITY]
 
     def _fuzzy(self, vkey: str, cutoff: float = 88.0) -> list[tuple[Place, bool, str]]:
-        from rapidfuzz import fuzz, process
-
-        choices = self.index.variants_with_prefix(vkey[:2])
-        hit = process.extractOne(vkey, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-        return self.index.places_by_variant(hit[0]) if hit else []
+        """Places of the variant key closest to ``vkey`` (rapidfuzz ratio ≥ ``cutoff``) among
+        the keys sharing its first three letters; the best key is memoised per ``vkey``."""
+        best = self._fuzzy_keys.get(vkey)
+        if best is None:
+            choices = self.index.variants_with_prefix(vkey[:3])
+            hit = process.extractOne(vkey, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+            best = self._fuzzy_keys[vkey] = hit[0] if hit else ""
+        return self.index.places_by_variant(best) if best else []
 
     def lookup(self, name: str, country: str | None = None, limit: int = 10) -> list[Place]:
         """Places named ``name``, best first (by feature type, population, match quality).
@@ -323,14 +329,14 @@ class Gazetteer:
         extra = self._admin_of(text, span)
         if span.how == "gazetteer" and not extra:
             # the usual case: the name's places, ordered by prior once per process
-            cands, priors, facts = self._exact_ranked(span.key_id, span.key)
+            cands, priors, facts, flags = self._exact_ranked(span.key_id, span.key)
             if "acronym" in span.marks:     # "EU", "NYC": only places an acronym can name
                 keep = [k for k, c in enumerate(cands) if _acronym_ok(c[0])]
                 if len(keep) < len(cands):
                     cands, priors = [cands[k] for k in keep], [priors[k] for k in keep]
-                    facts = tuple(facts[k] for k in keep)
+                    facts, flags = tuple(facts[k] for k in keep), None
             return Item(surface, span.start, span.end, span.key, list(cands), set(span.marks),
-                        priors=list(priors), facts=facts)
+                        priors=list(priors), facts=facts, flags=flags)
         if span.how == "gazetteer":
             cands = [(p, prim, "exact", 1.0) for p, prim, _ in
                      self.index.places_by_key_id(span.key_id)]
@@ -355,9 +361,10 @@ class Gazetteer:
         return Item(surface, span.start, span.end, span.key, cands + extra, set(span.marks))
 
     def _exact_ranked(self, key_id: int, key: str = ""
-                      ) -> tuple[tuple[Cand, ...], tuple[float, ...], tuple]:
+                      ) -> tuple[tuple[Cand, ...], tuple[float, ...], tuple, tuple]:
         """The places of an automaton key as exact candidates, ordered and cut by prior
-        (``rank.by_prior``), with their priors and ``context.place_facts``; memoised (LRU of
+        (``rank.by_prior``), with their priors, ``context.place_facts`` and
+        ``context.candidate_flags``; memoised (LRU of
         EXACT_RANKED_MAX key ids). A multi-word Arabic-looking ``key`` ("ras al ayn") also
         offers the places its transliteration variants name, as variant matches."""
         hit = self._ranked.get(key_id)
@@ -367,7 +374,8 @@ class Gazetteer:
             rows += self._more_variants(key, rows)
             cands, priors = by_prior(rows)
             hit = self._ranked[key_id] = (tuple(cands), tuple(priors),
-                                          tuple(place_facts(c[0]) for c in cands))
+                                          tuple(place_facts(c[0]) for c in cands),
+                                          candidate_flags(cands, self.cues.variant_countries))
         return hit
 
     def _state_abbreviation(self, text: str, span: Span) -> Item | None:
@@ -424,7 +432,8 @@ class Gazetteer:
                 continue                    # unknown, and nothing says where it lies
             if near is not None and not rule.startswith("facility"):
                 rule = f"{rule}+contained:{near.relation}" if cand else f"contained:{near.relation}"
-            top = sorted(range(len(it.cands)), key=it.scores.__getitem__, reverse=True)[:10]
+            top = sorted(range(len(it.cands)), key=it.scores.__getitem__,
+                         reverse=True)[:TOP_CANDIDATES]
             cands = tuple(_candidate(made, it.cands[k][0], it.cands[k][2], it.scores[k])
                           for k in top)
             mentions.append(Mention(it.text, it.start, it.end, cand.place if cand else None,

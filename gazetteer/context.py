@@ -64,6 +64,14 @@ def place_facts(place) -> tuple:
     return facts
 
 
+def candidate_flags(cands, variant_countries: frozenset[str]) -> tuple:
+    """(exact match?, a variant or fuzzy match outside ``variant_countries``?) per candidate:
+    the first lends context, the second is gated (``GATE_PENALTY``)."""
+    return (tuple(c[2] == "exact" for c in cands),
+            tuple(c[2] in ("variant", "fuzzy") and c[0].country_code not in variant_countries
+                  for c in cands))
+
+
 class ContextModel:
     """Flat arrays over the candidates of ``items`` (``rank.Item``, candidates already cut and
     ordered by prior), with ``priors`` aligned to them and ``containers`` mapping id(item) to
@@ -121,10 +129,9 @@ class ContextModel:
                     first_seen[owner] = (cands, item_rows)
             cand_row += item_rows
             lends = "facility" not in it.marks       # "al-Nasr prison": names no place
-            for c in cands:
-                exact.append(c[2] == "exact" and lends)
-                gated.append(c[2] in ("variant", "fuzzy")
-                             and c[0].country_code not in variant_countries)
+            flags = it.flags or candidate_flags(cands, variant_countries)
+            exact += flags[0] if lends else (False,) * len(cands)
+            gated += flags[1]
             if len(prs) > 1:
                 ambiguous_rows += item_rows
             boxes = containers.get(id(it))

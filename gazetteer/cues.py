@@ -67,25 +67,32 @@ class Cues:
         hit = self.division_abbrevs.get(match_key(surface))
         return bool(hit) and hit[0] == "US" and surface.isupper() and len(surface) == 2
 
-    def places_of_inhabitants(self, key: str) -> list[str]:
+    def places_of_inhabitants(self, key: str) -> tuple[str, ...]:
         """Keys of the places a name of inhabitants may come from ("ontarians" ->
-        ["ontario", ...]); empty when no suffix applies. Longer suffixes are tried first."""
-        out: list[str] = []
-        for suffix, ends in self.inhabitant_suffixes:
-            if key.endswith(suffix) and len(key) - len(suffix) >= 3:
-                stem = key[: -len(suffix)]
-                out += [stem + end for end in ends]
-        return list(dict.fromkeys(out))
+        ("ontario", ...)); empty when no suffix applies. Longer suffixes are tried first."""
+        return _places_of_inhabitants(key, self.inhabitant_suffixes)
 
     def is_given_name(self, word: str) -> bool:
         """True when ``word`` is a given name in gender-guesser's international dictionary and
         not an English function word ("In", "On", "The" are listed there as names)."""
-        return word.lower() not in self.function_words and _is_given_name(word)
+        return _is_given_name(word, self.function_words)
 
 
 @lru_cache(maxsize=65536)
-def _is_given_name(word: str) -> bool:
-    return _detector().get_gender(word) != "unknown"
+def _is_given_name(word: str, function_words: frozenset[str]) -> bool:
+    return word.lower() not in function_words and _detector().get_gender(word) != "unknown"
+
+
+@lru_cache(maxsize=65536)
+def _places_of_inhabitants(key: str, suffixes: tuple) -> tuple[str, ...]:
+    if key[-1:] not in ("s", "n"):
+        return ()
+    out: list[str] = []
+    for suffix, ends in suffixes:
+        if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+            stem = key[: -len(suffix)]
+            out += [stem + end for end in ends]
+    return tuple(dict.fromkeys(out))
 
 
 @lru_cache(maxsize=1)

@@ -145,8 +145,8 @@ def find_spans(text: str, toks: list[Token], names, cues: Cues,
         if last > first and whole in cues.division_abbrevs:      # "W.Va.", "B.C.": one name
             spans.append(Span(first, last, 0, 0, whole, None, "unknown"))
             continue
-        variant_name = variants and (
-            lambda a, b: _variant_name(text, toks, a, b, cues, variants))
+        variant_name = (lambda a, b: _variant_name(text, toks, a, b, cues, variants)) \
+            if variants is not None and _maybe_arabic(toks, first, last, cues) else None
         found = _match_run(toks, first, last, names, variant_name)
         found = _demonyms_first(toks, first, last, found, cues)
         found += _demonyms(toks, first, last, found, cues)
@@ -220,6 +220,14 @@ def _match_run(toks: list[Token], first: int, last: int, names,
             for _, _, a, b, key, value in kept]
 
 
+def _maybe_arabic(toks: list[Token], first: int, last: int, cues: Cues) -> bool:
+    """Whether any part of a run could be an Arabic compound name (``looks_arabic``): a head
+    word, or an article after the run's first word. Most runs are not: no variant look-up."""
+    heads = cues.arabic_heads
+    return any(toks[i].fold in heads or (i > first and toks[i].fold in ARTICLES)
+               for i in range(first, last + 1))
+
+
 def looks_arabic(words: list[str], cues: Cues) -> bool:
     """Folded words of a multi-word name that look like an Arabic compound place name: an
     Arabic head word first ("ras", "tal", "deir") or an article after the first word."""
@@ -261,10 +269,15 @@ def _cued(text: str, toks: list[Token], s: Span, cues: Cues) -> bool:
     Ramadi": mark ``contained_cue``; the containing place decides, ``coherence.contain``)."""
     if s.key in cues.division_abbrevs:
         return True
-    if toks[s.first].capitalised and cues.places_of_inhabitants(s.key.split()[-1]):
+    key = s.key
+    if key[-1] in "sn" and toks[s.first].capitalised and \
+            cues.places_of_inhabitants(key[key.rfind(" ") + 1:]):
         s.marks.add("inhabitants")      # "Ontarians": read back to the place (api)
         return True
-    if _CONTAINED_AFTER.match(text, toks[s.last].end):
+    end = toks[s.last].end
+    after = text[end:end + 8]
+    if ("(" in after or "," in after or " near" in after or " outsid" in after) and \
+            _CONTAINED_AFTER.match(text, end):
         s.marks.add("contained_cue")
         return True
     prev = toks[s.first - 1].fold if s.first > 0 else ""
@@ -281,8 +294,9 @@ def _demonyms_first(toks: list[Token], first: int, last: int, found: list[Span],
     pairs = {i for i in range(first, last) if toks[i].fold in heads and
              f"{toks[i].fold} {toks[i + 1].fold}" in cues.demonyms}
     cover = pairs | {i + 1 for i in pairs}
-    cover |= {i for i in range(first, last + 1) if toks[i].capitalised and
-              toks[i].fold in cues.demonyms and not _feature_after(toks, i, last, cues)}
+    demonyms = cues.demonyms
+    cover |= {s.first for s in found if s.first == s.last and toks[s.first].fold in demonyms
+              and toks[s.first].capitalised and not _feature_after(toks, s.first, last, cues)}
     return [s for s in found if not (s.first == s.last and s.first in cover)]
 
 
@@ -350,7 +364,8 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
     placed = {i for s in spans if s.how == "gazetteer" for i in range(s.first, s.last + 1)}
     vocabulary = cues.name_words
     ampersand = "&" in text                  # the organisation patterns below need one
-    naming = _NAMING_WORDS.search(text) is not None      # "called", "named" …
+    naming = ("called" in text or "named" in text or "dubbed" in text) and \
+        _NAMING_WORDS.search(text) is not None             # "called", "named" …
     for s in spans:
         words = s.key.split()
         one = len(words) == 1
@@ -424,8 +439,9 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
         if s.key in cues.not_places:
             s.marks.add("organisation")
         surface = text[s.start:s.end]
-        if (surface.isupper() and sum(c.isalpha() for c in surface) <= 4) or \
-                _MIXED_ACRONYM.match(surface):
+        if not surface[1:2].islower() and (
+                (surface.isupper() and sum(c.isalpha() for c in surface) <= 4)
+                or _MIXED_ACRONYM.match(surface)):
             s.marks.add("acronym")           # "ISIS", "EU", "SDF", "FAMa": countries, states
 
 

@@ -138,6 +138,7 @@ class Index:
         self._admins: dict[tuple[str, str, str], Place] | None = None
         self._by_key_id: dict[tuple[int, int], list[tuple[Place, bool, str]]] = {}
         self._has_variant: dict[str, bool] = {}
+        self._by_variant: dict[tuple[str, int], list[tuple[Place, bool, str]]] = {}
         self._variant_country_keys: frozenset[str] | None = None
 
     @property
@@ -223,8 +224,16 @@ class Index:
                 self._by_key_id[(k, limit)] = self._dedupe(krows)
 
     def places_by_variant(self, vkey: str, limit: int = 200) -> list[tuple[Place, bool, str]]:
-        """Like :meth:`places_by_key` for a transliteration-variant key."""
-        return self._places_where("n.vkey = ?", vkey, limit) if vkey else []
+        """Like :meth:`places_by_key` for a transliteration-variant key (memoised, bounded)."""
+        if not vkey:
+            return []
+        hit = self._by_variant.get((vkey, limit))
+        if hit is None:
+            if len(self._by_variant) > 50_000:
+                self._by_variant.clear()
+            hit = self._by_variant[(vkey, limit)] = self._places_where("n.vkey = ?", vkey,
+                                                                       limit)
+        return list(hit)
 
     def _places_where(self, condition: str, value, limit: int) -> list[tuple[Place, bool, str]]:
         rows = self.db.execute(

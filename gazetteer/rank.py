@@ -45,7 +45,7 @@ MATCH_CONFIDENCE = {"exact": 1.0, "variant": 0.8, "derived": 0.8, "fuzzy": 0.6}
 PRIMARY = 0.3                             # bonus of a name that is the place's own
 #: a place a source could not locate (a database point found abroad) yields to located ones
 UNLOCATED = 0.6
-MAX_CANDIDATES = 40                       # per mention, by prior; the tail never wins
+MAX_CANDIDATES = 20                       # per mention, by prior; the tail never wins
 
 #: a candidate: (place, matched its primary name?, match kind, name similarity in [0, 1])
 Cand = tuple[Place, bool, str, float]
@@ -78,6 +78,9 @@ class Item:
     #: ``context.place_facts`` of ``cands`` when known (cached with them); their place ids are
     #: distinct. Cleared whenever ``cands`` are reordered.
     facts: tuple | None = None
+    #: per candidate, when known (cached with them): (exact match?, variant outside the
+    #: transliteration countries?) as two tuples of bools; cleared with ``facts``
+    flags: tuple | None = None
 
 
 _PRIORS: dict[tuple, float] = {}           # bounded memo: places recur across texts
@@ -134,11 +137,13 @@ def rank(items: list[Item], text: str, demonym_countries: Counter,
     for it in items:
         if not it.priors:                 # not ordered by prior yet (see ``by_prior``)
             it.cands, it.priors = by_prior(it.cands)
-            it.facts = None
+            it.facts = it.flags = None
         priors.append(it.priors)
     model = ContextModel(items, priors, _containers(items, text, division_abbrevs, priors),
                          demonym_countries, variant_countries)
     scores = model.prior
+    if not model.ambiguous.any():
+        rounds = 1                        # every share is 1 whatever the scores: one round
     for r in range(rounds):
         scores = model.scores(model.shares(scores), final=r == rounds - 1)
     # One sense per discourse: every mention of a name takes the place with the best total
