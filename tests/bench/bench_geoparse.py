@@ -95,8 +95,8 @@ def main() -> None:
             if m is None:
                 continue
             gp_total += 1
-            if m.place is not None and m.place.located:
-                gp_errors.append(km(m.place.point, t.point))
+            if m.point is not None:
+                gp_errors.append(km(m.point, t.point))
 
     # resolution through resolve, on every gold toponym with coordinates
     rs_errors, rs_total = [], 0
@@ -108,8 +108,8 @@ def main() -> None:
         out = gz.resolve(a.text, [(t.start, t.end) for t in tops])
         for t, m in zip(tops, out, strict=True):
             rs_total += 1
-            if m.place is not None and m.place.located:
-                rs_errors.append(km(m.place.point, t.point))
+            if m.point is not None:
+                rs_errors.append(km(m.point, t.point))
     resolve_s = time.process_time() - t0
 
     figures = {
