@@ -227,6 +227,10 @@ def _add(data, name: str) -> bool:
     except USER_ERRORS as exc:           # InputError (bad input) or a data error
         state.messages.append(("error", str(exc)))
         return False
+    except Exception as exc:  # noqa: BLE001 - a bug must not stop the page; the corpus is kept
+        state.messages.append(("error", f"{name}: could not be added (internal error: "
+                                        f"{type(exc).__name__}); the corpus is unchanged"))
+        return False
     added = len(new.events) - len(state.corpus.events)
     state.corpus = new
     state.messages.append(("success", f"{name}: added, {max(added, 0)} new event(s)"))
@@ -318,10 +322,14 @@ shown = dash.filter_events(corpus.events, start, end, actor_names, blocs, event_
 mentions = dash.filter_mentions(corpus.mentions, start, end)
 control = control_json = summary = None
 shown_control = tuple(name for name in webmap.CONTROL_LAYERS if name in layers)
+control_failed = ""
 if control_on and shown_control:
-    control, control_json, summary = control_view(key, control_on.isoformat(),
-                                                  float(corridor_km), shown_control,
-                                                  corpus.control_events)
+    try:
+        control, control_json, summary = control_view(key, control_on.isoformat(),
+                                                      float(corridor_km), shown_control,
+                                                      corpus.control_events)
+    except Exception as exc:  # noqa: BLE001 - the events are drawn without the control layers
+        control_failed = f"Territorial control could not be computed ({type(exc).__name__})."
 
 st.title("conflictmap")
 window_text = f"{start} – {end}" if start else "all dates"
@@ -352,6 +360,8 @@ with info_col:
     if control is not None:
         st.caption(f"on {control_on.isoformat()} (the end of the window)")
         st.markdown(summary)
+    elif control_failed:
+        st.warning(control_failed)
     else:
         st.caption("Turn on a control layer in the sidebar to see who holds what.")
     st.subheader("Sources")

@@ -70,6 +70,11 @@ def write_frame(frame: gpd.GeoDataFrame, path: str | Path, fmt: str | None = Non
         elif fmt == "geojson":
             frame.to_file(tmp, driver="GeoJSON")
         else:
-            frame.to_parquet(tmp, index=False)
+            # pandas would keep ``frame.attrs`` (what a layer computation noted) in the file
+            attrs, frame.attrs = frame.attrs, {}
+            try:
+                frame.to_parquet(tmp, index=False)
+            finally:
+                frame.attrs = attrs
 
     return write_atomic(path, write)

@@ -6,7 +6,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from geo.cli.inputs import add_article_arguments, input_articles, input_store, store_articles
+from geo.cli.inputs import (
+    add_article_arguments,
+    input_articles,
+    input_store,
+    positive,
+    store_articles,
+)
 from geo.errors import InputError
 from geo.events.pipeline import corpus_events
 from geo.layers.snapshots import MAX_DATES
@@ -59,8 +65,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     start, end = parse_day(args.start, "--start date"), parse_day(args.end, "--end date")
     if start and end and start > end:
         raise InputError(f"--start {start} is after --end {end}")
-    if not args.corridor_km > 0:
-        raise InputError(f"--corridor-km must be a positive number of km, not {args.corridor_km}")
+    positive(args.corridor_km, "--corridor-km")
     store = input_store(args)
     if store is not None:
         events, mentions = load_events(store), load_mentions(store)
@@ -80,4 +85,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(f"{n_articles} articles, {len(events)} events, control layers for {days} "
           f"day{'s' if days != 1 else ''} -> {out} ({kind}, {out.stat().st_size / 1e6:.1f} MB)",
           file=sys.stderr)
+    for day, note in stats.get("not_drawn", {}).items():
+        print(f"conflictmap: warning: {day}: {note}", file=sys.stderr)
     return 3 if errors else 0

@@ -18,7 +18,7 @@ from geo.errors import InputError
 from geo.events.pipeline import control_events
 from geo.events.table import events_frame
 from geo.io import write_frame
-from geo.layers.registry import layers_for_date
+from geo.layers.registry import dropped_note, layers_for_date
 from geo.store import load_events
 from geo.text.dates import parse_day
 
@@ -73,4 +73,6 @@ def cmd_layers(args: argparse.Namespace) -> int:
     print(f"{n_articles} articles, {len(events)} events -> {out}: "
           + ", ".join(f"{k} {counts[k]}" for k in counts.index)
           + (f"; {answer.name.iloc[0]}" if len(answer) else ""), file=sys.stderr)
+    if note := dropped_note(layers):
+        print(f"conflictmap: warning: {note}", file=sys.stderr)
     return 3 if errors else 0

@@ -5,7 +5,12 @@ cell among all observed places (held, taken, contested and lost alike, so every 
 claims the ground nearest to it), cut to a disc of ``radius_km`` around the place and clipped
 to the land of the country polygons (Natural Earth 10 m). All of it is computed in metres in a
 local azimuthal equidistant projection centred on the places (``geo.layers.boundaries.local_crs``;
-the centre rounded to half a degree so that successive dates share one projection). The cells
+the centre rounded to half a degree so that successive dates share one projection). Places
+far apart (``geo.layers.regions``: no chain of places under ``LINK_KM`` joins them, or a
+region wider than ``MAX_REGION_KM`` split where places are over twice the radius apart) are
+computed region by region, each in its own projection: a report from Missouri in an Iraqi
+corpus gets its own area and does not bend Iraq's. Projected land is made valid before and
+after its union. The cells
 of places a bloc holds or took are dissolved per bloc (snapped to a ``GRID_M`` metre grid) and
 split into connected areas; each area lists its places and event ids and carries
 ``confidence`` (the mean of its places' confidences; ``confidence_min`` the lowest) for
@@ -19,7 +24,9 @@ report happened.
 **Method (frontlines).** Where two areas of blocs that are hostile to each other
 (``geo.actors.ActorDictionary.hostile``) share a boundary, that shared boundary is a
 frontline, with the places and event ids of both sides. Areas that do not touch give no line:
-no one reported the ground between them.
+no one reported the ground between them. Areas whose bounding boxes (grown by the tolerance)
+do not meet, directly or through others, are handled group by group, each in its own
+projection.
 
 **How it stays fast.** The cells depend only on the set of located places (and the radius and
 the land), not on who holds them, so they are computed once per set of places and reused
@@ -62,13 +69,14 @@ from shapely.geometry import MultiPoint, Point, box
 
 from geo.actors import load_actors
 from geo.layers.boundaries import countries, local_crs
+from geo.layers.regions import LINK_KM, linked_roots, region_labels
 
 WGS84 = "EPSG:4326"
 RADIUS_KM = 30.0
 TOLERANCE_M = 100.0
 GRID_M = 1.0            # cells are snapped to a 1 m grid when dissolved (no slivers)
 QUAD_SEGS = 16          # a disc is a polygon of 4 * QUAD_SEGS sides
-CELL_CACHE_SIZE = 4     # sets of places whose cells are kept
+CELL_CACHE_SIZE = 8     # sets of places whose cells are kept (one per region and date)
 AREA_COLUMNS = ["layer", "area_id", "bloc", "status", "n_places", "places", "place_keys",
                 "event_ids", "confidence", "confidence_min", "since", "observed", "area_km2",
                 "geometry"]
@@ -92,32 +100,66 @@ def _crs_wkt(lon: float, lat: float) -> str:
 
 @lru_cache(maxsize=16)
 def _land(crs: str, bounds: tuple[float, float, float, float]):
-    """The union of the country polygons meeting ``bounds`` (lon/lat), projected to ``crs``
-    (metres), prepared (cached per projection and rounded bounds)."""
+    """The union of the country polygons within ``bounds`` (lon/lat; longitudes may pass
+    ±180°, the part beyond is taken from the other side), projected to ``crs`` (metres),
+    prepared (cached per projection and rounded bounds)."""
     c = countries()
-    hit = c[c.intersects(box(*bounds))]
-    if hit.empty:
+    pieces = []
+    for rect in _world_boxes(bounds):
+        hit = c[c.intersects(rect)]
+        if not hit.empty:
+            pieces.append(gpd.GeoSeries(hit.geometry.values, crs=WGS84).clip(rect)
+                          .to_crs(crs).values)
+    if not pieces:
         return None
-    land = shapely.union_all(gpd.GeoSeries(hit.geometry.values, crs=WGS84)
-                             .clip(box(*bounds)).to_crs(crs).values)
-    land = shapely.make_valid(land)
+    return _union_land(np.concatenate(pieces))
+
+
+def _world_boxes(bounds: tuple[float, float, float, float]) -> list:
+    """``bounds`` (lon/lat) as boxes within −180…180° of longitude: a box reaching past the
+    antimeridian is cut there and the rest taken from the other side."""
+    x0, y0, x1, y1 = bounds
+    out = [box(max(x0, -180.0), y0, min(x1, 180.0), y1)]
+    if x1 > 180.0:
+        out.append(box(-180.0, y0, min(x1 - 360.0, 180.0), y1))
+    if x0 < -180.0:
+        out.append(box(max(x0 + 360.0, -180.0), y0, 180.0, y1))
+    return out
+
+
+def _union_land(projected) -> object:
+    """The union of projected country polygons, made valid (projection can fold a ring), on
+    a ``GRID_M`` metre grid when the exact union fails; prepared."""
+    parts = shapely.make_valid(np.asarray(projected, dtype=object))
+    try:
+        land = shapely.union_all(parts)
+    except GEOSException:
+        land = shapely.union_all(parts, grid_size=GRID_M)
+    land = _polygonal(shapely.make_valid(land))
     shapely.prepare(land)
     return land
 
 
 def _land_for(countries_frame, crs: str, pts_ll: np.ndarray, radius_km: float):
-    pad = radius_km / 80.0 + 0.5                       # degrees; generous at these latitudes
-    lon0, lat0 = np.floor(pts_ll.min(axis=0) - pad)
-    lon1, lat1 = np.ceil(pts_ll.max(axis=0) + pad)
-    bounds = (float(lon0), float(lat0), float(lon1), float(lat1))
+    """The land (projected, prepared) within ``radius_km`` and half a degree of the points
+    ``pts_ll`` ((lon, lat) degrees), across the antimeridian when they lie on both sides."""
+    lon = pts_ll[:, 0].astype(float)
+    if len(lon) and lon.max() - lon.min() > 180.0:      # places on both sides of 180°
+        lon = np.where(lon < 0, lon + 360.0, lon)
+    lat = pts_ll[:, 1].astype(float)
+    top = min(float(np.abs(lat).max()) + radius_km / 111.0, 89.0)
+    pad_lat = radius_km / 111.0 + 0.5                              # degrees
+    pad_lon = radius_km / (111.0 * np.cos(np.radians(top))) + 0.5
+    bounds = (float(np.floor(lon.min() - pad_lon)), float(np.floor(lat.min() - pad_lat)),
+              float(np.ceil(lon.max() + pad_lon)), float(np.ceil(lat.max() + pad_lat)))
     if countries_frame is None:
         return _land(crs, bounds)
-    hit = countries_frame[countries_frame.intersects(box(*bounds))]
-    if hit.empty:
+    pieces = [countries_frame[countries_frame.intersects(r)].clip(r).to_crs(crs).geometry.values
+              for r in _world_boxes(bounds)]
+    pieces = [p for p in pieces if len(p)]
+    if not pieces:
         return None
-    land = shapely.make_valid(shapely.union_all(hit.to_crs(crs).geometry.values))
-    shapely.prepare(land)
-    return land
+    return _union_land(np.concatenate(pieces))
 
 
 def _polygonal(geom):
@@ -138,7 +180,8 @@ def _clip_to_land(geoms: np.ndarray, land) -> np.ndarray:
     out = np.asarray(geoms, dtype=object).copy()
     todo = np.flatnonzero(~shapely.contains_properly(land, out) & ~shapely.is_empty(out))
     for i in todo:
-        near = shapely.clip_by_rect(land, *shapely.bounds(out[i]))
+        x0, y0, x1, y1 = shapely.bounds(out[i])         # a straight edge has no width
+        near = shapely.clip_by_rect(land, x0 - 1.0, y0 - 1.0, x1 + 1.0, y1 + 1.0)
         out[i] = shapely.intersection(out[i], shapely.make_valid(near))
     return out
 
@@ -146,7 +189,7 @@ def _clip_to_land(geoms: np.ndarray, land) -> np.ndarray:
 # -- memoised work, shared across sets of places and dates -----------------------------------
 
 MEMO_SIZE = 20_000      # cells, groups of cells and ridges kept per (land, radius)
-MEMO_SETS = 2           # (land, radius) pairs whose memos are kept
+MEMO_SETS = 8           # (land, radius) pairs whose memos are kept (a land per region)
 
 
 def _lru_put(cache: OrderedDict, key, value, size: int = MEMO_SIZE):
@@ -198,15 +241,25 @@ def _transformer(crs_from: str, crs_to: str):
 def to_crs_values(geoms, crs_from: str, crs_to: str) -> np.ndarray:
     """``geoms`` (2-D shapely geometries) transformed from ``crs_from`` to ``crs_to`` point by
     point, as ``GeoSeries.to_crs`` does (the same always-xy transformer: (lon, lat) or (x, y)
-    in metres), without building a GeoSeries; geometries with z go through geopandas."""
+    in metres), without building a GeoSeries; geometries with z go through geopandas. To
+    EPSG:4326, a geometry across the antimeridian gets continuous longitudes (over 180°)."""
     geoms = np.asarray(geoms, dtype=object)
     if not len(geoms):
         return geoms.copy()
     if shapely.has_z(geoms).any():
         return np.asarray(gpd.GeoSeries(geoms, crs=crs_from).to_crs(crs_to).values,
                           dtype=object)
-    coords = shapely.get_coordinates(geoms)
+    coords, which = shapely.get_coordinates(geoms, return_index=True)
     x, y = _transformer(str(crs_from), str(crs_to)).transform(coords[:, 0], coords[:, 1])
+    if str(crs_to) == WGS84 and len(x):
+        # a shape across the antimeridian (−180°/180°) keeps its longitudes continuous
+        # (179 … 181) rather than spanning the globe; Leaflet draws it where it is
+        lo = np.full(len(geoms), np.inf)
+        hi = np.full(len(geoms), -np.inf)
+        np.minimum.at(lo, which, x)
+        np.maximum.at(hi, which, x)
+        wraps = (hi - lo > 180.0)[which]
+        x = np.where(wraps & (x < 0), x + 360.0, x)
     return shapely.set_coordinates(geoms.copy(), np.column_stack([x, y]))
 
 
@@ -519,7 +572,7 @@ class _AreaState:
 
 _AREAS: OrderedDict = OrderedDict()     # token -> _AreaState (the last few results)
 _AREA_OF_GEOM: dict = {}                # id(geometry object) -> {token: area position}
-_AREA_REGISTRY_SIZE = 4
+_AREA_REGISTRY_SIZE = 16
 _TOKENS = iter(range(1 << 62))
 
 
@@ -562,6 +615,33 @@ def control_areas(at: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None = Non
     if located.empty:
         return gpd.GeoDataFrame(columns=AREA_COLUMNS, geometry="geometry", crs=WGS84)
     located = located.reset_index(drop=True)
+    if crs is None:
+        split = 2 * radius_km + 1.0     # km: places farther apart never share an edge
+        labels = region_labels(shapely.get_coordinates(located.geometry.values),
+                               split_km=split, link_km=max(LINK_KM, split))
+        if labels.max() > 0:        # places far apart: each region in its own projection
+            frames = [_region_areas(located[labels == g].reset_index(drop=True), countries,
+                                    radius_km, None) for g in range(int(labels.max()) + 1)]
+            return _joined(frames, AREA_COLUMNS, "area_id", "A")
+    return _region_areas(located, countries, radius_km, crs)
+
+
+def _joined(frames: list, columns: list[str], id_column: str, prefix: str
+            ) -> gpd.GeoDataFrame:
+    """The layer frames of several regions as one (EPSG:4326), ids renumbered ``prefix``1 …"""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs=WGS84)
+    out = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry",
+                           crs=WGS84)
+    out[id_column] = [f"{prefix}{i + 1}" for i in range(len(out))]
+    return out
+
+
+def _region_areas(located: gpd.GeoDataFrame, countries, radius_km: float,
+                  crs: str | None) -> gpd.GeoDataFrame:
+    """``control_areas`` of located rows of one region (index 0..n-1), in ``crs`` or a
+    local projection centred on them."""
     crs = crs or projection_for(located.geometry.values)
     ll = shapely.get_coordinates(located.geometry.values)
     if located.crs is None:
@@ -594,6 +674,7 @@ def control_areas(at: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None = Non
         part_rows: list[list[int]] = [[] for _ in parts]
         for i, p in zip(hit_pt.tolist(), hit_part.tolist(), strict=True):
             part_rows[p].append(int(rows[i]))
+        _adopt_orphans(part_rows, parts, cells, uc, rows, inverse)
         # order the parts by their first place (the order of the control rows)
         bounds = shapely.bounds(parts).tolist()
         order = sorted(range(len(parts)), key=lambda k: (min(part_rows[k], default=1 << 62),
@@ -632,6 +713,24 @@ def control_areas(at: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None = Non
     _register(_AreaState(crs, np.asarray(out.geometry.values, dtype=object),
                          np.asarray(geoms, dtype=object), area_bloc, cells, cell_area))
     return out
+
+
+def _adopt_orphans(part_rows: list[list[int]], parts: np.ndarray, cells: CellSet,
+                   uc: np.ndarray, rows: np.ndarray, inverse: np.ndarray) -> None:
+    """Give each part with no place in it (an island or a piece of coast cut off from its
+    place's point, or a place the coarse coastline leaves in the sea) the places whose cells
+    it lies in, so that every area names its evidence. ``uc``: the bloc's cells; ``rows``:
+    its rows; ``inverse``: each row's cell."""
+    lost = [k for k, r in enumerate(part_rows) if not r]
+    if not lost:
+        return
+    probes = shapely.point_on_surface(parts[lost])
+    cut = cells.cells[uc]
+    for k, probe in zip(lost, probes, strict=True):
+        inside = uc[shapely.intersects(cut, probe)]
+        if not len(inside):           # on a cell's edge: the nearest cell
+            inside = uc[[int(np.argmin(shapely.distance(cut, probe)))]]
+        part_rows[k] = [int(r) for r in rows if inverse[r] in set(inside.tolist())]
 
 
 def _area_frame(located: pd.DataFrame, geoms: list, blocs: list, statuses: list,
@@ -717,6 +816,44 @@ def frontlines(areas: gpd.GeoDataFrame, actors=None, *, tolerance_m: float = TOL
         actors = load_actors()
     held = held.reset_index(drop=True)
     known = _known_areas(held) if crs is None else None
+    if known is None and crs is None:
+        groups = _touching_groups(held.geometry.values, tolerance_m)
+        if len(groups) > 1:     # areas far apart: each group in its own projection
+            frames = [_fronts_of(held.iloc[g].reset_index(drop=True), actors, tolerance_m,
+                                 min_length_m) for g in groups]
+            return _joined(frames, FRONT_COLUMNS, "front_id", "F")
+    return _fronts_of(held, actors, tolerance_m, min_length_m, crs, known)
+
+
+def _touching_groups(geoms, tolerance_m: float) -> list[np.ndarray]:
+    """Positions of ``geoms`` (lon/lat) in groups whose bounding boxes, grown by more than
+    ``tolerance_m`` metres, meet (directly or through others, and across the antimeridian):
+    areas of different groups are farther apart than the tolerance. Groups in order of
+    their first area."""
+    bounds = shapely.bounds(np.asarray(geoms, dtype=object))
+    pad_m = 2.0 * tolerance_m + 1.0
+    lat = np.minimum(np.abs(bounds[:, [1, 3]]).max(axis=1), 89.0)
+    pad_lat = pad_m / 111_000.0                                # degrees
+    pad_lon = pad_lat / np.cos(np.radians(lat))
+    bounds = bounds + np.column_stack([-pad_lon, np.full(len(lat), -pad_lat), pad_lon,
+                                       np.full(len(lat), pad_lat)])
+    boxes = shapely.box(*bounds.T)
+    left, right = shapely.STRtree(boxes).query(boxes)
+    west = np.flatnonzero(bounds[:, 0] < -180.0)      # reaching across 180° from the west
+    if len(west):
+        shifted = shapely.box(*(bounds[west] + [360.0, 0.0, 360.0, 0.0]).T)
+        more_l, more_r = shapely.STRtree(boxes).query(shifted)
+        left, right = np.r_[left, west[more_l]], np.r_[right, more_r]
+    roots = linked_roots(len(bounds), zip(left.tolist(), right.tolist(), strict=True))
+    return [np.flatnonzero(roots == r) for r in dict.fromkeys(roots.tolist())]
+
+
+def _fronts_of(held: gpd.GeoDataFrame, actors, tolerance_m: float, min_length_m: float,
+               crs: str | None = None, known=None) -> gpd.GeoDataFrame:
+    """``frontlines`` of held areas (index 0..n-1) in one projection: the shared cell edges
+    of one registered ``control_areas`` result, else polygon overlay."""
+    if known is None and crs is None:
+        known = _known_areas(held)
     if known is not None:
         rows, crs = _ridge_fronts(held, *known, actors, tolerance_m, min_length_m)
     else:

@@ -145,23 +145,68 @@ def layers_for_date(events: gpd.GeoDataFrame, day, *, observations=None,
     cell or one group of touching cells is memoised by content (``geo.layers.areas``), as are the
     land corridor's projected areas, pieces and distances (``geo.layers.corridor``), so
     successive dates redo only what changed; the results equal a computation from empty
-    caches."""
+    caches. A layer that cannot be computed is left out and named, with the reason, in
+    ``dropped_layers(frame)`` (``frame.attrs``); the others are kept."""
     if actors is None:
         actors = load_actors()
     obs = control_observations(events) if observations is None else observations
     at = control_at(obs, day, half_life_days=half_life_days)
-    d = Day(events, day, at, control_areas(at, radius_km=radius_km), actors, corridor_km,
-            event_window_days)
+    dropped: dict[str, str] = {}
+    areas = _guarded(lambda: control_areas(at, radius_km=radius_km), (_areas,), dropped)
+    d = Day(events, day, at, areas, actors, corridor_km, event_window_days)
     parts = []
     for compute in dict.fromkeys(layer.compute for layer in REGISTRY):
         if compute is _corridor and not corridor:
             continue
-        parts.append(compute(d))
+        if compute is _areas and "control_area" in dropped:
+            continue
+        parts.append(_guarded(lambda c=compute: c(d), (compute,), dropped))
     parts = [p for p in parts if len(p)]
+    if not parts:
+        parts = [gpd.GeoDataFrame({"layer": [], "name": []},
+                                  geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)]
     out = pd.concat(parts, ignore_index=True)
     if "approximate" in out.columns:        # a plain bool: False where a layer has none
         out["approximate"] = out["approximate"].fillna(False).astype(bool)
     out["date"] = str(day)
     front = ["layer", "date", "name"]
     out = out[front + [c for c in out.columns if c not in front]]
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=WGS84)
+    out = gpd.GeoDataFrame(out, geometry="geometry", crs=WGS84)
+    out.attrs["dropped"] = dropped
+    return out
+
+
+def _guarded(compute: Callable[[], gpd.GeoDataFrame], functions: tuple, dropped: dict
+             ) -> gpd.GeoDataFrame:
+    """``compute()``, or an empty frame when it fails: one layer that cannot be computed
+    (a geometry the overlay cannot handle, data it does not expect) must not take the map
+    down. The layers of ``functions`` are then named in ``dropped`` with the reason."""
+    try:
+        return compute()
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - reported in ``dropped``, the rest is drawn
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+        for layer in REGISTRY:
+            if layer.compute in functions:
+                dropped.setdefault(layer.name, reason)
+        return gpd.GeoDataFrame({"layer": []}, geometry=gpd.GeoSeries([], crs=WGS84),
+                                crs=WGS84)
+
+
+def dropped_layers(frame) -> dict[str, str]:
+    """``{layer name: reason}`` of the layers ``layers_for_date`` could not compute for the
+    day of ``frame`` (kept in ``frame.attrs``; empty when none failed)."""
+    return dict(getattr(frame, "attrs", {}).get("dropped") or {})
+
+
+def dropped_note(frame) -> str:
+    """One plain-text line naming the layers not drawn for the day of ``frame`` and why, or
+    ''."""
+    dropped = dropped_layers(frame)
+    if not dropped:
+        return ""
+    titles = {layer.name: layer.title or layer.name.replace("_", " ") for layer in REGISTRY}
+    reasons = dict.fromkeys(dropped.values())
+    return ("Not drawn for this day (could not be computed): "
+            + ", ".join(titles.get(n, n) for n in dropped) + " — " + "; ".join(reasons))

@@ -22,7 +22,7 @@ import pandas as pd
 
 from geo.actors import load_actors
 from geo.layers.control import control_observations
-from geo.layers.registry import layers_for_date
+from geo.layers.registry import dropped_note, layers_for_date
 from geo.text.dates import iso_day
 
 MAX_DATES = 60
@@ -101,8 +101,10 @@ def control_summary(frame: gpd.GeoDataFrame, styles: dict | None = None) -> dict
     """What one day's layers (``geo.layers.registry.layers_for_date``) say: ``day``; per bloc
     (``blocs``: name, places held, areas, km²), ``contested`` places, ``unlocated`` control
     places (evidence not drawn), ``frontlines`` (count, km) and the land-corridor ``answer``
-    (yes/no) and its one-line ``answer_text``."""
+    (yes/no) and its one-line ``answer_text``; ``not_drawn``: the layers that could not be
+    computed and why (``geo.layers.registry.dropped_note``), or ''."""
     styles = styles or {}
+    note = dropped_note(frame)
     # only the columns read here: filtering the whole frame (geometries, evidence) per bloc
     # costs more than the rest of the summary
     frame = pd.DataFrame(frame[[c for c in _SUMMARY_COLUMNS if c in frame.columns]])
@@ -130,7 +132,7 @@ def control_summary(frame: gpd.GeoDataFrame, styles: dict | None = None) -> dict
             "frontlines": len(fronts),
             "frontline_km": round(float(pd.to_numeric(fronts.get("length_km"), errors="coerce")
                                         .sum()), 1) if len(fronts) else 0.0,
-            "answer": ans["answer"], "answer_text": ans["text"]}
+            "answer": ans["answer"], "answer_text": ans["text"], "not_drawn": note}
 
 
 def summary_lines(summary: dict) -> list[str]:
@@ -147,4 +149,6 @@ def summary_lines(summary: dict) -> list[str]:
                      "(evidence only, not drawn)")
     if len(lines) == 2 and not summary["blocs"]:
         lines.insert(1, "No control reported up to this day.")
+    if summary.get("not_drawn"):
+        lines.append(summary["not_drawn"])
     return lines

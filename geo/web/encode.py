@@ -23,7 +23,7 @@ import pandas as pd
 import shapely
 
 from geo.events.table import json_list
-from geo.layers.registry import KEYS, STATIC
+from geo.layers.registry import KEYS, STATIC, dropped_note
 from geo.layers.snapshots import land_corridor_answer
 from geo.web.html import cell_text, color, is_true
 
@@ -502,13 +502,15 @@ def encode_snapshots(snapshots: dict[str, gpd.GeoDataFrame], styles: dict,
                        "more": sources not listed, ...}, ...],
          "static": [feature index, ...],        # the same every day (crossings, zone)
          "snapshots": [{"date": day, "f": [[feature index, confidence or null], ...],
-                        "answer": "yes"|"no"|"", "text": plain-text answer line}, ...],
+                        "answer": "yes"|"no"|"", "text": plain-text answer line,
+                        "note": plain text, the layers not computed (only when some)}, ...],
          "present": [bloc index, ...]}          # blocs holding ground on some day (legend)
 
-    Every string but ``text`` is HTML-escaped; the page's script joins them into popups
-    with fixed labels and numbers only, and sets ``text`` with ``textContent``. Lists of
-    numbers (the ``f`` pairs, ``p``, ``ev``, ``bs``) are tuples here (the garbage collector
-    can leave them alone), arrays in the JSON; serialise with ``geo.web.map.safe_json``."""
+    Every string but ``text`` and ``note`` is HTML-escaped; the page's script joins them
+    into popups with fixed labels and numbers only, and sets ``text`` and ``note`` with
+    ``textContent``. Lists of numbers (the ``f`` pairs, ``p``, ``ev``, ``bs``) are tuples
+    here (the garbage collector can leave them alone), arrays in the JSON; serialise with
+    ``geo.web.map.safe_json``."""
     wanted = None if keys is None else set(keys)
     if tolerance is None:
         most = max((len(f) for f in snapshots.values()), default=0)
@@ -546,7 +548,10 @@ def encode_snapshots(snapshots: dict[str, gpd.GeoDataFrame], styles: dict,
                 entries.append((enc[0], enc[1]))
                 if key in ("area", "place") and _text(row.get("bloc")):
                     present.add(tables.bloc(row.get("bloc")))
-        out_snaps.append({"date": day, "f": entries, **land_corridor_answer(frame)})
+        snap = {"date": day, "f": entries, **land_corridor_answer(frame)}
+        if note := dropped_note(frame):
+            snap["note"] = note
+        out_snaps.append(snap)
     return {"dates": [s["date"] for s in out_snaps], "geoms": tables.geoms,
             "evidence": tables.evidence, "names": tables.names, "blocs": tables.blocs,
             "features": tables.features, "static": list(static), "snapshots": out_snaps,

@@ -49,6 +49,7 @@ def legend_html(styles, events: gpd.GeoDataFrame, notes: list[str],
         answer = BY_NAME["land_corridor"].title in shown
         parts.append('<h4>Territorial control <small class="cm-control-day"></small></h4>'
                      + ('<div class="cm-answer"></div>' if answer else "")
-                     + f'<ul class="cm-cols">{"".join(items)}</ul>')
+                     + f'<ul class="cm-cols">{"".join(items)}</ul>'
+                     + '<div class="cm-not-drawn"></div>')
     parts += [f'<div class="cm-note">{escape_cell(n)}</div>' for n in notes]
     return "".join(parts)

@@ -350,7 +350,9 @@ def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None
     m.conflictmap_stats = {"events": n_drawn, "unlocated": len(events) - len(located),
                            "mentions": len(points), "in_corridor": n_zone,
                            "control_dates": len(control["dates"]) if control else 0,
-                           "control_features": len(control["features"]) if control else 0}
+                           "control_features": len(control["features"]) if control else 0,
+                           "not_drawn": {s["date"]: s["note"] for s in
+                                         (control or {}).get("snapshots", []) if s.get("note")}}
     if not popups:
         m.conflictmap_stats |= {"markers": n_items, "groups": n_groups, "cell_m": cell_m}
     return m

@@ -107,3 +107,35 @@ def test_seed_border_crossings_say_where_each_point_comes_from(seed_layers):
     derived = crossings[crossings.approximate.fillna(False).astype(bool)]
     assert len(derived) == 2 and (derived.uncertainty_km > 0).all()
     assert derived.source.str.contains("GeoNames").all()
+
+
+FAR_ARTICLES = {
+    "missouri": "IS militants captured Palmyra, Missouri on 3 June 2017.",
+    "sahel": "Islamic State fighters seized Menaka in Mali on 2 June 2017.",
+    "philippines": "Islamic State militants captured Marawi on the island of Mindanao on "
+                   "1 June 2017.",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["layers", "export"])
+@pytest.mark.parametrize("where", sorted(FAR_ARTICLES))
+def test_a_far_place_beside_the_seeds_gets_its_own_area(tmp_path, capsys, command, where):
+    """One captured place on another continent, with the Iraq–Syria seeds: both commands
+    succeed, and the far place gets an area of its own (not a crash in the land union)."""
+    article = tmp_path / "far.txt"
+    article.write_text(f"Title: far\nDate: 2017-06-04\n\n{FAR_ARTICLES[where]}\n",
+                       encoding="utf-8")
+    out = tmp_path / ("l.geojson" if command == "layers" else "m.html")
+    extra = ["--date", "2017-06-04"] if command == "layers" else []
+    assert main([command, "seeds", str(article), *extra, "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "internal error" not in err and "warning" not in err
+    if command == "layers":
+        areas = gpd.read_file(out)
+        areas = areas[areas.layer == "control_area"]
+        far = areas[areas.representative_point().x.lt(20) | areas.representative_point().x.gt(60)]
+        assert len(far) == 1 and len(areas) > 1
+        assert far.iloc[0].bloc == "islamic_state"
+    else:
+        assert out.stat().st_size > 100_000

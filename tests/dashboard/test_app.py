@@ -171,6 +171,25 @@ def test_paste_adds_events(at):
     assert at.text_area(key="paste_text").value == ""
 
 
+def test_paste_of_a_far_place_keeps_the_page_and_the_control_layers(at):
+    """A captured place on another continent (the seeds are in Iraq and Syria): the page
+    renders, the control summary is shown, and the far place has an area of its own."""
+    at.text_area(key="paste_text").input(
+        "Title: far\nDate: 2017-06-04\n\nIslamic State militants captured Palmyra, "
+        "Missouri on 3 June 2017.\n")
+    [b for b in at.button if b.label == "Add pasted text"][0].click().run()
+    assert not at.exception
+    errors, done = messages(at)
+    assert not errors and done
+    assert not [w for w in at.warning if "could not be computed" in w.value]
+    data = control_data(at)
+    assert data is not None
+    assert not [s for s in data["snapshots"] if s.get("note")]
+    xs = [g["coordinates"][0][0][0] for g in data["geoms"]
+          if g and g.get("type") == "Polygon"]
+    assert any(x < -80 for x in xs) and any(x > 30 for x in xs)
+
+
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
     ("latin1.txt", "Kämpfe in Mossul, sagte der Sprecher.".encode("latin-1"), "not UTF-8"),

@@ -609,6 +609,7 @@
       setText(".cm-control-day", snap ? "on " + snap.date : "");
       setText(".cm-answer", snap ? (snap.text || "") :
               "Land corridor: no control reported yet", snap ? snap.answer : "");
+      setText(".cm-not-drawn", snap && snap.note ? snap.note : "");
       map.getContainer().setAttribute("data-control-date", snap ? snap.date : "");
       return counts;
     };
