@@ -130,6 +130,7 @@ class Index:
             self.db = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True,
                                       check_same_thread=False)
             self.db.execute("PRAGMA query_only = 1")
+            self.db.execute("PRAGMA temp_store = MEMORY")   # no temp files (a full disk)
             self.meta = dict(self.db.execute("SELECT k, v FROM meta"))
         except sqlite3.Error as exc:
             raise IndexUnavailable(f"cannot open index {self.db_path}: {exc}") from exc

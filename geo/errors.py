@@ -13,6 +13,11 @@ class InputError(GeoError):
     date, a bad option value."""
 
 
+class OutputError(InputError):
+    """An output that cannot be written where it was asked for: a folder given as the file,
+    a path under a file, a folder that is read-only or a disk that is full."""
+
+
 class UsageError(GeoError):
     """Options that do not go together."""
 
@@ -24,6 +29,15 @@ class DataError(GeoError):
 
 class StoreError(DataError):
     """Not a store, a damaged manifest, or a store another ingest is writing."""
+
+
+class DamagedStore(StoreError):
+    """A file the store's manifest lists is missing, truncated or unreadable. ``path``: the
+    file; the message names it and the repair command."""
+
+    def __init__(self, message: str, path: str = ""):
+        super().__init__(message)
+        self.path = path
 
 
 class ServiceError(GeoError):

@@ -304,6 +304,9 @@ class ActorDictionary:
                      "unidentified")
 
 
+MAX_UNKNOWN_WORDS = 8    # words of an unknown group's name before its head word
+
+
 def _unknown_span(toks, i: int, text: str, heads, prefixes, stop, particles):
     """(first, last) token indexes of an unknown group's name starting at token i, or None:
     "<Cap>+ <Head>" ("Zorgan Brigade") or "<Prefix> [particle] <Cap>+" ("Liwa al-Quds")."""
@@ -314,16 +317,17 @@ def _unknown_span(toks, i: int, text: str, heads, prefixes, stop, particles):
         return text[toks[j].end:toks[j + 1].start].strip() in ("", "-", "‐")
 
     t = toks[i]
+    end = min(len(toks), i + MAX_UNKNOWN_WORDS)     # a name is a few words: linear time
     if t.cap and t.fold in prefixes:
         j = i
-        while j + 1 < len(toks) and joined(j) and (cap(j + 1) or (
+        while j + 1 < end and joined(j) and (cap(j + 1) or (
                 toks[j + 1].fold in particles and j + 2 < len(toks) and joined(j + 1))):
             j += 1
         return (i, j) if j > i and toks[j].cap else None
     if not cap(i):
         return None
     j = i
-    while j + 1 < len(toks) and joined(j) and (cap(j + 1) or toks[j + 1].fold in particles):
+    while j + 1 < end and joined(j) and (cap(j + 1) or toks[j + 1].fold in particles):
         j += 1
     if j + 1 < len(toks) and joined(j) and toks[j + 1].cap and toks[j + 1].fold in heads:
         return i, j + 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from pathlib import Path
@@ -15,6 +14,7 @@ from gazetteer.index import cache_dir, open_index
 from gazetteer.sources.geonames_dump import BASE_URL, download, dump_dir
 from gazetteer.sources.online import OnlineSource
 from geo.cli.errors import exit_code
+from geo.cli.inputs import positive_int, positive_number
 from geo.errors import GeoError
 from geo.text.inputs import read_text
 
@@ -26,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                     "Exit 4 when nothing matches.")
     lk.add_argument("name")
     lk.add_argument("--country", help="ISO code (IQ) or country name to restrict to")
-    lk.add_argument("--limit", type=int, default=10)
+    lk.add_argument("--limit", type=positive_int, default=10,
+                    help="at most this many places (default 10)")
     lk.add_argument("--json", action="store_true", help="one JSON object per line")
     on = lk.add_argument_group("online fallback (off by default; used only when the offline "
                                "gazetteer finds nothing)")
@@ -73,20 +74,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     dl.add_argument("--dest", type=Path, metavar="DIR",
                     help="cache directory to install into (default: the index cache directory)")
     dl.add_argument("--no-build", action="store_true", help="do not rebuild the index")
-    dl.add_argument("--timeout", type=float, default=60.0,
+    dl.add_argument("--timeout", type=positive_number, default=60.0,
                     help="network timeout in seconds (default: 60)")
     dl.set_defaults(func=cmd_download)
-
-
-def positive_number(value: str) -> float:
-    """An argparse type: a finite number above 0 ("nan", "inf", "-1" are usage errors)."""
-    try:
-        x = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not math.isfinite(x) or x <= 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number above 0, not {value!r}")
-    return x
 
 
 def unit_interval(value: str) -> float:

@@ -14,6 +14,7 @@ import argparse
 import json
 import sys
 
+from geo.cli.inputs import positive_int, positive_number
 from geo.errors import UsageError
 from geo.store.engines import ENGINES
 from geo.store.ingest import DEFAULT_BATCH, UNDATED_POLICIES, ingest, print_log
@@ -39,13 +40,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     ing.add_argument("--scheduler", metavar="ADDRESS",
                      help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (--engine dask; "
                           "default: start a local cluster of --workers processes)")
-    ing.add_argument("--workers", type=int, default=2,
+    ing.add_argument("--workers", type=positive_int, default=2,
                      help="worker processes of the local Dask cluster (default 2)")
-    ing.add_argument("--batch-size", type=int, default=DEFAULT_BATCH,
+    ing.add_argument("--batch-size", type=positive_int, default=DEFAULT_BATCH,
                      help=f"articles per batch and per commit (default {DEFAULT_BATCH})")
     ing.add_argument("--manifest", help="CSV with file,title,source,date,url columns")
     ing.add_argument("--encoding", help="input encoding (default UTF-8)")
-    ing.add_argument("--max-mb", type=float, default=10.0,
+    ing.add_argument("--max-mb", type=positive_number, default=10.0,
                      help="skip files larger than this many MB (default 10)")
     ing.add_argument("--undated", choices=UNDATED_POLICIES, default="store",
                      help="articles with no date of their own: 'store' (default) dates them "
@@ -62,13 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     if args.scheduler and args.engine != "dask":
         raise UsageError("--scheduler needs --engine dask")
-    if args.batch_size < 1 or args.workers < 1:
-        raise UsageError("--batch-size and --workers must be at least 1")
-    if not args.max_mb > 0:
-        raise UsageError("--max-mb must be a positive number")
 
     def log(line: str) -> None:
-        if not args.quiet or line.startswith("conflictmap: skipped"):
+        if not args.quiet or line.startswith("conflictmap: "):     # skipped, warnings
             print_log(line)
 
     report = ingest(args.paths, args.store, engine=args.engine, scheduler=args.scheduler,

@@ -5,6 +5,7 @@ or ``--store DIR``, a store written by ``conflictmap ingest`` (``geo.store``).""
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from geo.errors import InputError, UsageError
@@ -57,6 +58,27 @@ def store_articles(store: Store) -> int:
 def positive(value: float, flag: str) -> float:
     """``value`` when it is a positive finite number; InputError naming ``flag``
     otherwise."""
-    if not value > 0 or value == float("inf"):
+    if not value > 0 or not math.isfinite(value):
         raise InputError(f"{flag} must be a positive number, not {value}")
     return value
+
+
+def positive_number(value: str) -> float:
+    """An argparse type: a finite number above 0 ("nan", "inf", "-1" are usage errors)."""
+    return _checked(value, float, lambda x: math.isfinite(x) and x > 0,
+                    "a number", "a finite number above 0")
+
+
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number of at least 1 ("0", "-3", "2.5" are usage errors)."""
+    return _checked(value, int, lambda n: n >= 1, "a whole number", "at least 1")
+
+
+def _checked(value: str, convert, ok, kind: str, wanted: str):
+    try:
+        x = convert(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not {kind}: {value!r}") from None
+    if not ok(x):
+        raise argparse.ArgumentTypeError(f"must be {wanted}, not {value!r}")
+    return x

@@ -10,9 +10,10 @@ error (download, online geocoder, Dask scheduler); 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
-from geo.cli import events, export, gazetteer, ingest, layers
+from geo.cli import events, export, gazetteer, ingest, layers, store
 from geo.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, USER_ERRORS, exit_code
 
 
@@ -23,12 +24,17 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 2 usage, 3 bad input, 4 not found, 5 data/index error, "
                "6 network service error, 1 internal error.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in (gazetteer, events, export, layers, ingest):
+    for command in (gazetteer, events, export, layers, ingest, store):
         command.register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    # libraries' log records (geopy's retries log a traceback each) are not for the user:
+    # the command reports what failed in one line
+    for name in ("geopy", "distributed", "pyogrio"):
+        logging.getLogger(name).addHandler(logging.NullHandler())
+        logging.getLogger(name).propagate = False
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -9,9 +9,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.errors import DamagedStore
 from geo.events.table import ACLED_COLUMNS, OUR_COLUMNS, events_frame
 from geo.store.merged import merged_frame, update_merged
-from geo.store.tables import Store, StoreError
+from geo.store.tables import Store, StoreError, read_frame
 from geo.text.mentions import COLUMNS, with_types
 
 # -- frames -----------------------------------------------------------------------------------
@@ -29,12 +30,13 @@ def _read_merged(store: Store, key: str):
                 update = update_merged(store, snap, snap.manifest.get("merged"), write=False)
                 frame = merged_frame(store, update.entry, key, update.state)
             elif isinstance(entry.get(key), str):        # layout 1: one file
-                frame = gpd.read_parquet(store.root / entry[key])
+                frame = read_frame(store.root / entry[key])
             else:
                 frame = merged_frame(store, entry, key)
             return _with_columns(frame)
-        except FileNotFoundError:
-            continue
+        except DamagedStore:
+            if store.snapshot().manifest == snap.manifest:
+                raise           # nobody replaced it: the file is gone or damaged
     raise StoreError(f"{store.root}: the merged events keep changing; try again")
 
 

@@ -37,6 +37,7 @@ worker, never per article or batch.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import statistics
@@ -49,6 +50,7 @@ from itertools import islice
 from pathlib import Path
 
 from geo.errors import InputError
+from geo.store.check import check_store, damage_error
 from geo.store.engines import make_engine
 from geo.store.merged import fingerprint, update_merged
 from geo.store.tables import (
@@ -144,12 +146,17 @@ def ingest(paths: Iterable[str], store: str | Path, *, engine: str = "local",
     if undated not in UNDATED_POLICIES:
         raise InputError(f"unknown --undated policy {undated!r}: choose one of "
                          f"{', '.join(UNDATED_POLICIES)}")
+    paths = list(paths)
+    if paths and len(missing := _missing(paths)) == len(paths):
+        raise InputError(f"no such file or folder: {', '.join(missing[:5])}"
+                         + (" …" if len(missing) > 5 else ""))
     st = Store(store, create=True)
     report = IngestReport(str(store), engine)
     rows = read_manifest(manifest) if manifest else None
     runner = make_engine(engine, scheduler, workers)
     try:
         with st.writing():
+            rebuild = _damage(st, log)
             known = st.read("articles", ["article_id"]).to_pydict()
             sha1s, taken = set(known["sha1"]), set(known["article_id"])
             errors: list = []
@@ -158,10 +165,12 @@ def ingest(paths: Iterable[str], store: str | Path, *, engine: str = "local",
             _run(st, runner, _chunks(items, batch_size), "ingest", report, log)
             report.redated = _redate(st, runner, batch_size, report, log, undated)
             snap = st.snapshot()
-            if snap.merged() is None or snap.merged().get("fingerprint") != fingerprint():
+            if rebuild or snap.merged() is None or \
+                    snap.merged().get("fingerprint") != fingerprint():
                 log("ingest: merging events across articles …")
                 t1 = time.perf_counter()
-                update = update_merged(st, snap, snap.manifest.get("merged"))
+                update = update_merged(st, snap, None if rebuild else
+                                       snap.manifest.get("merged"))
                 st.commit_merged(update, snap.seq, fingerprint())
                 report.remerged = update.stats["remerged"]
                 report.merged = True
@@ -173,6 +182,60 @@ def ingest(paths: Iterable[str], store: str | Path, *, engine: str = "local",
         runner.close()
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _missing(paths: list[str]) -> list[str]:
+    """The inputs that name nothing: no such file or folder, or a pattern matching none."""
+    out = []
+    for arg in paths:
+        if arg == "-" or Path(arg).exists():
+            continue
+        if any(c in arg for c in "*?[") and glob.glob(arg, recursive=True):
+            continue
+        out.append(arg)
+    return out
+
+
+def _damage(st: Store, log) -> bool:
+    """Whether the merged events must be rebuilt because a merged file is missing or has
+    the wrong size (a quick check of every listed file); a damaged article, event or
+    mention part raises DamagedStore (the repair needs ``conflictmap store check
+    --repair``)."""
+    report = check_store(st, quick=True)
+    parts = [d for d in report.damaged if d.table != "merged"]
+    if parts:
+        report.damaged = parts
+        raise damage_error(report)
+    for d in report.damaged:
+        log(f"conflictmap: warning: merged file {d.rel} {d.problem}: the merged events "
+            "are rebuilt")
+    return bool(report.damaged)
+
+
+def reextract(st: Store, sha1s: set[str], *, batch_size: int = DEFAULT_BATCH,
+              log=None) -> int:
+    """Extract the stored articles ``sha1s`` again from the text the store keeps (dated as
+    an ingest dates them now), committed as new batches (kind "repair") on this process.
+    Returns how many were extracted. Call under the writer lock."""
+    log = log or (lambda line: None)
+    rows = st.read("articles", ["article_id", "published", "date_source", "dependent"]
+                   ).to_pylist()
+    corpus = corpus_context(rows)
+    report = IngestReport(str(st.root), "local")
+    n = 0
+
+    def items() -> Iterator[dict]:
+        nonlocal n
+        for r in st.iter_rows("articles", ["article_id", "path", "text", "meta"], sha1s):
+            n += 1
+            yield {"sha1": r["sha1"], "id": r["article_id"], "path": r["path"],
+                   "text": r["text"], "meta": r["meta"], "corpus": corpus}
+    runner = make_engine("local", None, 1)
+    try:
+        _run(st, runner, _chunks(items(), batch_size), "repair", report, log)
+    finally:
+        runner.close()
+    return n - len(report.errors)
 
 
 def _new_items(paths, sha1s: set, taken: set, rows, encoding, max_bytes: int,

@@ -65,8 +65,17 @@ import pyarrow.parquet as pq
 from geo.actors import load_actors
 from geo.events import merge
 from geo.events.table import countries_by_iso2, events_frame
-from geo.io import write_atomic
-from geo.store.tables import UNDATED, Snapshot, Store, row_events
+from geo.store.tables import (
+    UNDATED,
+    Snapshot,
+    Store,
+    num_rows,
+    read_frame,
+    read_table,
+    reading,
+    row_events,
+    write_store_file,
+)
 from geo.text.dates import to_day
 
 VARIANTS = (("events", "in_events"), ("control", "in_control"))
@@ -236,7 +245,7 @@ class _State:
             return {v: dict(rows) for v, rows in self.index_over[part].items()}
         out: dict = {v: {} for v, _ in VARIANTS}
         if part in self.files["index"]:
-            for r in pq.read_table(self.store.root / self.files["index"][part]).to_pylist():
+            for r in read_table(self.store.root / self.files["index"][part]).to_pylist():
                 out[r.pop("variant")][r["key"]] = r
         return out
 
@@ -244,7 +253,7 @@ class _State:
         if part in self.pairs_over:
             return list(self.pairs_over[part])
         if part in self.files["pairs"]:
-            return pq.read_table(self.store.root / self.files["pairs"][part]).to_pylist()
+            return read_table(self.store.root / self.files["pairs"][part]).to_pylist()
         return []
 
     def read_out(self, variant: str, part: str):
@@ -252,7 +261,7 @@ class _State:
         if part in self.out_over[variant]:
             return self.out_over[variant][part]
         if part in self.outs[variant]:
-            return gpd.read_parquet(self.store.root / self.outs[variant][part][0])
+            return read_frame(self.store.root / self.outs[variant][part][0])
         return None
 
     def where(self, sha1s) -> dict[str, set]:
@@ -261,12 +270,13 @@ class _State:
         rest = [h for h in sha1s if h not in self.where_delta]
         if rest and self.where_file:
             want = pa.array(rest, _S)
-            for batch in pq.ParquetFile(self.store.root / self.where_file).iter_batches(
-                    65536):
-                hit = batch.filter(pc.is_in(batch.column("sha1"), value_set=want))
-                for h, p in zip(hit.column("sha1").to_pylist(), hit.column("part").to_pylist(),
-                                strict=True):
-                    out.setdefault(h, set()).add(p)
+            path = self.store.root / self.where_file
+            with reading(path):
+                for batch in pq.ParquetFile(path).iter_batches(65536):
+                    hit = batch.filter(pc.is_in(batch.column("sha1"), value_set=want))
+                    for h, p in zip(hit.column("sha1").to_pylist(),
+                                    hit.column("part").to_pylist(), strict=True):
+                        out.setdefault(h, set()).add(p)
         return out
 
     # -- writing partitions
@@ -275,9 +285,7 @@ class _State:
         return f"merged/{kind}/{part}-{self.snap.seq:08d}-{self.token}.parquet"
 
     def _put(self, kind: str, rel: str, write) -> None:
-        path = self.store.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, write, durable=True)
+        write_store_file(self.store.root / rel, write)
         self.written.add(rel)
 
     def _drop(self, rel: str | None) -> None:
@@ -356,10 +364,12 @@ class _State:
         def write(f):
             with pq.ParquetWriter(f, WHERE_SCHEMA, compression="zstd") as w:
                 if self.where_file:
-                    src = pq.ParquetFile(self.store.root / self.where_file)
-                    for batch in src.iter_batches(65536):
-                        keep = pc.invert(pc.is_in(batch.column("sha1"), value_set=changed))
-                        w.write_table(pa.Table.from_batches([batch.filter(keep)]))
+                    path = self.store.root / self.where_file
+                    with reading(path):
+                        for batch in pq.ParquetFile(path).iter_batches(65536):
+                            keep = pc.invert(pc.is_in(batch.column("sha1"),
+                                                      value_set=changed))
+                            w.write_table(pa.Table.from_batches([batch.filter(keep)]))
                 w.write_table(fresh)
 
         self._put("articles", rel, write)
@@ -369,7 +379,7 @@ class _State:
 def _read_summary(root: Path, rel: str | None) -> dict:
     if not rel:
         return {}
-    t = pq.read_table(root / rel).to_pylist()
+    t = read_table(root / rel).to_pylist()
     return {(r["part"], r["variant"], r["block"]): (r["nodes"], r["events"], r["max_last"])
             for r in t}
 
@@ -394,7 +404,7 @@ class _Events:
         for day, want in by_day.items():
             sha1s = sorted({_sha1(k) for k in want})
             for path in self.st.days[day]:
-                rows = pq.read_table(path, filters=[("sha1", "in", sha1s)]).to_pylist()
+                rows = read_table(path, filters=[("sha1", "in", sha1s)]).to_pylist()
                 for r, ev in zip(rows, row_events(rows, self.st.dictionary), strict=True):
                     key = _key(r["sha1"], r["order"], r["digest"])
                     if key in want:
@@ -900,7 +910,7 @@ def _fresh_batches(st: _State, batches: list[dict]) -> dict[str, list[dict]]:
     newest: dict[str, int] = {}
     for b in batches:
         for rel in b["files"].get("articles", []):
-            t = pq.read_table(st.store.root / rel, columns=["sha1", "seq"])
+            t = read_table(st.store.root / rel, columns=["sha1", "seq"])
             for h, q in zip(t.column("sha1").to_pylist(), t.column("seq").to_pylist(),
                             strict=True):
                 if q in seqs and q > newest.get(h, -1):
@@ -908,7 +918,7 @@ def _fresh_batches(st: _State, batches: list[dict]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {h: [] for h in newest}
     for b in batches:
         for rel in b["files"].get("extracted", []):
-            rows = [r for r in pq.read_table(st.store.root / rel).to_pylist()
+            rows = [r for r in read_table(st.store.root / rel).to_pylist()
                     if newest.get(r["sha1"]) == r["seq"]]
             for r in _with_events(st, rows, Path(rel).parent.name):
                 out[r["sha1"]].append(r)
@@ -919,7 +929,7 @@ def _fresh_files(st: _State, files: list[Path], newest: dict) -> dict[str, list[
     """sha1 -> latest rows of the articles in the extracted ``files`` (a rebuild)."""
     out: dict[str, list[dict]] = defaultdict(list)
     for path in files:
-        rows = [r for r in pq.read_table(path).to_pylist() if newest.get(r["sha1"]) == r["seq"]]
+        rows = [r for r in read_table(path).to_pylist() if newest.get(r["sha1"]) == r["seq"]]
         for r in _with_events(st, rows, path.parent.name):
             out[r["sha1"]].append(r)
     return out
@@ -960,7 +970,7 @@ def update_merged(store: Store, snap: Snapshot, old: dict | None, dictionary=Non
         newest = store.versions(snap)
         files = [p for p in snap.files("extracted")]
         steps = (_fresh_files(st, c, newest) for c in
-                 _chunks(files, lambda p: pq.read_metadata(p).num_rows, CHUNK_EVENTS))
+                 _chunks(files, num_rows, CHUNK_EVENTS))
     for fresh in steps:
         if fresh:
             _Step(st, events).run(fresh)
@@ -990,7 +1000,7 @@ def merged_frame(store: Store, entry: dict, variant: str, state: _State | None =
         frame = state.read_out(variant, part) if state else None
         if state is None:
 
-            frame = gpd.read_parquet(store.root / entry[variant][part][0])
+            frame = read_frame(store.root / entry[variant][part][0])
         if frame is None or not len(frame):
             continue
         frame = frame.copy()

@@ -59,6 +59,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -68,7 +69,7 @@ import shapely
 from gazetteer.precision import Precision
 from gazetteer.types import Place
 from geo.actors.types import Actor
-from geo.errors import StoreError
+from geo.errors import DamagedStore, OutputError, StoreError
 from geo.events.model import Event
 from geo.io import write_atomic
 
@@ -288,8 +289,71 @@ def write_table(table: pa.Table, path: Path, *, geo: bool) -> None:
     if geo:
         table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                                b"geo": _geo_metadata()})
-    write_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"),
-                 durable=True)
+    write_store_file(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+
+
+def write_store_file(path: Path, content) -> None:
+    """``geo.io.write_atomic`` (durable) of a store file; a file that cannot be written (a
+    read-only folder, a full disk) is a StoreError: nothing of it is committed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, content, durable=True)
+    except (OSError, OutputError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise StoreError(f"cannot write to the store {store_of(path)}: {reason}; what was "
+                         "committed before is kept") from exc
+
+
+def store_of(path: Path) -> Path:
+    """The store folder of a file inside it (the nearest folder above it with a manifest)."""
+    for up in Path(path).parents:
+        if (up / MANIFEST).exists():
+            return up
+    return Path(path).parent
+
+
+def damaged(path: Path, what: str) -> DamagedStore:
+    """The error for a listed file of a store that is missing or unreadable: it names the
+    file and the repair command."""
+    root = store_of(path)
+    try:
+        rel = Path(path).relative_to(root).as_posix()
+    except ValueError:
+        rel = str(path)
+    return DamagedStore(f"{root}: damaged store: {rel} {what}; run 'conflictmap store check "
+                        f"{root} --repair' (add the article files to restore lost articles)",
+                        rel)
+
+
+@contextlib.contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Turn a missing or unreadable store file (``path``) into ``DamagedStore``."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise damaged(path, "is missing") from None
+    except (OSError, pa.ArrowException) as exc:
+        raise damaged(path, f"is unreadable ({str(exc).splitlines()[0][:120]})") from exc
+
+
+def read_table(path: Path, **kwargs) -> pa.Table:
+    """``pyarrow.parquet.read_table`` of a store file; DamagedStore when it is missing or
+    unreadable."""
+    with reading(path):
+        return pq.read_table(path, **kwargs)
+
+
+def read_frame(path: Path):
+    """``geopandas.read_parquet`` of a store file (EPSG:4326, lon/lat); DamagedStore when it
+    is missing or unreadable."""
+    with reading(path):
+        return gpd.read_parquet(path)
+
+
+def num_rows(path: Path) -> int:
+    """The rows of a store file (from its footer); DamagedStore when missing or unreadable."""
+    with reading(path):
+        return pq.read_metadata(path).num_rows
 
 
 def partition(published) -> str:
@@ -325,6 +389,60 @@ class Snapshot:
     def merged_files(self) -> list[Path]:
         """Every file the ``merged`` entry lists (whether up to date or not)."""
         return [self.root / rel for rel in merged_rels(self.manifest.get("merged"))]
+
+
+def manifest_problem(m: dict) -> str:
+    """What is wrong with the structure of manifest ``m``, or '' (fields and their types:
+    what readers rely on)."""
+    if not isinstance(m.get("seq"), int) or isinstance(m.get("seq"), bool):
+        return "'seq' is not a whole number"
+    batches = m.get("batches")
+    if not isinstance(batches, list):
+        return "'batches' is not a list"
+    for n, b in enumerate(batches):
+        if not isinstance(b, dict) or not isinstance(b.get("seq"), int):
+            return f"batch {n + 1} has no 'seq'"
+        files = b.get("files")
+        if not isinstance(files, dict) or not all(
+                isinstance(v, list) and all(isinstance(f, str) for f in v)
+                for v in files.values()):
+            return f"batch {b['seq']} 'files' is not a table → list of files"
+        if b["seq"] > m["seq"]:
+            return f"batch {b['seq']} is after the store's seq {m['seq']}"
+    merged = m.get("merged")
+    if merged is not None and not isinstance(merged, dict):
+        return "'merged' is not an object"
+    if merged:
+        for key in (*MERGED_FILES, "summary", "articles"):
+            value = merged.get(key)
+            if value is not None and not isinstance(value, str | dict):
+                return f"merged '{key}' is neither a file nor partitions"
+            if isinstance(value, dict) and not all(
+                    isinstance(v, str) or (isinstance(v, list) and v and isinstance(v[0], str))
+                    for v in value.values()):
+                return f"merged '{key}' lists something that is not a file"
+    sums = m.get("checksums")
+    if sums is not None and not isinstance(sums, dict):
+        return "'checksums' is not an object"
+    return ""
+
+
+def listed_files(m: dict) -> list[str]:
+    """Every file (relative path) manifest ``m`` lists: the batches' parts and the merged
+    files."""
+    out = [f for b in m.get("batches", []) for rels in b.get("files", {}).values()
+           for f in rels]
+    return list(dict.fromkeys(out + merged_rels(m.get("merged"))))
+
+
+def file_checksum(path: Path) -> list:
+    """[size in bytes, blake2b hex digest (16 bytes)] of a file; DamagedStore when it is
+    missing or unreadable."""
+    h = hashlib.blake2b(digest_size=16)
+    with reading(path), open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+        return [f.tell(), h.hexdigest()]
 
 
 def merged_rels(entry: dict | None) -> list[str]:
@@ -385,11 +503,21 @@ class Store:
         if m.get("version") != VERSION:
             raise StoreError(f"{path}: store version {m.get('version')}, this conflictmap "
                              f"reads version {VERSION}")
+        if problem := manifest_problem(m):
+            raise StoreError(f"{path}: damaged manifest ({problem})")
         return Snapshot(self.root, m)
 
     def _write_manifest(self, manifest: dict) -> None:
+        """Commit ``manifest``, with the size and checksum of every file it lists
+        (``checksums``: relative path → [bytes, blake2b hex]; those of files no longer
+        listed dropped, new ones computed from the files as written)."""
+        known = manifest.get("checksums") or {}
+        sums = {}
+        for rel in listed_files(manifest):
+            sums[rel] = known.get(rel) or file_checksum(self.root / rel)
+        manifest = {**manifest, "checksums": sums}
         data = json.dumps(manifest, indent=1, ensure_ascii=False).encode("utf-8")
-        write_atomic(self.root / MANIFEST, data, durable=True)
+        write_store_file(self.root / MANIFEST, data)
 
     # -- writing (under the lock)
 
@@ -398,7 +526,11 @@ class Store:
         """Hold the store's writer lock (non-blocking: StoreError when another process holds
         it) and clear what an interrupted writer left (unlisted files, temporary files)."""
         path = self.root / LOCK
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot write to the store {self.root}: "
+                             f"{exc.strerror or exc}") from exc
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -454,7 +586,6 @@ class Store:
             for part in sorted(set(keys)):
                 rows = table.filter(pa.array([k == part for k in keys]))
                 rel = Path(name) / part / f"part-{seq:08d}-{token}.parquet"
-                (self.root / rel).parent.mkdir(parents=True, exist_ok=True)
                 write_table(rows, self.root / rel, geo=name != "articles")
                 files.setdefault(name, []).append(rel.as_posix())
         manifest = dict(snap.manifest)
@@ -500,7 +631,7 @@ class Store:
         moved: dict[str, tuple[int, str]] = {}
         for (table, folder), files in sorted(todo.items()):
             top = max(q for q, _ in files)
-            parts = [pq.read_table(self.root / rel) for _, rel in files]
+            parts = [read_table(self.root / rel) for _, rel in files]
             rel = f"{folder}/part-{top:08d}-c{token}.parquet"
             write_table(pa.concat_tables(parts, promote_options="default"), self.root / rel,
                         geo=table != "articles")
@@ -518,7 +649,7 @@ class Store:
         version when ``latest``), as one Arrow table with ``seq``."""
         snap = snap or self.snapshot()
         want = None if columns is None else list(dict.fromkeys([*columns, "sha1", "seq"]))
-        parts = [pq.read_table(p, columns=want) for p in snap.files(table)]
+        parts = [read_table(p, columns=want) for p in snap.files(table)]
         schema = SCHEMAS[table].append(pa.field("seq", pa.int64()))
         if want is not None:
             schema = pa.schema([schema.field(c) for c in want])
@@ -541,7 +672,7 @@ class Store:
         newest = self.versions(snap)
         want = list(dict.fromkeys([*columns, "sha1", "seq"]))
         for p in snap.files(table):
-            for row in pq.read_table(p, columns=want).to_pylist():
+            for row in read_table(p, columns=want).to_pylist():
                 if row["sha1"] in sha1s and newest.get(row["sha1"]) == row["seq"]:
                     yield row
 
@@ -550,7 +681,7 @@ class Store:
         snap = snap or self.snapshot()
         newest: dict[str, int] = {}
         for p in snap.files("articles"):
-            t = pq.read_table(p, columns=["sha1", "seq"])
+            t = read_table(p, columns=["sha1", "seq"])
             for s, q in zip(t.column("sha1").to_pylist(), t.column("seq").to_pylist(),
                             strict=True):
                 if q > newest.get(s, -1):

@@ -3,11 +3,14 @@ and sentence. Pure functions: no Streamlit, no files written."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping
 
 import geopandas as gpd
-from shapely.geometry import Point
+import numpy as np
+import pandas as pd
+import shapely
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n\s*\n|\n")
 
@@ -16,16 +19,42 @@ COLUMNS = ["article", "sentence", "text", "start", "end", "name", "place_id", "c
            "ucdp_precision", "source", "approximate", "uncertainty_km", "anchor_id"]
 
 
+MAX_SENTENCE_CHARS = 1000      # a longer "sentence" (a table, a list pasted from a PDF)
+                               # is cut, at a space where it can be, into pieces this long
+
+
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """(start, end) character offsets of the sentences of ``text``."""
+    """(start, end) character offsets of the sentences of ``text``; none longer than
+    ``MAX_SENTENCE_CHARS`` (what is done per sentence then costs time linear in the text)."""
     bounds, start = [], 0
     for m in _SENTENCE_END.finditer(text):
         if text[start:m.start()].strip():
-            bounds.append((start, m.start()))
+            bounds += _pieces(text, start, m.start())
         start = m.end()
     if text[start:].strip():
-        bounds.append((start, len(text)))
+        bounds += _pieces(text, start, len(text))
     return bounds
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
+    return out
+
+
+def sentence_of(bounds: list[tuple[int, int]], offset: int, length: int
+                ) -> tuple[int, int]:
+    """The (start, end) of ``bounds`` (``sentence_bounds``, in order) holding ``offset``,
+    else (0, ``length``): a binary search."""
+    k = bisect.bisect_right(bounds, (offset, float("inf"))) - 1
+    if k >= 0 and bounds[k][0] <= offset < bounds[k][1]:
+        return bounds[k]
+    return 0, length
 
 
 def mentions_frame(articles: Mapping[str, str], gazetteer) -> gpd.GeoDataFrame:
@@ -33,34 +62,42 @@ def mentions_frame(articles: Mapping[str, str], gazetteer) -> gpd.GeoDataFrame:
     place, located or not, or that the text places approximately (``approximate``: at the
     anchor place it names, within ``uncertainty_km`` km; ``anchor_id``); geometry is the
     point in (lon, lat) order, EPSG:4326, or empty for an unlocated place."""
-    rows = []
+    cols: dict[str, list] = {c: [] for c in COLUMNS}
     for name, text in articles.items():
         bounds = sentence_bounds(text)
+        said: dict[tuple[int, int], str] = {}      # one string per sentence, shared by rows
         for m in gazetteer.geoparse(text):
             near = m.approx
             if m.place is None and near is None:
                 continue
-            s, e = next(((a, b) for a, b in bounds if a <= m.start < b), (0, len(text)))
+            s, e = sentence_of(bounds, m.start, len(text))
+            if (s, e) not in said:
+                said[(s, e)] = text[s:e].strip()
             p = m.place or near.anchor
             prec = m.precision
             point = m.point
-            rows.append({
-                "article": name, "sentence": text[s:e].strip(), "text": m.text,
-                "start": m.start, "end": m.end, "name": m.text if near else p.name,
-                "place_id": p.id, "country_code": p.country_code,
-                "feature_code": "" if near else p.feature_code,
-                "lat": point[0] if point else None, "lon": point[1] if point else None,
-                "located": point is not None,
-                "confidence": round(m.confidence, 3), "rule": m.rule,
-                "acled_precision": prec.acled, "ucdp_precision": prec.ucdp,
-                "source": (f"placed {near.relation} {near.anchor.name} ({near.anchor.id}), "
-                           f"which the text names: {near.anchor.source}") if near else p.source,
-                "approximate": near is not None,
-                "uncertainty_km": near.uncertainty_km if near else None,
-                "anchor_id": near.anchor.id if near else None,
-                "geometry": Point(point[1], point[0]) if point else None,
-            })
-    frame = gpd.GeoDataFrame(rows, columns=[*COLUMNS, "geometry"], geometry="geometry",
+            for col, value in (
+                    ("article", name), ("sentence", said[(s, e)]), ("text", m.text),
+                    ("start", m.start), ("end", m.end), ("name", m.text if near else p.name),
+                    ("place_id", p.id), ("country_code", p.country_code),
+                    ("feature_code", "" if near else p.feature_code),
+                    ("lat", point[0] if point else None), ("lon", point[1] if point else None),
+                    ("located", point is not None), ("confidence", round(m.confidence, 3)),
+                    ("rule", m.rule), ("acled_precision", prec.acled),
+                    ("ucdp_precision", prec.ucdp),
+                    ("source", (f"placed {near.relation} {near.anchor.name} "
+                                f"({near.anchor.id}), which the text names: "
+                                f"{near.anchor.source}") if near else p.source),
+                    ("approximate", near is not None),
+                    ("uncertainty_km", near.uncertainty_km if near else None),
+                    ("anchor_id", near.anchor.id if near else None)):
+                cols[col].append(value)
+    lat = np.asarray(cols["lat"], dtype=float)
+    lon = np.asarray(cols["lon"], dtype=float)
+    geometry = shapely.points(lon, lat)                 # (lon, lat); None where missing
+    geometry[np.isnan(lat) | np.isnan(lon)] = None
+    frame = gpd.GeoDataFrame(pd.DataFrame(cols, columns=COLUMNS),
+                             geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"),
                              crs="EPSG:4326")
     return with_types(frame)
 

@@ -237,10 +237,13 @@ would set it (`--region`).
 SECTIONS = {
     "adversarial": ("Adversarial text: time and memory against size (`bench_adversarial.py`)", """
 Each shape at each size in a fresh process with the index built; `seconds` is CPU time of the
-geoparse call, `seconds_per_mb` should stay flat as the size grows (a straight line), and
-`added_rss_mb` is the memory the call added to the loaded process. Shapes: one place name
-repeated, a chain of hyphen-joined articles, a list of people and places, one line of
-capitalised words, plain prose (issue 13: the 1 MB "Mosul" text under 10 s and 1 GB)."""),
+call, `seconds_per_mb` should stay flat as the size grows (a straight line), and
+`added_rss_mb` is the memory the call added to the loaded process. Stage `geoparse`: the
+gazetteer's geoparse; stage `events`: the text as one article through
+`geo.events.pipeline.corpus_events` (both variants extracted and merged, and the place-mentions
+frame: what `conflictmap events` and an ingest do). Shapes: one place name repeated, a chain
+of hyphen-joined articles, a list of people and places, one line of capitalised words, plain
+prose (issue 13: the 1 MB "Mosul" text under 10 s and 1 GB for geoparse)."""),
     "layers": ("Control, frontline and corridor layers (`bench_layers.py`)", """
 Synthetic events at random places in Iraq and Syria, every layer for each date
 (`geo.layers.registry.layers_for_date`: control at the date, areas, frontlines, corridor features,
@@ -298,11 +301,13 @@ def render_figures(kind: str, runs: list[dict], note: str | None) -> str:
         out.append(f"\n{note}\n")
     for run in runs:
         if kind == "adversarial":
-            out.append("\n| shape | bytes | seconds (CPU) | s per MB | mentions | peak RSS MB |"
-                       " added RSS MB |\n| --- | --- | --- | --- | --- | --- | --- |\n")
-            out += [f"| {r['shape']} | {r['bytes']:,} | {r['seconds']} | {r['seconds_per_mb']} "
-                    f"| {r['mentions']:,} | {r['peak_rss_mb']} | {r['added_rss_mb']} |\n"
-                    for r in run["rows"]]
+            out.append("\n| stage | shape | bytes | seconds (CPU) | s per MB | mentions | "
+                       "events | peak RSS MB | added RSS MB |\n"
+                       "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+            out += [f"| {r.get('stage', 'geoparse')} | {r['shape']} | {r['bytes']:,} | "
+                    f"{r['seconds']} | {r['seconds_per_mb']} | {r['mentions']:,} | "
+                    f"{'–' if r.get('events') is None else r['events']} | {r['peak_rss_mb']} | "
+                    f"{r['added_rss_mb']} |\n" for r in run["rows"]]
             continue
         out.append("\n| figure | value |\n| --- | --- |\n")
         out += [f"| {k} | {_value(v)} |\n" for k, v in _flat(run)]

@@ -232,11 +232,13 @@ def test_ingest_usage_errors(tmp_path, capsys):
     assert main(["ingest", str(tmp_path), "--store", str(tmp_path / "s"), "--scheduler",
                  "tcp://127.0.0.1:8786"]) == 2
     assert "--scheduler needs --engine dask" in capsys.readouterr().err
-    assert main(["ingest", str(tmp_path), "--store", str(tmp_path / "s"),
-                 "--batch-size", "0"]) == 2
-    with pytest.raises(SystemExit) as exc:
-        main(["ingest", "--store", str(tmp_path / "s")])       # no PATH
-    assert exc.value.code == 2
+    for argv in (["ingest", str(tmp_path), "--store", str(tmp_path / "s"), "--batch-size",
+                  "0"],
+                 ["ingest", "--store", str(tmp_path / "s")]):        # no PATH
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2
+    assert not (tmp_path / "s").exists()
 
 
 def test_an_empty_store_reads_as_empty_frames(tmp_path):
@@ -493,7 +495,8 @@ def test_a_store_of_the_previous_layout_is_merged_again(tmp_path):
     with store.writing():
         store.commit_batch(_tables("h3", "a3", date(2017, 6, 2), [_event("a3", day=date(
             2017, 6, 2))]))
-    assert main(["ingest", str(tmp_path / "none.txt"), "--store", str(store.root),
+    (tmp_path / "empty").mkdir()
+    assert main(["ingest", str(tmp_path / "empty"), "--store", str(store.root),
                  "--quiet"]) == 3         # nothing to read; the merge is redone
     entry = store.snapshot().merged()
     full, _ = merged_frames(store, store.snapshot())

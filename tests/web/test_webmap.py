@@ -9,7 +9,7 @@ import pytest
 from browser_util import XSS, control_events, synthetic_events, synthetic_mentions
 
 from geo.cli import main
-from geo.errors import InputError
+from geo.errors import InputError, OutputError
 from geo.web import assets
 from geo.web import html as web_html
 from geo.web import map as webmap
@@ -34,6 +34,7 @@ def test_markers_and_layers(synthetic_page):
     stats = dict(m.conflictmap_stats)
     # no control reported: only crossings, the zone and the land corridor's gaps
     assert stats.pop("control_dates") == 8 and stats.pop("control_features") >= 5
+    assert stats.pop("not_drawn") == {}             # every control layer was computed
     assert stats == {"events": 5, "unlocated": 1, "mentions": 2, "in_corridor": 3}
     assert _n_event_records(page) == 5
     for name in webmap.LAYERS + (webmap.OSM,):
@@ -148,13 +149,13 @@ def test_failing_export_leaves_no_file(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="disk full"):
         webmap.export_map(synthetic_events(), None, target)
     assert not list(tmp_path.iterdir())            # the temporary file is gone too
     monkeypatch.undo()
     target.write_text("old map", "utf-8")
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError):
         webmap.export_map(synthetic_events(), None, target)
     assert target.read_text("utf-8") == "old map"  # an existing map is left as it was
     assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
