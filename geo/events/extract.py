@@ -233,7 +233,7 @@ def _sentence_events(sent: _Sentence, speakers: list, article, vocab: Vocabulary
         fatalities = _fatalities(span)
         for j, place_ev in enumerate(found or [ev]):
             place_ev.fatalities = _share(fatalities, j, len(found or [ev]))
-            _recode(place_ev, actors)
+            _recode(place_ev, actors, vocab)
             out.append(place_ev)
     return out
 
@@ -489,19 +489,28 @@ def _share(total: int | None, j: int, n: int) -> int | None:
     return total // n + (total % n if j == 0 else 0)
 
 
-def _recode(ev: Event, actors) -> None:
-    """ACLED sub-types that depend on the actors (see the vocabulary's header)."""
-    a1, a2 = ev.actor1, ev.actor2
-    if ev.rule == "territory_taken" and ev.modality == "asserted" and a1 is not None and \
-            getattr(a1, "inter", 0) == 1:
-        ev.sub_event_type = "Government regains territory"
-    if ev.family == "movement" and ev.modality == "asserted" and a1 is not None and \
-            a2 is not None and re.search(r"\bagainst\b", ev.sentence, re.IGNORECASE):
+def _recode(ev: Event, actors, vocab: Vocabulary) -> None:
+    """The vocabulary's ``[[recode]]`` rules: ACLED sub-types and types that depend on the
+    actors or the wording, applied in order."""
+    for rc in vocab.recodes:
+        if all(_holds(ev, key, value, actors) for key, value in rc.when):
+            for key, value in rc.set:
+                setattr(ev, key, value)
+
+
+def _holds(ev: Event, key: str, value, actors) -> bool:
+    """Whether one ``[[recode]]`` condition holds for ``ev``."""
+    if key in ("actor1_inter", "actor2_inter"):
+        actor = ev.actor1 if key == "actor1_inter" else ev.actor2
+        return actor is not None and getattr(actor, "inter", 0) == value
+    if key == "sentence":
+        return bool(value.search(ev.sentence))
+    if key == "hostile_actors":
+        a1, a2 = ev.actor1, ev.actor2
+        if a1 is None or a2 is None:
+            return not value
         try:
-            hostile = actors.hostile(a1.bloc, a2.bloc)
+            return actors.hostile(a1.bloc, a2.bloc) == value
         except KeyError:
-            hostile = False
-        if hostile:
-            ev.event_type, ev.sub_event_type, ev.control = "Battles", "Armed clash", "contested"
-    if ev.event_type == "Battles" and a2 is not None and getattr(a2, "inter", 0) == 7:
-        ev.event_type, ev.sub_event_type = "Violence against civilians", "Attack"
+            return not value
+    return getattr(ev, key) == value

@@ -39,6 +39,24 @@ class EventType:
     speech: bool = False
 
 
+#: what a ``[[recode]]`` may test (``when``) and change (``set``)
+RECODE_WHEN = ("rule", "family", "modality", "event_type", "actor1_inter", "actor2_inter",
+               "hostile_actors", "sentence")
+RECODE_SET = ("event_type", "sub_event_type", "control")
+
+
+@dataclass(frozen=True)
+class Recode:
+    """An ACLED coding rule that depends on more than the trigger: when every condition of
+    ``when`` holds (field → value; ``sentence`` a regular expression searched in the
+    sentence; ``hostile_actors`` whether actor 1's and actor 2's blocs are hostile), the
+    fields of ``set`` take their values. Applied in the file's order."""
+
+    when: tuple[tuple[str, object], ...]
+    set: tuple[tuple[str, str], ...]
+    note: str = ""
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     rules: tuple[Rule, ...]
@@ -56,6 +74,7 @@ class Vocabulary:
     place_anaphor: re.Pattern
     border: re.Pattern
     types: tuple[EventType, ...] = ()
+    recodes: tuple[Recode, ...] = ()
 
     @property
     def patterns(self) -> dict[str, re.Pattern]:
@@ -93,9 +112,30 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
                                 bool(t.get("speech", False))) for t in data["event_type"])
         if sum(t.speech for t in types) != 1:
             raise ValueError("exactly one [[event_type]] must have speech = true")
+        recodes = tuple(_recode(r, rules, types) for r in data.get("recode", []))
         return Vocabulary(rules, *(cues[k] for k in (
             "negation", "planned", "claim", "hypothetical", "background", "subordinate",
             "origin", "speech_after", "speech_before", "speaker_pronoun", "pronoun_subject",
-            "place_anaphor", "border")), types=types)
+            "place_anaphor", "border")), types=types, recodes=recodes)
     except (OSError, KeyError, TypeError, ValueError, re.error) as exc:
         raise DataError(f"event vocabulary {path}: {exc}") from exc
+
+
+def _recode(entry: dict, rules: tuple[Rule, ...], types: tuple[EventType, ...]) -> Recode:
+    """One ``[[recode]]`` table, checked: known condition and field names, known rules and
+    event types, a valid ``sentence`` expression."""
+    when, changes = dict(entry["when"]), dict(entry["set"])
+    if bad := set(when) - set(RECODE_WHEN):
+        raise ValueError(f"[[recode]] when: unknown condition(s) {sorted(bad)}")
+    if bad := set(changes) - set(RECODE_SET):
+        raise ValueError(f"[[recode]] set: unknown field(s) {sorted(bad)}")
+    names = {t.name for t in types}
+    for key in ("event_type",):
+        for value in (when.get(key), changes.get(key)):
+            if value is not None and value not in names:
+                raise ValueError(f"[[recode]]: unknown event type {value!r}")
+    if "rule" in when and when["rule"] not in {r.name for r in rules}:
+        raise ValueError(f"[[recode]] when: unknown rule {when['rule']!r}")
+    if "sentence" in when:
+        when["sentence"] = re.compile(when["sentence"], re.IGNORECASE)
+    return Recode(tuple(when.items()), tuple(changes.items()), str(entry.get("note", "")))

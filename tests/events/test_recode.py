@@ -1,0 +1,77 @@
+"""The vocabulary's ``[[recode]]`` rules (ACLED codings that depend on the actors or the
+wording): applied to extracted events, and checked when the file is read."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from geo.errors import DataError
+from geo.events import pipeline
+from geo.events.vocabulary import VOCABULARY, load_vocabulary
+from geo.text.articles import article_from_text
+
+BAT, VAC = "Battles", "Violence against civilians"
+
+
+@pytest.fixture(scope="module")
+def tools():
+    return pipeline.resources()
+
+
+def events_of(tools, sentence: str):
+    gaz, actors, vocabulary = tools
+    article = article_from_text(f"Title: t\nDate: 2020-03-05\n\n{sentence}", "a.txt", None,
+                                path="a.txt")
+    return pipeline.extract(article, gaz, actors, vocabulary).events
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sentence, event_type, sub_event_type", [
+    # state forces (inter 1) taking ground back, in several theatres
+    ("Iraqi security forces recaptured the town of Hit on 3 March 2020.", BAT,
+     "Government regains territory"),
+    ("Nigerian troops retook the town of Bama from Boko Haram on 3 March 2020.", BAT,
+     "Government regains territory"),
+    # a non-state actor taking ground
+    ("Islamic State fighters seized the town of Hit on 3 March 2020.", BAT,
+     "Non-state actor overtakes territory"),
+    # a fight whose other side is civilians
+    ("Islamic State militants attacked civilians in Hit on 3 March 2020.", VAC, "Attack"),
+    # an advance against a hostile actor is fighting
+    ("The Popular Mobilisation Units advanced against Islamic State militants near Hit on "
+     "3 March 2020.", BAT, "Armed clash"),
+])
+def test_recodes_apply_to_extracted_events(tools, sentence, event_type, sub_event_type):
+    events = events_of(tools, sentence)
+    assert [(e.event_type, e.sub_event_type) for e in events][:1] == [(event_type,
+                                                                      sub_event_type)]
+
+
+def _broken(tmp_path, old: str, new: str):
+    text = VOCABULARY.read_text("utf-8")
+    assert old in text
+    path = tmp_path / "vocabulary.toml"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("actor2_inter = 7}", "actor2_inter = 7, weather = 'rain'}", "unknown condition"),
+    ('set = {event_type = "Violence against civilians", sub_event_type = "Attack"}',
+     'set = {actor1 = "x"}', "unknown field"),
+    ('set = {event_type = "Violence against civilians", sub_event_type = "Attack"}',
+     'set = {event_type = "Massacres"}', "unknown event type"),
+    ('when = {rule = "territory_taken"', 'when = {rule = "no_such_rule"', "unknown rule"),
+    ("sentence = '\\bagainst\\b'", "sentence = '(unclosed'", "event vocabulary"),
+])
+def test_a_bad_recode_is_a_data_error(tmp_path, old, new, message):
+    with pytest.raises(DataError, match=re.escape(message)):
+        load_vocabulary(_broken(tmp_path, old, new))
+
+
+def test_the_file_gives_recodes_in_order():
+    recodes = load_vocabulary().recodes
+    assert len(recodes) >= 3 and all(r.note for r in recodes)
+    assert [dict(r.set).get("event_type") for r in recodes][-1] == VAC
