@@ -34,7 +34,9 @@ file), ``tokens`` (tokens and case checks), ``matching`` (step 1) and ``people``
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,22 +45,34 @@ import ahocorasick
 from gazetteer.normalize import TOKEN_RE, fold_token, match_key, variant_key
 from geo.actors.file import DEFAULT_PATH, expand_braces, parse_actor_file
 from geo.actors.people import PeopleContext
+from geo.actors.rules import GenericRules, load_rules
 from geo.actors.tokens import (
     ARTICLES,
     EXPLICIT,
     GENERIC,
     NATIONAL,
+    RULE,
     Pattern,
     base_form,
     passes,
     token_checks,
     tokenize,
 )
-from geo.actors.types import Actor, ActorMention, Bloc, Person
+from geo.actors.types import Actor, ActorMention, Bloc, Person, Theatre
 from geo.errors import DataError
 
 __all__ = ["DEFAULT_PATH", "Actor", "ActorDictionary", "ActorMention", "Bloc", "Person",
-           "expand_braces", "load_actors"]
+           "Setting", "Theatre", "expand_braces", "load_actors"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Where and when a text is set: theatre ids, best first (none: unknown), and the day
+    (None: unknown). Chooses between actors that share a name."""
+
+    theatres: tuple[str, ...] = ()
+    day: date | None = None
+    countries: tuple[str, ...] = ()        # ISO alpha-2, the most named first
 
 
 class ActorDictionary:
@@ -66,9 +80,14 @@ class ActorDictionary:
 
     def __init__(self, blocs: dict[str, Bloc], actors: dict[str, Actor],
                  persons: list[Person], vocab: dict[str, frozenset[str]],
-                 actor_rows: dict[str, dict[str, list[str]]], path: Path):
+                 actor_rows: dict[str, dict[str, list[str]]], path: Path,
+                 theatres: dict[str, Theatre] | None = None,
+                 rules: GenericRules | None = None):
         self.blocs = blocs
-        self.actors = actors
+        self.rules = rules or GenericRules((), {}, frozenset(), {})
+        self.actors = dict(actors)
+        self.theatres = theatres or {}
+        self._order = {aid: n for n, aid in enumerate(actors)}
         self.persons = tuple(persons)
         self.path = path
         self._v = vocab
@@ -98,8 +117,9 @@ class ActorDictionary:
                 self._caps_folds.add(fold_token(w))
         existing = table.setdefault(key, [])
         for other in existing:
-            if other.priority == pat.priority and (other.actor != pat.actor
-                                                   or other.person != pat.person):
+            if other.priority == pat.priority > RULE and (other.actor != pat.actor
+                                                   or other.person != pat.person) \
+                    and self._overlap(other.actor, pat.actor):
                 who = pat.person or pat.actor
                 other_who = other.person or other.actor
                 raise DataError(f"{self.path}: alias {alias!r} of {who!r} is also an alias of "
@@ -108,6 +128,18 @@ class ActorDictionary:
                 return
         existing.append(pat)
         existing.sort(key=lambda p: -p.priority)
+
+    def _overlap(self, a: str, b: str) -> bool:
+        """Whether two actors can be meant in one text: the same home theatre (or none) and
+        overlapping validity periods. One name for both is then a file error."""
+        x, y = self.actors[a], self.actors[b]
+        if (x.theatres and y.theatres and x.theatres[:1] != y.theatres[:1]) or (
+                x.country and y.country
+                                                and x.country != y.country):
+            return False            # told apart by the text's theatre or country
+        lo = max(x.valid_from or date.min, y.valid_from or date.min)
+        hi = min(x.valid_to or date.max, y.valid_to or date.max)
+        return lo <= hi
 
     def _add_with_variants(self, alias: str, pat: Pattern) -> None:
         """Add ``alias`` and its joined-article spelling ("al-Abadi" -> "alAbadi")."""
@@ -133,15 +165,22 @@ class ActorDictionary:
     def _build(self, rows: dict[str, dict[str, list[str]]]) -> None:
         nouns = sorted(self._v["force_nouns"])
         for aid, row in rows.items():
+            descriptive = self.actors[aid].theatres[:1] not in ((), ("global",))
             for alias in row["aliases"]:
-                self._add_with_variants(alias, Pattern(aid, EXPLICIT, (), "alias"))
+                if descriptive and alias == alias.lower():
+                    # all in lower case: a description ("junta forces", "joint forces"),
+                    # which names this actor only in its home theatre
+                    self._add_with_variants(alias, Pattern(aid, GENERIC, (), "generic"))
+                else:
+                    self._add_with_variants(alias, Pattern(aid, EXPLICIT, (), "alias"))
             for alias in row["generic"]:
                 self._add_with_variants(alias, Pattern(aid, GENERIC, (), "generic"))
             for alias in row["place_names"]:
                 self._add(alias, Pattern(aid, GENERIC, (), "place"))
             for flag, names in ((False, row["nationals"]), (True, row["generic_nationals"])):
-                prio = GENERIC if flag else NATIONAL
                 for nat in names:
+                    # a national in lower case ("junta", "regime") is a description
+                    prio = GENERIC if flag or (nat == nat.lower() and descriptive) else NATIONAL
                     nat_words = TOKEN_RE.findall(nat)
                     nat_checks = token_checks(nat_words, "national")
                     self._add(nat, Pattern(aid, prio, nat_checks, "national"),
@@ -152,6 +191,11 @@ class ActorDictionary:
                         self._add(f"{nat} {noun}", Pattern(aid, prio, checks, "national"),
                                   words=words)
             self._alias_count += len(row["aliases"]) + len(row["generic"])
+        for rule in self.rules.rules:               # lowest priority: a listed actor wins
+            self.actors[rule.actor.id] = rule.actor
+            self._order[rule.actor.id] = len(self._order)
+            for phrase in rule.phrases:
+                self._add(phrase, Pattern(rule.actor.id, RULE, (), "rule"))
         for p in self.persons:
             names = (p.name, *p.aliases)
             for alias in names:
@@ -203,10 +247,12 @@ class ActorDictionary:
                 "keys": len(self._patterns), "persons": len(self.persons),
                 "blocs": len(self.blocs)}
 
-    def resolve_name(self, name: str) -> Actor | None:
+    def resolve_name(self, name: str, setting: Setting | None = None) -> Actor | None:
         """The actor a free-text name denotes ("PMU", "the regime", "Hadi al-Amiri",
         "Hashd al-Shabi"), or None. Exact alias keys first (with the same case rules as in
-        running text), then the transliteration variant key when it points to one actor."""
+        running text; ``setting`` chooses between actors sharing a name, as in :meth:`find`),
+        then the transliteration variant key when it points to one actor."""
+        setting = setting or Setting()
         toks = tokenize(name)
         if not toks:
             return None
@@ -217,11 +263,12 @@ class ActorDictionary:
         last = len(toks) - 1 if len(toks) - first > 1 and toks[-1].fold in nouns else len(toks)
         for sub in (toks, toks[first:], toks[first:last]):     # "the …", "… forces" dropped
             key = " ".join(t.fold for t in sub)
-            for table in (self._patterns, self._nationals):
-                for pat in table.get(key, ()):
+            for pats in (self.patterns(key, setting),
+                         [p for p in self._nationals.get(key, ()) if self._applies(p, setting)]):
+                for pat in pats:
                     if len(pat.checks) == len(sub) and all(
                             passes(t, c) for t, c in zip(sub, pat.checks, strict=True)):
-                        return self.actors[pat.actor]
+                        return self.in_setting(pat.actor, setting)
         for a in self.actors.values():
             if match_key(a.name) == " ".join(t.fold for t in toks):
                 return a
@@ -229,16 +276,80 @@ class ActorDictionary:
         found = self._variants.get(vk, set()) if len(vk) >= 5 else set()
         return self.actors[next(iter(found))] if len(found) == 1 else None
 
-    def find(self, text: str) -> list[ActorMention]:
-        """Actor mentions in ``text``: non-overlapping, longest match, sorted by start."""
+    def setting(self, countries: Counter | None = None, day: date | None = None) -> Setting:
+        """Where and when a text is set: its theatres ranked by how often the text places
+        something in their countries (``countries``: ISO alpha-2 -> count), and its day."""
+        counts = countries or Counter()
+        score = {t.id: sum(counts[c] for c in t.countries) for t in self.theatres.values()}
+        ranked = sorted((t for t, n in score.items() if n > 0), key=lambda t: -score[t])
+        named = sorted((c for c, n in counts.items() if n > 0), key=lambda c: -counts[c])
+        return Setting(tuple(ranked), day, tuple(named))
+
+    def find(self, text: str, setting: Setting | None = None) -> list[ActorMention]:
+        """Actor mentions in ``text``: non-overlapping, longest match, sorted by start.
+        ``setting`` (see :meth:`setting`) chooses between actors that share a name: an actor
+        row valid on its day, of its theatres first; generic names only in their theatre."""
         toks = tokenize(text)
         if not toks:
             return []
-        ctx = PeopleContext(self, text, toks)
+        ctx = PeopleContext(self, text, toks, setting or Setting())
         chosen = ctx.select(ctx.candidates())
         ctx.link_people(chosen)
         ctx.repeat_surnames()
         return ctx.mentions()
+
+    def patterns(self, key: str, setting: Setting) -> list[Pattern]:
+        """The patterns of an alias key that can apply in ``setting``, the most likely
+        first: higher priority, then the actor of the best-ranked theatre, then file order."""
+        ok = [p for p in self._patterns.get(key, ()) if self._applies(p, setting)]
+        if len(ok) < 2:
+            return ok
+        # an actor of none of the text's theatres comes last, whatever its priority: in Yemen
+        # "al-Qaeda" is AQAP (a generic name there), not the global organisation
+        return sorted(ok, key=lambda p: (self._rank(p.actor, setting) == 1000, -p.priority,
+                                         self._rank(p.actor, setting),
+                                         self._country_rank(p.actor, setting),
+                                         self._order.get(p.actor, 0)))
+
+    def _country_rank(self, aid: str, setting: Setting) -> int:
+        cc = self.actors[aid].country
+        return setting.countries.index(cc) if cc in setting.countries else len(self.actors)
+
+    def _applies(self, pat: Pattern, setting: Setting) -> bool:
+        a = self.actors[pat.actor]
+        if not a.valid_on(setting.day):
+            return False
+        if pat.priority >= NATIONAL or pat.kind == "place" or not a.theatres or \
+                a.theatres[0] == "global":          # a state's name is its forces anywhere
+            return True
+        # a description ("the regime", "soldiers") names a theatre's actor only in a text
+        # set in that theatre
+        return a.theatres[0] in setting.theatres
+
+    def _rank(self, aid: str, setting: Setting) -> int:
+        """0 for an actor at home in the setting's first theatre …; 999 when the setting
+        has no theatre or the actor is global; 1000 when it operates in none of them."""
+        theatres = self.actors[aid].theatres
+        ranks = [setting.theatres.index(t) * 2 + (i > 0)
+                 for i, t in enumerate(theatres) if t in setting.theatres]
+        if ranks:
+            return min(ranks)
+        return 1000 if setting.theatres and theatres and theatres[0] != "global" else 999
+
+    def localised(self, actor: Actor | None, country: str) -> Actor | None:
+        """``actor`` named and coded for an event in ``country`` (ISO alpha-2; "" unknown):
+        "Civilians (Mali)", a state force abroad with its ``inter_abroad`` code."""
+        return None if actor is None else self.rules.localised(actor, country)
+
+    def in_setting(self, aid: str, setting: Setting) -> Actor:
+        """The actor ``aid`` as seen in ``setting``: its bloc in the first of the setting's
+        theatres it operates in."""
+        a = self.actors[aid]
+        if not a.theatre_blocs:
+            return a
+        theatre = next((t for t in setting.theatres if t in a.theatres), None)
+        bloc = a.bloc_in(theatre)
+        return a if bloc == a.bloc else replace(a, bloc=bloc)
 
     def words(self, key: str) -> frozenset[str]:
         """A folded word list of the file's ``[vocab]`` ("roles", "org_nouns" …); empty for
@@ -338,7 +449,8 @@ def _unknown_span(toks, i: int, text: str, heads, prefixes, stop, particles):
 @lru_cache(maxsize=8)
 def _load_cached(path: str, mtime_ns: int) -> ActorDictionary:
     d = parse_actor_file(Path(path))
-    return ActorDictionary(d.blocs, d.actors, d.persons, d.vocab, d.rows, d.path)
+    return ActorDictionary(d.blocs, d.actors, d.persons, d.vocab, d.rows, d.path, d.theatres,
+                           load_rules())
 
 
 def load_actors(path: Path | None = None) -> ActorDictionary:

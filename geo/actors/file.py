@@ -1,5 +1,6 @@
-"""Reading and validating the actor dictionary file (``data/actors.toml``): blocs with their
-symmetric hostility and alliances, actors, listed people and the word lists of ``[vocab]``.
+"""Reading and validating the actor dictionary file (``data/actors.toml``): theatres, blocs
+with their symmetric hostility and alliances, actors (with the theatres they operate in, their
+bloc per theatre and the period a row applies), listed people and the word lists of ``[vocab]``.
 A malformed file raises :class:`geo.errors.DataError` naming the entry."""
 
 from __future__ import annotations
@@ -7,12 +8,13 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from gazetteer.normalize import match_key
-from geo.actors.types import Actor, Bloc, Person
+from geo.actors.types import Actor, Bloc, Person, Theatre
 from geo.errors import DataError
 
 DEFAULT_PATH = resources.files("geo.actors").joinpath("data", "actors.toml")
@@ -27,7 +29,8 @@ _VOCAB_KEYS = ("force_nouns", "roles", "role_modifiers", "titles", "name_particl
 _VOCAB_OPTIONAL = ("unknown_heads", "unknown_prefixes")
 _ACTOR_STR = ("id", "name", "bloc", "country", "parent", "wikidata", "kind")
 _ACTOR_LISTS = ("aliases", "generic", "nationals", "generic_nationals", "place_names")
-_ACTOR_KEYS = frozenset(_ACTOR_STR + _ACTOR_LISTS + ("inter",))
+_ACTOR_KEYS = frozenset(_ACTOR_STR + _ACTOR_LISTS + (
+    "inter", "inter_abroad", "theatres", "blocs", "valid_from", "valid_to", "source", "note"))
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class ActorData:
 
     blocs: dict[str, Bloc]
     actors: dict[str, Actor]
+    theatres: dict[str, Theatre]
     persons: list[Person]
     vocab: dict[str, frozenset[str]]
     rows: dict[str, dict[str, list[str]]]
@@ -125,7 +129,9 @@ def parse_actor_file(path: Path) -> ActorData:
     for key in ("roles", "role_modifiers", "titles"):       # "co-founder" -> co, founder
         vocab[key] = frozenset(w for phrase in vocab[key] for w in phrase.split())
 
+    theatres = _theatres(path, data.get("theatre", []))
     blocs: dict[str, Bloc] = {}
+    bloc_theatre: dict[str, str] = {}
     raw_links: dict[str, tuple[list[str], list[str]]] = {}
     for row, bid, where in _entries(path, data["bloc"], "bloc"):
         if not bid or bid in blocs:
@@ -134,6 +140,9 @@ def parse_actor_file(path: Path) -> ActorData:
         if not _COLOR_RE.match(color):
             raise _fail(path, where, f"color {color!r} is not #rrggbb")
         raw_links[bid] = (_strs(row, "hostile", path, where), _strs(row, "allies", path, where))
+        bloc_theatre[bid] = _str(row, "theatre", path, where, required=False)
+        if bloc_theatre[bid] and bloc_theatre[bid] not in theatres:
+            raise _fail(path, where, f"theatre {bloc_theatre[bid]!r} is not a [[theatre]] id")
         blocs[bid] = Bloc(bid, _str(row, "name", path, where), color, frozenset())
     hostile: dict[str, set[str]] = {b: set() for b in blocs}
     allies: dict[str, set[str]] = {b: set() for b in blocs}
@@ -180,7 +189,8 @@ def parse_actor_file(path: Path) -> ActorData:
         rows[aid] = lists
         actors[aid] = Actor(aid, f["name"], tuple(lists["aliases"]), f["bloc"], inter,
                             f["country"], f["parent"], f["wikidata"], f["kind"],
-                            tuple(lists["generic"]))
+                            tuple(lists["generic"]),
+                            **_placement(row, path, where, theatres, blocs, bloc_theatre))
     for aid, a in actors.items():
         seen, p = {aid}, a.parent
         while p:
@@ -204,4 +214,56 @@ def parse_actor_file(path: Path) -> ActorData:
         persons.append(Person(name, tuple(_expand(_strs(row, "aliases", path, where), path,
                                                   where)),
                               actor, _str(row, "role", path, where, required=False)))
-    return ActorData(blocs, actors, persons, vocab, rows, path)
+    return ActorData(blocs, actors, theatres, persons, vocab, rows, path)
+
+
+def _theatres(path: Path, rows) -> dict[str, Theatre]:
+    if not isinstance(rows, list):
+        raise DataError(f"{path}: [[theatre]] must be an array of tables")
+    out: dict[str, Theatre] = {}
+    for row, tid, where in _entries(path, rows, "theatre"):
+        if not tid or tid in out:
+            raise _fail(path, where, "empty or duplicate id")
+        codes = _strs(row, "countries", path, where)
+        bad = [c for c in codes if not _COUNTRY_RE.match(c)]
+        if bad:
+            raise _fail(path, where, f"countries {bad} are not ISO 3166 alpha-2 codes")
+        out[tid] = Theatre(tid, _str(row, "name", path, where), frozenset(codes))
+    return out
+
+
+def _day(row: dict, key: str, path: Path, where: str) -> date | None:
+    value = row.get(key)
+    if value is None:
+        return None
+    if isinstance(value, date):                  # TOML's own date literal
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise _fail(path, where, f"{key} {value!r} is not an ISO date") from None
+
+
+def _placement(row: dict, path: Path, where: str, theatres: dict[str, Theatre],
+               blocs: dict[str, Bloc], bloc_theatre: dict[str, str]) -> dict:
+    """The actor's theatres, per-theatre blocs, inter code abroad and validity period."""
+    names = _strs(row, "theatres", path, where)
+    unknown = [t for t in names if t not in theatres]
+    if unknown:
+        raise _fail(path, where, f"theatres {unknown} are not [[theatre]] ids")
+    per = row.get("blocs", {})
+    if not isinstance(per, dict):
+        raise _fail(path, where, "'blocs' must be a table {theatre = bloc}")
+    for theatre, bloc in per.items():
+        if theatre not in theatres or bloc not in blocs:
+            raise _fail(path, where, f"blocs {{{theatre} = {bloc!r}}}: unknown theatre or bloc")
+        if bloc_theatre.get(bloc) not in ("", theatre, "global"):
+            raise _fail(path, where, f"bloc {bloc!r} is not a bloc of theatre {theatre!r}")
+    abroad = row.get("inter_abroad", 0)
+    if not isinstance(abroad, int) or isinstance(abroad, bool) or not 0 <= abroad <= 8:
+        raise _fail(path, where, f"inter_abroad must be an ACLED code 1-8, not {abroad!r}")
+    start, end = _day(row, "valid_from", path, where), _day(row, "valid_to", path, where)
+    if start and end and end < start:
+        raise _fail(path, where, f"valid_to {end} is before valid_from {start}")
+    return {"theatres": tuple(names), "theatre_blocs": tuple(sorted(per.items())),
+            "inter_abroad": abroad, "valid_from": start, "valid_to": end}

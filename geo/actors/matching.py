@@ -20,9 +20,11 @@ from geo.actors.tokens import (
 class MatchContext:
     """One ``find`` call: tokens, candidates, the covered-token map and linked people."""
 
-    def __init__(self, d, text: str, toks: list[Tok]):
-        # d: the geo.actors.dictionary.ActorDictionary matching (it builds this context)
+    def __init__(self, d, text: str, toks: list[Tok], setting):
+        # d: the geo.actors.dictionary.ActorDictionary matching (it builds this context);
+        # setting: its Setting (theatres, day) choosing between actors sharing a name
         self.d = d
+        self.setting = setting
         self.v = d._v
         self.text = text
         self.toks = toks
@@ -122,7 +124,9 @@ class MatchContext:
                 continue
             if not all(self.joinable(j) for j in range(first, last)):
                 continue
-            for pat in self.d._patterns[key]:
+            for pat in self.d.patterns(key, self.setting):
+                if pat.priority < EXPLICIT and self.backed_by_enemy(first, pat):
+                    break           # "US-backed Syrian forces": no other reading either
                 if self.accept(first, last, pat):
                     cands.append(Cand(first, last, pat))
                     if pat.kind == "national":
@@ -204,6 +208,6 @@ class MatchContext:
                 for j in range(c.first, c.last + 1):
                     self.covered[j] = len(self.out)
                 self.out.append((c.first, c.last, c.pat.actor, c.pat.person,
-                                 c.pat.priority == GENERIC))
+                                 c.pat.priority <= GENERIC))
                 chosen.append(c)
         return chosen

@@ -99,7 +99,7 @@ class PeopleContext(MatchContext):
         by_last: dict[int, tuple] = {}
         for c in chosen:
             if c.pat.person is None:
-                r = (c.first, c.last, c.pat.actor, c.pat.priority == GENERIC, False)
+                r = (c.first, c.last, c.pat.actor, c.pat.priority <= GENERIC, False)
                 by_first[c.first] = r
                 by_last[c.last] = r
         nat_first = self.d._nat_first
@@ -118,7 +118,7 @@ class PeopleContext(MatchContext):
                             if all(passes(t, c) for t, c in
                                    zip(self.toks[i:last + 1], p.checks, strict=False))), None)
                 if pat is not None:
-                    r = (i, last, pat.actor, pat.priority == GENERIC, True)
+                    r = (i, last, pat.actor, pat.priority <= GENERIC, True)
                     by_first.setdefault(i, r)
                     by_last.setdefault(last, r)
                     break
@@ -245,5 +245,6 @@ class PeopleContext(MatchContext):
         out = []
         for first, last, actor, person, generic in sorted(self.out):
             s, e = self.toks[first].start, self.toks[last].end
-            out.append(ActorMention(self.text[s:e], s, e, self.d.actors[actor], person, generic))
+            out.append(ActorMention(self.text[s:e], s, e,
+                                    self.d.in_setting(actor, self.setting), person, generic))
         return out

@@ -10,7 +10,8 @@ from functools import lru_cache
 from gazetteer.cues import load
 from gazetteer.normalize import APOSTROPHES, TOKEN_RE, fold_token
 
-EXPLICIT, NATIONAL, GENERIC = 2, 1, 0          # pattern priorities (higher wins a tie in length)
+# pattern priorities (higher wins a tie in length); RULE: a generic rule's phrase (rules.py)
+EXPLICIT, NATIONAL, GENERIC, RULE = 2, 1, 0, -1
 SENTENCE_GAP = re.compile(r"[,;:!?\n\r\"“”/|]")
 POSSESSIVE_RE = re.compile("[" + APOSTROPHES + "]s$", re.IGNORECASE)
 APOS_RE = re.compile("[" + APOSTROPHES + "]")

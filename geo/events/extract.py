@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -119,7 +120,9 @@ def extract_events(article, gazetteer, actors, vocabulary: Vocabulary | None = N
     vocab = vocabulary or load_vocabulary()
     text = article.text
     places = _Spans(m for m in gazetteer.geoparse(text) if m.place is not None)
-    known = actors.find(text)
+    setting = actors.setting(Counter(m.place.country_code for m in places.items
+                                     if m.place.country_code), article.published)
+    known = actors.find(text, setting)
     known += actors.find_state_forces(text, [
         (m.start, m.end, m.place.country_code, m.place.name) for m in places.items
         if m.rule == "demonym" and m.place.feature_code.startswith("PCL")], known)
@@ -144,7 +147,23 @@ def extract_events(article, gazetteer, actors, vocabulary: Vocabulary | None = N
             _carry_over(sent, events, vocab)
         ctx.observe(sent, speakers, found)
         events += found
-    return events
+    return [_localised(ev, actors, setting) for ev in events]
+
+
+def _localised(ev: Event, actors, setting) -> Event:
+    """The event's actors named and coded for its country ("Civilians (Mali)"; a state force
+    abroad with its ``inter_abroad`` code): the place's country, else the one the text names
+    most."""
+    country = ev.place.country_code if ev.place is not None and ev.place.country_code else \
+        (setting.countries[0] if setting.countries else "")
+    ev.actor1 = actors.localised(ev.actor1, country)
+    ev.actor2 = actors.localised(ev.actor2, country)
+    ev.claimant = actors.localised(ev.claimant, country)
+    named = actors.rules.localised_name
+    ev.assoc_actor_1 = tuple(named(n, country) for n in ev.assoc_actor_1)
+    ev.claimed_by = ev.claimed_by and named(ev.claimed_by, country)
+    ev.actor1_text = named(ev.actor1_text, country)
+    return ev
 
 
 def _headline(sentence: str, article) -> bool:

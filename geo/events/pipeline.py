@@ -5,6 +5,7 @@ across them. The command line, the dashboard and the store's ingest all call it.
   happened) and ``control`` (also standing facts such as "X is held by Y", for the
   territorial-control layers). The second extraction runs only for an article that tells a
   standing fact: otherwise both give the same events.
+* :func:`main_event` — the one event a short report is about (the first told as done).
 * :func:`merge` — events of many articles (in article order) merged across them, as a frame
   (``geo.events.table.events_frame``).
 * :func:`article_events` / :func:`control_events` — merged events of articles.
@@ -76,6 +77,14 @@ def extract(article, gazetteer, actors, vocabulary: Vocabulary | None = None
         # a standing fact can change what later sentences refer to: extract again without
         return ArticleEvents(extract_events(article, gazetteer, actors, vocabulary), control)
     return ArticleEvents(control, control)
+
+
+def main_event(events: Sequence[Event]) -> Event | None:
+    """The event a report is about, as a coder codes one event per report: the first event
+    the text tells as done (modality "asserted"), else the first event; None when none."""
+    if not events:
+        return None
+    return next((e for e in events if e.modality == "asserted"), events[0])
 
 
 def merge(events: Iterable[Event]) -> gpd.GeoDataFrame:

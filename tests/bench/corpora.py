@@ -81,3 +81,33 @@ def load(path: Path | str | None = None) -> list[Article]:
             tops.append(Toponym(start, end, phrase, point, gid, fcode))
         articles.append(Article(a.get("docid"), text, tuple(tops)))
     return articles
+
+
+EVENTS_DEV = EVAL / "events_dev" / "reports.csv"
+
+
+def write_theatre_report(per: dict, figures, seconds_cpu: float, json_path: str | None,
+                         errors_path: str | None, lines: list[str]) -> dict:
+    """The per-theatre counts ``per`` (theatre → counter) turned into figures (``figures``:
+    counts → dict) per theatre and overall; printed as JSON on stdout and written to
+    ``json_path``, the error lines to ``errors_path`` (each when given). Returns the report."""
+    import json
+    import sys
+    import time
+    from collections import defaultdict
+
+    total: dict[str, int] = defaultdict(int)
+    out = {"date": time.strftime("%Y-%m-%d"), "theatres": {}}
+    for theatre, c in sorted(per.items()):
+        for k, v in c.items():
+            total[k] += v
+        out["theatres"][theatre] = figures(c)
+    out["overall"] = figures(total)
+    out["seconds_cpu"] = round(seconds_cpu, 1)
+    json.dump(out, sys.stdout, indent=1)
+    print()
+    if json_path:
+        Path(json_path).write_text(json.dumps(out, indent=2) + "\n", "utf-8")
+    if errors_path:
+        Path(errors_path).write_text("\n".join(lines) + "\n", "utf-8")
+    return out

@@ -18,18 +18,16 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
-import sys
 import time
 from collections import defaultdict
-from pathlib import Path
+
+from corpora import EVENTS_DEV, write_theatre_report
 
 from gazetteer import Gazetteer
 from gazetteer.normalize import match_key, variant_key
 from gazetteer.rank import km
 
-REPORTS = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "events_dev" / \
-    "reports.csv"
+REPORTS = EVENTS_DEV
 #: a theatre's country and the neighbours its reports may name (ISO alpha-2)
 THEATRE_AREA = {
     "Syria": "SY IQ TR LB JO IL IR RU US", "Iraq": "IQ SY TR IR KW SA JO US",
@@ -109,20 +107,7 @@ def main() -> None:
             lines.append(f"off\t{r['id']}\t{r['location']}\t{where.name}\t"
                          f"{where.country_code}/{where.feature_code}\t{d:.0f}\t"
                          f"{m.confidence:.2f} {m.rule}")
-    total: dict[str, int] = defaultdict(int)
-    out = {"date": time.strftime("%Y-%m-%d"), "theatres": {}}
-    for theatre, c in sorted(per.items()):
-        for k, v in c.items():
-            total[k] += v
-        out["theatres"][theatre] = _figures(c)
-    out["overall"] = _figures(total)
-    out["seconds_cpu"] = round(time.process_time() - t0, 1)
-    json.dump(out, sys.stdout, indent=1)
-    print()
-    if args.json:
-        Path(args.json).write_text(json.dumps(out, indent=2) + "\n", "utf-8")
-    if args.errors:
-        Path(args.errors).write_text("\n".join(lines) + "\n", "utf-8")
+    write_theatre_report(per, _figures, time.process_time() - t0, args.json, args.errors, lines)
 
 
 def _figures(c: dict) -> dict:
