@@ -7,7 +7,8 @@
   countries and demonyms, which often name actors), a weakly supported place (a village by its
   name alone) that lies outside the focus and more than FAR_KM from every anchor's point is
   not trusted: the mention becomes "no match" (rule ``no_match:incoherent``), not a
-  confident point on another continent.
+  confident point on another continent. When the caller gives the text's region (the
+  countries it is about), such a place is not trusted even in a text with fewer anchors.
 * **Containing place.** A mention that could not be located ("no match", or an unlocated
   place), followed by a located place in a containment phrase ("X, Y", "X (Y)", "the village
   of X in Y district", "X near Y", "X, 20 km north of Y"), is placed approximately at Y:
@@ -67,7 +68,7 @@ _GAP_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[A-Za-z]+(?:-[A-Za-z]+)*|[,()]|\S")
 _DISTANCE = re.compile(r"(\d+(?:\.\d+)?)\s*(km|kilomet(?:re|er)s?|miles?)\b", re.I)
 MAX_GAP = 80
 #: a landmark named after a place ("Paris roundabout", "Lima square") followed by "in Y"
-_FACILITY_GAP = re.compile(r"\s*[a-z]+(?:\s+[a-z]+)?\s+(?:in|inside|at)\s+(?:the\s+)?"
+_FACILITY_GAP = re.compile(r"\s*[A-Za-z]+(?:\s+[A-Za-z]+)?\s+(?:in|inside|at)\s+(?:the\s+)?"
                            r"(?:(?:city|town|centre|center)\s+of\s+)?$")
 FACILITY_KM = 5.0
 #: an approximate point is as sure as its anchor, times this
@@ -84,9 +85,12 @@ def strong(it: Item, cand: Candidate, rule: str) -> bool:
             or bool(it.contained and it.contained[it.best]))
 
 
-def gate(items: Sequence[Item], decisions: list[tuple], demonyms: Counter) -> None:
+def gate(items: Sequence[Item], decisions: list[tuple], demonyms: Counter,
+         region: frozenset[str] = frozenset()) -> None:
     """Turn incoherent decisions into "no match", in place (see the module docstring).
-    ``decisions`` are ``rank.decide`` triples aligned with ``items``."""
+    ``decisions`` are ``rank.decide`` triples aligned with ``items``. With a ``region``
+    (the countries the caller says the text is about), a weakly supported place outside the
+    focus is incoherent even in a text with too few anchors to measure distances."""
     anchors = []
     for it, (cand, _conf, rule) in zip(items, decisions, strict=True):
         if cand is None or cand.match != "exact":
@@ -97,7 +101,8 @@ def gate(items: Sequence[Item], decisions: list[tuple], demonyms: Counter) -> No
     focus = {p.country_code for _, p in anchors if p.country_code} | set(demonyms)
     points = [(key, p.point) for key, p in anchors
               if p.located and p.feature_code not in WIDE_CODES]
-    if not points or len({key for key, _ in anchors}) < MIN_ANCHORS:
+    measured = bool(points) and len({key for key, _ in anchors}) >= MIN_ANCHORS
+    if not measured and not region:
         return                          # too little geography to call anything incoherent
     for i, (it, (cand, conf, rule)) in enumerate(zip(items, decisions, strict=True)):
         if cand is None or not cand.place.located or strong(it, cand, rule):
@@ -109,6 +114,8 @@ def gate(items: Sequence[Item], decisions: list[tuple], demonyms: Counter) -> No
                 for d in (km(place.point, pt),)]
         if near and min(near) <= FAR_KM:
             continue
+        if not measured and near:
+            continue                    # a region, but the text's own anchors are near
         decisions[i] = (None, conf, "no_match:incoherent")
 
 

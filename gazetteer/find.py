@@ -252,12 +252,21 @@ LOCATIVES = frozenset({"in", "near", "outside", "from", "into", "around", "towar
                        "across", "inside", "via", "through"})
 
 
+#: "<direction> of X", "<distance> of X": X is a place
+DIRECTION_WORDS = frozenset(("north", "south", "east", "west", "northeast", "northwest",
+                             "southeast", "southwest", "km", "kilometres", "kilometers",
+                             "miles"))
+
+
 def place_cue(text: str, start: int, cues: Cues) -> str | None:
-    """"place_word" after "the village/town/province … of", "locative" after "in", "near" …
+    """"place_word" after "the village/town/province … of", "direction" after "north of",
+    "20 km of", "locative" after "in", "near" …
     ("to" and "at" are not locatives here: "told Reuters", "sent to Reuters")."""
     before = text[max(0, start - 40):start].lower().replace("-", " ").split()
     if len(before) >= 2 and before[-1] == "of" and before[-2] in cues.place_words:
         return "place_word"
+    if len(before) >= 2 and before[-1] == "of" and before[-2] in DIRECTION_WORDS:
+        return "direction"              # "20 km north of Dori", "south-east of Idlib"
     if before and before[-1] in LOCATIVES:
         return "locative"
     return None
@@ -416,9 +425,8 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
         if after is not None and after.capitalised and after.fold in STREET_WORDS and \
                 joined_after:
             s.marks.add("street")            # "West Tyler Street" is not the town
-        if after is not None and not after.capitalised and after.fold in cues.facility_words \
-                and joined_after:
-            s.marks.add("facility")          # "Paris roundabout": a landmark's name
+        if after is not None and after.fold in cues.facility_words and joined_after:
+            s.marks.add("facility")          # "Paris roundabout", "Independence Square"
         if ampersand and (_AMP_AFTER.match(text, s.end, s.end + 4) or
                           _AMP_BEFORE.search(text, max(0, s.start - 20), s.start)):
             s.marks.add("organisation")      # "Stevens & Wilkinson"

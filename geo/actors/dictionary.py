@@ -65,6 +65,10 @@ __all__ = ["DEFAULT_PATH", "Actor", "ActorDictionary", "ActorMention", "Bloc", "
            "Setting", "Theatre", "expand_braces", "load_actors"]
 
 
+#: a text whose named actors point to more theatres than this gives no theatre hint
+MAX_HINT_THEATRES = 2
+
+
 @dataclass(frozen=True)
 class Setting:
     """Where and when a text is set: theatre ids, best first (none: unknown), and the day
@@ -238,8 +242,11 @@ class ActorDictionary:
         return bloc_b in self.bloc(bloc_a).hostile and bloc_a in self.bloc(bloc_b).hostile
 
     def allied(self, bloc_a: str, bloc_b: str) -> bool:
-        """True for the same bloc or a declared partnership (symmetric)."""
-        return bloc_a == bloc_b or bloc_b in self.bloc(bloc_a).allies
+        """True for the same bloc (unless the bloc is ``unaligned``: "Other or
+        unidentified" actors are not each other's allies) or a declared partnership."""
+        if bloc_a == bloc_b:
+            return not self.bloc(bloc_a).unaligned
+        return bloc_b in self.bloc(bloc_a).allies
 
     def counts(self) -> dict[str, int]:
         """Sizes: actors, aliases as written (braces expanded), match keys, persons, blocs."""
@@ -297,6 +304,18 @@ class ActorDictionary:
         ctx.link_people(chosen)
         ctx.repeat_surnames()
         return ctx.mentions()
+
+    def theatre_countries(self, text: str) -> frozenset[str]:
+        """The countries (ISO alpha-2) of the theatre a text's named actors point to: the
+        theatres of the actors it names by a proper name that operate in one theatre only
+        ("ISWAP", "the Houthis", "RSF"), when they point to at most MAX_HINT_THEATRES
+        theatres; else none. A prior for placing the text's names, not a filter."""
+        theatres = {m.actor.theatres[0] for m in self.find(text)
+                    if not m.generic and len(m.actor.theatres) == 1
+                    and m.actor.theatres[0] != "global"}
+        if not theatres or len(theatres) > MAX_HINT_THEATRES:
+            return frozenset()
+        return frozenset(c for t in theatres for c in self.theatres[t].countries)
 
     def patterns(self, key: str, setting: Setting) -> list[Pattern]:
         """The patterns of an alias key that can apply in ``setting``, the most likely
@@ -390,9 +409,10 @@ class ActorDictionary:
         end, ISO country code, country name, e.g. from the geoparser's demonyms) before a
         ``[vocab] force_nouns`` word is that country's state forces ("Military Forces of
         Mali", inter 1, bloc "other") when the dictionary has no actor of that country (its
-        own rules decide "Syrian forces")."""
+        own rules decide "Syrian forces"). A generic rule's mention ("soldiers") gives way:
+        the caller drops the ``known`` mentions a returned one overlaps."""
         nouns = sorted(self._v["force_nouns"], key=len, reverse=True)
-        taken = [(m.start, m.end) for m in known]
+        taken = [(m.start, m.end) for m in known if not m.actor.id.startswith("rule:")]
         covered = {a.country for a in self.actors.values()}
         out = []
         for start, end, cc, country in nationals:

@@ -132,6 +132,7 @@ def parse_actor_file(path: Path) -> ActorData:
     theatres = _theatres(path, data.get("theatre", []))
     blocs: dict[str, Bloc] = {}
     bloc_theatre: dict[str, str] = {}
+    unaligned: dict[str, bool] = {}
     raw_links: dict[str, tuple[list[str], list[str]]] = {}
     for row, bid, where in _entries(path, data["bloc"], "bloc"):
         if not bid or bid in blocs:
@@ -141,6 +142,9 @@ def parse_actor_file(path: Path) -> ActorData:
             raise _fail(path, where, f"color {color!r} is not #rrggbb")
         raw_links[bid] = (_strs(row, "hostile", path, where), _strs(row, "allies", path, where))
         bloc_theatre[bid] = _str(row, "theatre", path, where, required=False)
+        unaligned[bid] = row.get("unaligned", False)
+        if not isinstance(unaligned[bid], bool):
+            raise _fail(path, where, "'unaligned' must be true or false")
         if bloc_theatre[bid] and bloc_theatre[bid] not in theatres:
             raise _fail(path, where, f"theatre {bloc_theatre[bid]!r} is not a [[theatre]] id")
         blocs[bid] = Bloc(bid, _str(row, "name", path, where), color, frozenset())
@@ -161,7 +165,7 @@ def parse_actor_file(path: Path) -> ActorData:
             raise _fail(path, f"[[bloc]] {bid!r}", f"both hostile and allied: {sorted(both)}")
         b = blocs[bid]
         blocs[bid] = Bloc(b.id, b.name, b.color, frozenset(hostile[bid]),
-                          frozenset(allies[bid]))
+                          frozenset(allies[bid]), unaligned[bid])
 
     actors: dict[str, Actor] = {}
     rows: dict[str, dict[str, list[str]]] = {}

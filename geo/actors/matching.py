@@ -13,6 +13,7 @@ from geo.actors.tokens import (
     Cand,
     Pattern,
     Tok,
+    facility_words,
     passes,
 )
 
@@ -151,6 +152,9 @@ class MatchContext:
                         return False
         if pat.kind == "place" and (self.locative(first) or self.embedded(first, last)):
             return False
+        if pat.priority < EXPLICIT and last + 1 < len(toks) and self.plain(last) and \
+                toks[last + 1].fold in facility_words():
+            return False            # "a police station", "the army barracks": a place
         if pat.kind == "person" and pat.short and self.embedded(first, last):
             return False
         return not (pat.priority < EXPLICIT and self.backed_by_enemy(first, pat))

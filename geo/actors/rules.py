@@ -5,7 +5,8 @@ ACLED country names those templates use.
 
 Each ``[[rule]]`` gives phrases (``{a|b}`` alternatives; ``<ethnic>`` stands for every listed
 ethnic group, ``<military_noun>`` … for a ``[vocab]`` list) and a name template with
-``<event_country>``, ``<Ethnic>`` and ``<clan_label>``. Rules whose phrases need a demonym,
+``<event_country>`` (``<the_event_country>``: with "the" where ACLED writes it), ``<Ethnic>``
+and ``<clan_label>``. Rules whose phrases need a demonym,
 a country or a Nigerian state (``<demonym>``, ``<country>``, ``<state>``) are state forces and
 governments: the actor dictionary's nationals and ``find_state_forces`` name those, so they are
 not compiled here. A dictionary actor always wins over a rule (rules have the lowest priority).
@@ -61,6 +62,11 @@ class GenericRules:
         if "<clan_label>" in name:
             name = name.replace("<clan_label>", self.clan_labels.get(
                 country, self.clan_labels.get("default", "Tribal Militia")))
+        if "<the_event_country>" in name:       # "Military Forces of the United States"
+            where = self.country_name(country)
+            name = name.replace("<the_event_country>", (
+                f"the {where}" if country in self.country_the else where) if where else
+                EVENT_COUNTRY)
         if EVENT_COUNTRY in name:
             where = self.country_name(country)
             name = name.replace(EVENT_COUNTRY, where) if where else \

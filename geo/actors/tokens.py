@@ -54,6 +54,13 @@ class Cand:
 
 
 @lru_cache(maxsize=1)
+def facility_words() -> frozenset[str]:
+    """Words that make a name a building or site ("police station", "army headquarters"),
+    shared with the geoparser's cues."""
+    return load().facility_words
+
+
+@lru_cache(maxsize=1)
 def org_suffixes() -> frozenset[str]:
     """Words that end organisation and outlet names, shared with the geoparser's cues."""
     return load().org_suffixes

@@ -16,6 +16,8 @@ class Bloc:
     color: str
     hostile: frozenset[str]
     allies: frozenset[str] = frozenset()
+    #: its members are not allies of each other ("Other or unidentified")
+    unaligned: bool = False
 
 
 @dataclass(frozen=True)

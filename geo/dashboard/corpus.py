@@ -132,7 +132,7 @@ def add_article(state: Corpus, data: bytes | str, name: str, gazetteer=None, act
     taken = {a.id for a in state.articles}
     if article.id in taken:
         article = replace(article, id=f"{article.id}-{len(taken)}")
-    memo = pipeline.GeoparseMemo(gazetteer)
+    memo = pipeline.GeoparseMemo(gazetteer, actors)
     mentions = corpus_mentions([article], memo)
     if not mentions["located"].any():
         raise InputError(f"{name}: no places found that can be put on the map, so nothing "
@@ -148,7 +148,10 @@ def add_article(state: Corpus, data: bytes | str, name: str, gazetteer=None, act
 
 
 def corpus_mentions(articles: Sequence[Article], gazetteer) -> gpd.GeoDataFrame:
-    """The place mentions of ``articles`` with their article's title and date."""
+    """The place mentions of ``articles`` with their article's title and date, each text
+    geoparsed as the events pipeline geoparses it (with its actors' theatre as region)."""
+    if gazetteer is not None and not isinstance(gazetteer, pipeline.GeoparseMemo):
+        gazetteer = pipeline.GeoparseMemo(gazetteer, load_actors())
     return with_articles(mentions_frame({a.id: a.text for a in articles}, gazetteer),
                          articles)
 

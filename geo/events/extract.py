@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
+from geo.events.fatalities import count_fatalities
 from geo.events.model import SPEECH, Event
 from geo.events.places import locate
 from geo.events.vocabulary import Rule, Vocabulary, load_vocabulary
@@ -37,16 +38,6 @@ from geo.text.dates import find_dates, find_dates_in_window, find_day_offsets
 from geo.text.discourse import Discourse
 from geo.text.mentions import sentence_bounds
 
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12,
-                "dozens": 24, "scores": 40, "hundreds": 200}
-_N = r"(?:\d[\d,]*|" + "|".join(NUMBER_WORDS) + r")"
-FATALITIES = re.compile(
-    rf"\b(?P<n>{_N})\s+(?:[\w-]+\s+){{0,4}}?"
-    r"(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+|being\s+)?(?:killed|dead|died|slain)\b"
-    rf"|\b(?:kill(?:ing|ed|s)|left|leaving)\s+(?:at\s+least\s+|some\s+|about\s+|around\s+|"
-    rf"nearly\s+|more\s+than\s+|over\s+)?(?P<n2>{_N})\b(?!\s+(?:wounded|injured|hurt))",
-    re.IGNORECASE)
 CARRY_BACK = 2          # sentences back a bare "Two soldiers were killed." may attach
 CLAIM_RESPONSIBILITY = re.compile(r"\bclaim(?:ed|s|ing)?\s+responsibility\b", re.IGNORECASE)
 HISTORICAL_DAYS = 365          # an event dated this long before publication is background
@@ -119,13 +110,17 @@ def extract_events(article, gazetteer, actors, vocabulary: Vocabulary | None = N
     ("X is held by Y", modality "situation") for the control layer."""
     vocab = vocabulary or load_vocabulary()
     text = article.text
-    places = _Spans(m for m in gazetteer.geoparse(text) if m.place is not None)
+    region = actors.theatre_countries(text)     # "ISWAP": a prior for Nigeria's places
+    places = _Spans(m for m in gazetteer.geoparse(text, region=region or None)
+                    if m.place is not None)
     setting = actors.setting(Counter(m.place.country_code for m in places.items
                                      if m.place.country_code), article.published)
     known = actors.find(text, setting)
-    known += actors.find_state_forces(text, [
+    state = actors.find_state_forces(text, [
         (m.start, m.end, m.place.country_code, m.place.name) for m in places.items
         if m.rule == "demonym" and m.place.feature_code.startswith("PCL")], known)
+    known = [m for m in known if not any(m.start < f.end and f.start < m.end for f in state)]
+    known = sorted(known + state, key=lambda m: m.start)
     acts = _Spans(known + actors.find_unknown(text, known))
     day_first = getattr(article, "day_first", None)
     if article.date_source == "inferred" and article.date_window:
@@ -191,6 +186,8 @@ def _triggers(sentence: str, vocab: Vocabulary) -> list[_Trigger]:
     bg = vocab.background.search(sentence)
     background_from = bg.end() if bg else len(sentence) + 1
     for order, rule in enumerate(vocab.rules):
+        if rule.requires is not None and not rule.requires.search(sentence):
+            continue
         for m in rule.pattern.finditer(sentence):
             clause = _clause_before(sentence, m.start())
             first_word = m.group(0).split()[0].lower() if m.group(0).split() else ""
@@ -249,10 +246,11 @@ def _sentence_events(sent: _Sentence, speakers: list, article, vocab: Vocabulary
         found = locate(ev, in_scope, sent, trig.start, span, vocab, ctx)
         if ev.actor1 is None and ev.actor2 is None and ev.place is None and not found:
             continue            # nothing to map and no one to name
-        fatalities = _fatalities(span)
+        fatalities = count_fatalities(span)
         for j, place_ev in enumerate(found or [ev]):
             place_ev.fatalities = _share(fatalities, j, len(found or [ev]))
             _recode(place_ev, actors, vocab)
+            _crowd(place_ev, actors, vocab)
             out.append(place_ev)
     return out
 
@@ -472,14 +470,6 @@ def _date(ev: Event, trig: _Trigger, sent: _Sentence, scope: tuple[int, int], ar
     return True
 
 
-def _fatalities(text: str) -> int | None:
-    m = FATALITIES.search(text)
-    if not m:
-        return None
-    n = (m.group("n") or m.group("n2")).lower().replace(",", "")
-    return int(n) if n.isdigit() else NUMBER_WORDS.get(n)
-
-
 def _carry_over(sent: _Sentence, events: list[Event], vocab: Vocabulary) -> None:
     """A sentence that adds to the last event instead of telling a new one: "Two soldiers
     were killed." gives it its fatalities (when it has none); "X claimed responsibility"
@@ -488,7 +478,7 @@ def _carry_over(sent: _Sentence, events: list[Event], vocab: Vocabulary) -> None
     if sent.index - last.sentence_index > CARRY_BACK:
         return
     same = [e for e in events if e.sentence_start == last.sentence_start]
-    deaths = _fatalities(sent.text)
+    deaths = count_fatalities(sent.text)
     if deaths is not None and all(e.fatalities is None for e in same):
         last.fatalities = deaths
     if CLAIM_RESPONSIBILITY.search(sent.text):
@@ -517,13 +507,31 @@ def _recode(ev: Event, actors, vocab: Vocabulary) -> None:
                 setattr(ev, key, value)
 
 
+def _crowd(ev: Event, actors, vocab: Vocabulary) -> None:
+    """ACLED's actors of a crowd event (the vocabulary's ``[[crowd]]``): the crowd
+    ("Protesters") in its role, the other side named in the text (police, a mob's victims)
+    in the other, crowds and civilians named in the text folded into the crowd."""
+    spec = vocab.crowd(ev.event_type, ev.sub_event_type)
+    if spec is None or spec.actor not in actors.actors:
+        return
+    crowd = actors.actors[spec.actor]
+    crowd_codes = (5, 6) if spec.victims else (5, 6, 7)
+    others = [a for a in (ev.actor1, ev.actor2)
+              if a is not None and getattr(a, "inter", 0) not in crowd_codes]
+    other = others[0] if others else actors.actors.get(spec.victims)
+    ev.actor1, ev.actor2 = (crowd, other) if spec.role == 1 else (other, crowd)
+
+
 def _holds(ev: Event, key: str, value, actors) -> bool:
     """Whether one ``[[recode]]`` condition holds for ``ev``."""
     if key in ("actor1_inter", "actor2_inter"):
         actor = ev.actor1 if key == "actor1_inter" else ev.actor2
-        return actor is not None and getattr(actor, "inter", 0) == value
+        codes = value if isinstance(value, list) else [value]
+        return actor is not None and getattr(actor, "inter", 0) in codes
     if key == "sentence":
         return bool(value.search(ev.sentence))
+    if key == "sentence_not":
+        return not value.search(ev.sentence)
     if key == "hostile_actors":
         a1, a2 = ev.actor1, ev.actor2
         if a1 is None or a2 is None:

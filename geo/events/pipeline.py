@@ -46,16 +46,23 @@ class ArticleEvents:
 
 class GeoparseMemo:
     """A gazetteer whose ``geoparse`` is remembered per text: extracting both variants and
-    listing the place mentions geoparse each text once. Everything else is the gazetteer's."""
+    listing the place mentions geoparse each text once. Everything else is the gazetteer's.
+    With ``actors``, a text is geoparsed with the countries of the theatre its named actors
+    point to as its region (``ActorDictionary.theatre_countries``), as ``extract_events``
+    does, so the map's place mentions and the events agree."""
 
-    def __init__(self, gazetteer):
+    def __init__(self, gazetteer, actors=None):
         self._gaz = gazetteer
-        self._seen: dict[str, list] = {}
+        self._actors = actors
+        self._seen: dict[tuple, list] = {}
 
-    def geoparse(self, text: str) -> list:
-        hit = self._seen.get(text)
+    def geoparse(self, text: str, region=None) -> list:
+        if region is None and self._actors is not None:
+            region = self._actors.theatre_countries(text)
+        key = (text, frozenset(region or ()))
+        hit = self._seen.get(key)
         if hit is None:
-            hit = self._seen[text] = self._gaz.geoparse(text)
+            hit = self._seen[key] = self._gaz.geoparse(text, region=region or None)
         return hit
 
     def __getattr__(self, name):
@@ -126,7 +133,7 @@ class CorpusEvents:
 def corpus_events(articles: Sequence, gazetteer=None, actors=None) -> CorpusEvents:
     """Both variants of the events of ``articles``, merged, and their place mentions."""
     gazetteer, actors, vocabulary = resources(gazetteer, actors)
-    memo = GeoparseMemo(gazetteer)
+    memo = GeoparseMemo(gazetteer, actors)
     raw: list[Event] = []
     control: list[Event] = []
     for article in articles:

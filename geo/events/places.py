@@ -29,8 +29,16 @@ from gazetteer.sources.natural_earth import countries
 from geo.events.model import copy_event
 from geo.geodesy import destination, km
 
-LOCATIVE = re.compile(r"\b(?:in|at|near|outside|inside|into|of|around|on)\s+(?:the\s+)?"
-                      r"(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+# "in X", "near the town of X"; "of X" only after a place word, a direction, a distance or
+# "control" ("the village of X", "south of X", "took control of X"): "members of the Beja
+# community" names people, not a place
+LOCATIVE = re.compile(r"(?:\b(?:in|at|near|outside|inside|into|around|on)\s+(?:the\s+)?"
+                      r"(?:[\w-]+\s+){0,3}|\b(?:village|town|city|district|province|"
+                      r"governorate|region|area|outskirts|suburbs?|edge|cent(?:re|er)|heart|"
+                      r"county|territory|camp|neighbou?rhood|commune|municipality|locality|"
+                      r"parts?|control|km|kilomet(?:re|er)s?|miles?|(?:north|south)(?:[- ]?"
+                      r"(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?)\s+of\s+(?:the\s+)?)$",
+                      re.IGNORECASE)
 _DISTANCE = (r"(?P<km>\d+(?:\.\d+)?)\s*(?P<unit>km|kilomet(?:re|er)s?|miles?)\s+"
              r"(?:\([^()]{0,20}\)\s+)?")
 RELATIVE = re.compile(

@@ -26,6 +26,9 @@ class Rule:
     control: str | None
     family: str = ""            # rules whose events may be one happening (merge)
     situation: bool = False     # a standing fact, not an event
+    #: the trigger counts only in a sentence this also matches ("burned tyres" is a riot
+    #: only where a crowd is named)
+    requires: re.Pattern | None = None
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,24 @@ class EventType:
     speech: bool = False
 
 
-#: what a ``[[recode]]`` may test (``when``) and change (``set``)
+@dataclass(frozen=True)
+class Crowd:
+    """ACLED's actors for a crowd event: the events of ``event_type`` (or, first, of
+    ``sub_event_type``) have the dictionary actor ``actor`` ("protesters") as actor
+    ``role`` (1 or 2), the other named side as the other actor, and ``victims`` (an actor
+    id) as actor 2 when no other side is named."""
+
+    actor: str
+    role: int
+    event_type: str = ""
+    sub_event_type: str = ""
+    victims: str = ""
+
+
+#: what a ``[[recode]]`` may test (``when``) and change (``set``); an inter condition may
+#: list several codes; ``sentence_not`` holds when its expression is not in the sentence
 RECODE_WHEN = ("rule", "family", "modality", "event_type", "actor1_inter", "actor2_inter",
-               "hostile_actors", "sentence")
+               "hostile_actors", "sentence", "sentence_not")
 RECODE_SET = ("event_type", "sub_event_type", "control")
 
 
@@ -75,6 +93,14 @@ class Vocabulary:
     border: re.Pattern
     types: tuple[EventType, ...] = ()
     recodes: tuple[Recode, ...] = ()
+    crowds: tuple[Crowd, ...] = ()
+
+    def crowd(self, event_type: str, sub_event_type: str) -> Crowd | None:
+        """The ``[[crowd]]`` entry of an event's sub-type, else of its type; None for
+        events that are not crowd events."""
+        return next((c for c in self.crowds if c.sub_event_type == sub_event_type), None) or \
+            next((c for c in self.crowds if c.event_type == event_type
+                  and not c.sub_event_type), None)
 
     @property
     def patterns(self) -> dict[str, re.Pattern]:
@@ -104,7 +130,9 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
         data = tomllib.loads(path.read_text("utf-8"))
         rules = tuple(Rule(r["name"], re.compile(r["pattern"], re.IGNORECASE),
                            r["event_type"], r["sub_event_type"], r.get("control"),
-                           r.get("family", r["name"]), bool(r.get("situation", False)))
+                           r.get("family", r["name"]), bool(r.get("situation", False)),
+                           re.compile(r["requires"], re.IGNORECASE) if "requires" in r
+                           else None)
                       for r in data["rule"])
         cues = {k: re.compile("|".join(v), re.IGNORECASE)
                 for table in ("modifiers", "discourse") for k, v in data[table].items()}
@@ -113,10 +141,11 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
         if sum(t.speech for t in types) != 1:
             raise ValueError("exactly one [[event_type]] must have speech = true")
         recodes = tuple(_recode(r, rules, types) for r in data.get("recode", []))
+        crowds = tuple(_crowd(c, types) for c in data.get("crowd", []))
         return Vocabulary(rules, *(cues[k] for k in (
             "negation", "planned", "claim", "hypothetical", "background", "subordinate",
             "origin", "speech_after", "speech_before", "speaker_pronoun", "pronoun_subject",
-            "place_anaphor", "border")), types=types, recodes=recodes)
+            "place_anaphor", "border")), types=types, recodes=recodes, crowds=crowds)
     except (OSError, KeyError, TypeError, ValueError, re.error) as exc:
         raise DataError(f"event vocabulary {path}: {exc}") from exc
 
@@ -136,6 +165,23 @@ def _recode(entry: dict, rules: tuple[Rule, ...], types: tuple[EventType, ...]) 
                 raise ValueError(f"[[recode]]: unknown event type {value!r}")
     if "rule" in when and when["rule"] not in {r.name for r in rules}:
         raise ValueError(f"[[recode]] when: unknown rule {when['rule']!r}")
-    if "sentence" in when:
-        when["sentence"] = re.compile(when["sentence"], re.IGNORECASE)
+    for key in ("sentence", "sentence_not"):
+        if key in when:
+            when[key] = re.compile(when[key], re.IGNORECASE)
+    for key in ("actor1_inter", "actor2_inter"):
+        codes = when.get(key)
+        if codes is not None and not all(isinstance(c, int) and 1 <= c <= 8 for c in (
+                codes if isinstance(codes, list) else [codes])):
+            raise ValueError(f"[[recode]] when: {key} must be ACLED inter codes 1-8")
     return Recode(tuple(when.items()), tuple(changes.items()), str(entry.get("note", "")))
+
+
+def _crowd(entry: dict, types: tuple[EventType, ...]) -> Crowd:
+    """One ``[[crowd]]`` table, checked: an event type or sub-type, role 1 or 2."""
+    crowd = Crowd(str(entry["actor"]), entry["role"], str(entry.get("event_type", "")),
+                  str(entry.get("sub_event_type", "")), str(entry.get("victims", "")))
+    if crowd.role not in (1, 2) or not (crowd.event_type or crowd.sub_event_type):
+        raise ValueError(f"[[crowd]] {entry}: needs role 1 or 2 and an event (sub-)type")
+    if crowd.event_type and crowd.event_type not in {t.name for t in types}:
+        raise ValueError(f"[[crowd]]: unknown event type {crowd.event_type!r}")
+    return crowd

@@ -52,7 +52,7 @@ def process_batch(items: list[dict]) -> dict:
     ``extracted`` and ``mentions`` Arrow tables (``geo.store.tables`` schemas) and ``errors``,
     (path, message) for each item that could not be used. Never raises for one bad item."""
     gaz, actors, vocab = resources()
-    memo = pipeline.GeoparseMemo(gaz)
+    memo = pipeline.GeoparseMemo(gaz, actors)
     art_rows, ev_rows, done, errors = [], [], [], []
     now = datetime.now(UTC).isoformat(timespec="seconds")
     for it in items:

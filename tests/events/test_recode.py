@@ -74,4 +74,10 @@ def test_a_bad_recode_is_a_data_error(tmp_path, old, new, message):
 def test_the_file_gives_recodes_in_order():
     recodes = load_vocabulary().recodes
     assert len(recodes) >= 3 and all(r.note for r in recodes)
-    assert [dict(r.set).get("event_type") for r in recodes][-1] == VAC
+    notes = [r.note for r in recodes]
+    # an advance against a hostile actor becomes a battle before a battle against civilians
+    # becomes an attack on them
+    assert notes.index("an advance against a hostile actor") < \
+        notes.index("a battle whose other side is civilians")
+    assert dict(recodes[notes.index("a battle whose other side is civilians")].set)[
+        "event_type"] == VAC
