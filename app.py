@@ -234,6 +234,9 @@ def _add(data, name: str) -> bool:
     added = len(new.events) - len(state.corpus.events)
     state.corpus = new
     state.messages.append(("success", f"{name}: added, {max(added, 0)} new event(s)"))
+    warning = new.articles[-1].warning if new.articles else ""
+    if warning:                          # "date: unknown": read as undated
+        state.messages.append(("warning", warning))
     return True
 
 
@@ -414,7 +417,7 @@ with paste_col:
     st.text_input("Name for the pasted article", key="paste_name")
     st.button("Add pasted text", on_click=on_paste)
 for kind, text in state.messages:          # file names and input shown as written
-    (st.error if kind == "error" else st.success)(dash.plain_markdown(text))
+    {"error": st.error, "warning": st.warning}.get(kind, st.success)(dash.plain_markdown(text))
 
 st.subheader("Downloads")
 d1, d2, d3 = st.columns(3)

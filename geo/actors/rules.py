@@ -69,8 +69,9 @@ class GenericRules:
                 EVENT_COUNTRY)
         if EVENT_COUNTRY in name:
             where = self.country_name(country)
-            name = name.replace(EVENT_COUNTRY, where) if where else \
-                re.sub(r"\s*\(\s*" + re.escape(EVENT_COUNTRY) + r"\s*\)", "", name)
+            name = name.replace(EVENT_COUNTRY, where) if where else re.sub(
+                r"\s*\(\s*" + re.escape(EVENT_COUNTRY) + r"\s*\)|\s+of\s+"
+                + re.escape(EVENT_COUNTRY), "", name)        # "Civilians", "Military Forces"
         return name
 
     def localised(self, actor: Actor, country: str) -> Actor:

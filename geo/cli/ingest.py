@@ -48,12 +48,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     ing.add_argument("--encoding", help="input encoding (default UTF-8)")
     ing.add_argument("--max-mb", type=positive_number, default=10.0,
                      help="skip files larger than this many MB (default 10)")
-    ing.add_argument("--undated", choices=UNDATED_POLICIES, default="store",
-                     help="articles with no date of their own: 'store' (default) dates them "
+    ing.add_argument("--undated", choices=UNDATED_POLICIES, default="own",
+                     help="articles with no date of their own: 'own' (default) dates them "
+                          "from their own text only (one file never changes another's "
+                          "dates); when the store's files tell one story, 'store' dates them "
                           "from the store's dates and extracts them again whenever that "
-                          "moves their window (the result equals reading all files "
-                          "together); 'fixed' dates them once, when ingested (for a desk "
-                          "ingesting every day: no re-extraction as the store grows)")
+                          "moves their window (the result equals 'conflictmap events "
+                          "--one-story' on all files), 'fixed' dates them once, when "
+                          "ingested (no re-extraction as the store grows)")
     ing.add_argument("--json", action="store_true",
                      help="print a JSON summary on stdout")
     ing.add_argument("--quiet", action="store_true", help="no progress lines on stderr")

@@ -18,6 +18,10 @@ def add_article_arguments(parser: argparse.ArgumentParser) -> None:
                         help="files or folders (default: seeds/)")
     parser.add_argument("--manifest", help="CSV with file,title,source,date,url columns")
     parser.add_argument("--encoding", help="input encoding (default UTF-8)")
+    parser.add_argument("--one-story", action="store_true",
+                        help="the files tell one story: an article with no date of its own "
+                             "is dated from the others' dates (default: from its own text "
+                             "only; one file never changes another's dates)")
     parser.add_argument("--store", metavar="DIR",
                         help="read the articles' events from this store (written by "
                              "'conflictmap ingest') instead of files")
@@ -28,23 +32,27 @@ def input_articles(args: argparse.Namespace) -> tuple[list, list]:
     skipped. Raises InputError when no input is readable."""
     if args.paths:
         articles, errors = read_articles(args.paths, manifest=args.manifest,
-                                         encoding=args.encoding)
+                                         encoding=args.encoding,
+                                         one_story=getattr(args, "one_story", False))
     else:
         articles, errors = bundled_seeds(), []
     for path, message in errors:
         print(f"conflictmap: skipped {path}: {message}", file=sys.stderr)
+    for a in articles:
+        if a.warning:
+            print(f"conflictmap: warning: {a.warning}", file=sys.stderr)
     if not articles:
         raise InputError("no readable article among the inputs")
     return articles, errors
 
 
 def input_store(args: argparse.Namespace) -> Store | None:
-    """The ``geo.store.Store`` of ``--store``, or None without it. PATHs, ``--manifest`` or
-    ``--encoding`` together with ``--store`` are a usage error; a missing or damaged store
-    raises StoreError (exit code 5)."""
+    """The ``geo.store.Store`` of ``--store``, or None without it. PATHs, ``--manifest``,
+    ``--encoding`` or ``--one-story`` together with ``--store`` are a usage error; a missing
+    or damaged store raises StoreError (exit code 5)."""
     if not getattr(args, "store", None):
         return None
-    if args.paths or args.manifest or args.encoding:
+    if args.paths or args.manifest or args.encoding or getattr(args, "one_story", False):
         raise UsageError("give article PATHs or --store, not both (--manifest and --encoding "
                          "apply to files; a store keeps what they gave at ingest)")
     return Store(args.store)

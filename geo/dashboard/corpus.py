@@ -124,9 +124,7 @@ def add_article(state: Corpus, data: bytes | str, name: str, gazetteer=None, act
         sample = text[:65536]
         if "\x00" in sample or control_characters(sample) > max(8, len(sample) // 100):
             raise InputError(f"{name}: looks like binary data, not text")
-    dated = [a.published for a in state.articles
-             if a.published and a.date_source not in ("inferred", "none")]
-    article = article_from_text(text, name, corpus_dates=dated)
+    article = article_from_text(text, name)      # its date never depends on the others
     if any(a.sha1 == article.sha1 for a in state.articles):
         raise InputError(f"{name}: this article is already on the map")
     taken = {a.id for a in state.articles}

@@ -442,8 +442,11 @@ def _date(ev: Event, trig: _Trigger, sent: _Sentence, scope: tuple[int, int], ar
           ctx: Discourse) -> bool:
     """Date the event; False when it is dated long before publication (background)."""
     at = sent.start + trig.start
-    in_scope = [d for d in sent.dates if scope[0] <= d.start - sent.start < scope[1]]
-    cands = sorted(in_scope or sent.dates, key=lambda d: abs(d.start - at))
+    undated = article.published is None and not article.date_window
+    # in an undated article a bare year ("captured by IS in 2014") is background, not a date
+    dates = [d for d in sent.dates if not (undated and d.precision == "year")]
+    in_scope = [d for d in dates if scope[0] <= d.start - sent.start < scope[1]]
+    cands = sorted(in_scope or dates, key=lambda d: abs(d.start - at))
     if cands:
         d = cands[0]
         ev.first_date, ev.last_date, ev.date_precision = d.first, d.last, d.precision

@@ -10,10 +10,12 @@ At most a few batches are in flight, so memory does not grow with the corpus. A 
 ingest loses only its uncommitted batches; run it again and it takes up where it stopped.
 
 Dates. An article with no date of its own (no metadata or manifest date, none in its text)
-is dated in ``conflictmap events`` from the dates of the articles read with it. In the store
-those are the dates of every dated article of the store, so such an article is extracted
-after the others (it is committed as "pending" first). What happens when later ingests bring
-new dates is the ``--undated`` policy (``UNDATED_POLICIES``):
+is dated from the dates its own text mentions (``--undated own``, the default): one file never
+changes another's dates. When the files tell one story (``conflictmap events --one-story``),
+such an article is dated from the dates of the articles read with it; in the store those are
+the dates of every dated article of the store, so such an article is extracted after the
+others (it is committed as "pending" first). What happens when later ingests bring new dates
+is the ``--undated`` policy (``UNDATED_POLICIES``):
 
 - ``store`` (default): the article is extracted again only when its window changes. Its row
   keeps which part of the store's dates its window came from (``articles.date_dependency``:
@@ -65,7 +67,7 @@ from geo.text.articles import (
 )
 from geo.text.inputs import DEFAULT_MAX_BYTES, read_text
 
-UNDATED_POLICIES = ("store", "fixed")
+UNDATED_POLICIES = ("own", "store", "fixed")
 DEFAULT_BATCH = 100
 
 # -- inputs -------------------------------------------------------------------------------
@@ -131,7 +133,7 @@ class IngestReport:
 def ingest(paths: Iterable[str], store: str | Path, *, engine: str = "local",
            scheduler: str | None = None, workers: int = 2, batch_size: int = DEFAULT_BATCH,
            manifest: str | None = None, encoding: str | None = None,
-           max_bytes: int = DEFAULT_MAX_BYTES, undated: str = "store",
+           max_bytes: int = DEFAULT_MAX_BYTES, undated: str = "own",
            log: Callable[[str], None] | None = None) -> IngestReport:
     """Ingest the articles of ``paths`` (files, folders, glob patterns) into the store at
     ``store`` (created when missing), skipping those already in it; then date the undated
@@ -161,7 +163,7 @@ def ingest(paths: Iterable[str], store: str | Path, *, engine: str = "local",
             sha1s, taken = set(known["sha1"]), set(known["article_id"])
             errors: list = []
             items = _new_items(paths, sha1s, taken, rows, encoding, max_bytes, report,
-                               errors, log)
+                               errors, log, own=undated == "own")
             _run(st, runner, _chunks(items, batch_size), "ingest", report, log)
             report.redated = _redate(st, runner, batch_size, report, log, undated)
             snap = st.snapshot()
@@ -239,8 +241,9 @@ def reextract(st: Store, sha1s: set[str], *, batch_size: int = DEFAULT_BATCH,
 
 
 def _new_items(paths, sha1s: set, taken: set, rows, encoding, max_bytes: int,
-               report: IngestReport, errors: list, log) -> Iterator[dict]:
-    """Batch items of the inputs not yet in the store, read one at a time."""
+               report: IngestReport, errors: list, log, own: bool = True) -> Iterator[dict]:
+    """Batch items of the inputs not yet in the store, read one at a time; ``own``: an
+    undated article is dated from its own text (no corpus dates, never pending)."""
     def skip(path: str, message: str) -> None:
         report.errors.append((path, message))
         log(f"conflictmap: skipped {path}: {message}")
@@ -269,7 +272,7 @@ def _new_items(paths, sha1s: set, taken: set, rows, encoding, max_bytes: int,
             article_id += "x"
         taken.add(article_id)
         yield {"sha1": sha1, "id": article_id, "path": path, "text": text,
-               "meta": _manifest_meta(rows, path), "corpus": None}
+               "meta": _manifest_meta(rows, path), "corpus": [] if own else None}
     while errors:
         skip(*errors.pop(0))
 
@@ -301,6 +304,8 @@ def _redate(st: Store, runner, batch_size: int, report: IngestReport, log,
     (``UNDATED_POLICIES``): those still pending, and under ``store`` those whose window's
     source (``articles.date_dependency``) moved and whose window, dated again from their
     text (a date scan, no geoparse), is not the stored one. Returns how many were extracted."""
+    if undated == "own":        # dated from their own text: the store's dates change nothing
+        return 0
     cols = ["article_id", "path", "published", "date_source", "dependent", "context",
             "window_first", "window_last"]
     rows = st.read("articles", cols).to_pylist()

@@ -6,7 +6,10 @@ a CSV manifest (columns file,title,source,date,url) can give or override that me
 no metadata date the publication date comes from the text's first lines (a leading
 "date 2017-06-01", an ISO date, a dateline such as "Sunday 04/06/2017" whose weekday decides
 the day/month order) or, failing that, is inferred as a window from the dates the text
-mentions and from the other articles read with it.
+mentions. An article's date never depends on the files read with it, unless the caller says
+they are one story (``one_story``: an undated article then takes its window from their dates).
+A metadata date that says there is none ("unknown", "n/a", empty) leaves the article undated,
+with a warning (:attr:`Article.warning`), not an error.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ HEAD_LINES = 5                  # lines searched for a dateline
 _KEYS = {"title": "title", "headline": "title", "source": "source", "publisher": "source",
          "date": "date", "published": "date", "url": "url", "link": "url"}
 _FIELD = re.compile(r"([A-Za-z]+)\s*:\s*(.*)")
+#: metadata date values that mean "no date" (the article is undated, with a warning)
+NO_DATE = frozenset(("unknown", "n/a", "na", "none", "undated", "?", "-", "tbd", "unk",
+                     "not known", "no date"))
 _LEADING_DATE = re.compile(r"\s*date\s*[:=]?\s*(\d{4}-\d\d-\d\d)\b\s*", re.IGNORECASE)
 
 
@@ -52,6 +58,7 @@ class Article:
     date_window: tuple[date, date] | None
     sha1: str
     day_first: bool | None = None   # numeric date order shown by the dateline (for find_dates)
+    warning: str = ""               # a problem that did not stop the reading ("date: unknown")
 
 
 def article_from_text(text: str, name: str = "<text>", meta: dict | None = None,
@@ -68,9 +75,17 @@ def article_from_text(text: str, name: str = "<text>", meta: dict | None = None,
     if not body.strip():
         raise InputError(f"{name}: no article text after the metadata header")
     fields = {k: v for k, v in header.items() if v}
+    warning = ""
+    if "date" in header and (not header["date"].strip() or
+                             header["date"].strip().lower() in NO_DATE):
+        warning = f"{name}: the date {header['date'].strip()!r} is not a date; read as undated"
+        fields.pop("date", None)
     source_of_date = "metadata" if "date" in fields else None
     if meta:
         given = {k: v for k, v in meta.items() if k in _KEYS.values() and v not in (None, "")}
+        if isinstance(given.get("date"), str) and given["date"].strip().lower() in NO_DATE:
+            warning = f"{name}: the date {given.pop('date').strip()!r} is not a date; read " \
+                      "as undated"
         fields |= given
         source_of_date = meta_source if "date" in given else source_of_date
     published, window, day_first = None, None, None
@@ -87,15 +102,16 @@ def article_from_text(text: str, name: str = "<text>", meta: dict | None = None,
         title=_clip(fields.get("title") or _first_line(body)), source=fields.get("source", ""),
         url=fields.get("url", ""), text=body, published=published,
         date_source=source_of_date or "none", date_window=window, sha1=sha1,
-        day_first=day_first)
+        day_first=day_first, warning=warning)
 
 
-def read_articles(paths: Iterable[str], manifest: str | None = None, encoding=None
-                  ) -> tuple[list[Article], list[tuple[str, str]]]:
+def read_articles(paths: Iterable[str], manifest: str | None = None, encoding=None,
+                  one_story: bool = False) -> tuple[list[Article], list[tuple[str, str]]]:
     """Articles of files and directories (recursively ``*.txt`` and ``*.md``, sorted), and
     (path, message) for each input that could not be read. Undated articles are dated from
-    the mentions in their text and the dates of the others. A bad manifest raises
-    InputError."""
+    the dates their own text mentions; with ``one_story`` (the files tell one story), an
+    undated article with no date of its own takes its window from the others' dates. A bad
+    manifest raises InputError."""
     rows = read_manifest(manifest) if manifest else None
     raw, errors = [], []
     for path in list(iter_paths(paths, errors)):    # folders' errors first
@@ -111,7 +127,7 @@ def read_articles(paths: Iterable[str], manifest: str | None = None, encoding=No
     corpus = [a.published for *_, a in raw if a.date_source not in ("inferred", "none")]
     articles, seen = [], set()
     for text, path, meta, article in raw:
-        if article.date_source == "none" and corpus:
+        if article.date_source == "none" and corpus and one_story:
             article = article_from_text(text, path, meta, corpus, path=article.path,
                                         meta_source="manifest")
         if article.id in seen:      # same file name in two folders
@@ -122,8 +138,9 @@ def read_articles(paths: Iterable[str], manifest: str | None = None, encoding=No
 
 
 def bundled_seeds() -> list[Article]:
-    """The articles of the repository's ``seeds/`` folder."""
-    return read_articles([str(SEEDS)])[0]
+    """The articles of the repository's ``seeds/`` folder, read as the one story they tell
+    (five reports of one campaign, three of them undated)."""
+    return read_articles([str(SEEDS)], one_story=True)[0]
 
 
 def _split_header(text: str) -> tuple[dict[str, str], str]:

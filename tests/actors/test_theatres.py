@@ -84,6 +84,9 @@ def test_bloc_follows_the_theatre(actors, theatre, bloc):
 @pytest.mark.parametrize("text, country, name, inter", [
     ("gunmen attacked the bus", "NG", "Unidentified Armed Group (Nigeria)", 3),
     ("gunmen attacked the bus", "", "Unidentified Armed Group", 3),
+    ("soldiers opened fire", "", "Military Forces", 1),
+    ("soldiers opened fire", "KE", "Military Forces of Kenya", 1),
+    ("police fired tear gas", "US", "Police Forces of the United States", 1),
     ("villagers fled", "ML", "Civilians (Mali)", 7),
     ("protesters gathered", "CD", "Protesters (Democratic Republic of Congo)", 6),
     ("rioters burned tyres", "KE", "Rioters (Kenya)", 5),

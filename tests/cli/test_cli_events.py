@@ -56,7 +56,8 @@ def test_bad_output_format_is_a_clear_error(capsys, tmp_path):
     assert "unknown output format" in capsys.readouterr().err
 
 
-def test_articles_with_no_events_unknown_actors_and_no_dates(capsys, tmp_path):
+@pytest.mark.parametrize("one_story", [False, True])
+def test_articles_with_no_events_unknown_actors_and_no_dates(capsys, tmp_path, one_story):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "quiet.txt").write_text("Title: Quiet\nDate: 2017-06-01\n\nMarkets in Baghdad "
@@ -66,15 +67,19 @@ def test_articles_with_no_events_unknown_actors_and_no_dates(capsys, tmp_path):
     (folder / "undated.txt").write_text("The PMU captured the town of Tal Afar from IS.",
                                         "utf-8")
     out = tmp_path / "e.csv"
-    assert main(["events", str(folder), "--out", str(out)]) == 0
+    flags = ["--one-story"] if one_story else []
+    assert main(["events", str(folder), "--out", str(out), *flags]) == 0
     err = capsys.readouterr().err
     assert "3 articles, 2 events" in err and "Traceback" not in err
     frame = pd.read_csv(out)
     zorgan = frame[frame.actor1 == "Zorgan Brigade"].iloc[0]
     assert zorgan.bloc1 == "other" and zorgan.location == "Mosul"
     undated = frame[frame.location.str.contains("Tal", na=False)].iloc[0]
-    assert undated.date_source == "article:inferred"      # from the batch's dates
-    assert undated.time_precision == 2
+    if one_story:       # dated from the other files' dates
+        assert undated.date_source == "article:inferred"
+        assert undated.time_precision == 2
+    else:               # its own text has no date: undated, whatever the other files say
+        assert undated.date_source == "none" and pd.isna(undated.event_date)
 
 
 def test_only_eventless_articles_write_an_empty_table(capsys, tmp_path):

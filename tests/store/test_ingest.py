@@ -27,7 +27,9 @@ SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 
 
 def _ingest(*args: str) -> int:
-    return main(["ingest", *map(str, args), "--quiet"])
+    """An ingest of files that tell one story (the seeds): undated articles are dated from
+    the store's dates (``--undated store``), as ``read_articles(one_story=True)`` dates them."""
+    return main(["ingest", *map(str, args), "--quiet", "--undated", "store"])
 
 
 def _same_frames(store_a, store_b) -> None:
@@ -124,7 +126,8 @@ def test_a_then_b_gives_what_a_and_b_together_give(tmp_path):
         shutil.copy(p, (a if i % 2 else b) / p.name)
         shutil.copy(p, both / p.name)
     assert _ingest(a, "--store", tmp_path / "s1") == 0
-    runs = [main(["ingest", str(b), "--store", str(tmp_path / "s1"), "--json", "--quiet"])]
+    runs = [main(["ingest", str(b), "--store", str(tmp_path / "s1"), "--json", "--quiet",
+                  "--undated", "store"])]
     assert _ingest(b, "--store", tmp_path / "s2") == 0
     assert _ingest(a, "--store", tmp_path / "s2") == 0
     assert _ingest(both, "--store", tmp_path / "s3") == 0
@@ -194,7 +197,7 @@ def test_undated_articles_are_extracted_again_only_when_their_window_moves(
         for folder in steps:
             for p in folder.iterdir():
                 shutil.copy(p, (together.mkdir(exist_ok=True) or together) / p.name)
-        _report(capsys, together, tmp_path / "s-together")
+        _report(capsys, together, tmp_path / "s-together", "--undated", "store")
         _same_frames(store, tmp_path / "s-together")
     else:
         assert [r["redated"] for r in reports[1:]] == [0, 0]
@@ -297,7 +300,8 @@ def test_killed_ingest_resumes_with_nothing_lost_or_doubled(tmp_path):
     listed |= {p.resolve() for p in snap.merged_files()}
     assert {p.resolve() for p in _visible_files(store)} - listed == {manifest.resolve()}
     # the same as one uninterrupted ingest
-    assert _ingest(corpus, "--store", tmp_path / "clean", "--batch-size", "7") == 0
+    assert main(["ingest", str(corpus), "--store", str(tmp_path / "clean"), "--batch-size",
+                 "7", "--quiet"]) == 0
     _same_frames(store, tmp_path / "clean")
 
 
@@ -366,3 +370,26 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
     assert "Traceback" not in err
     assert Store(tmp_path / "s").snapshot().seq == 0
     assert sorted(os.listdir(tmp_path / "s")) == [".lock", "manifest.json"]
+
+
+def test_by_default_an_article_is_dated_from_its_own_text_only(tmp_path, capsys):
+    """Unrelated files never date each other: an undated seed ingested with a 2023 report
+    keeps no date (its own text gives only year-less days), and a store with the seeds
+    alone gives the same seed events."""
+    mixed, alone = tmp_path / "mixed", tmp_path / "alone"
+    for folder in (mixed, alone):
+        folder.mkdir()
+        shutil.copy(SEEDS[0], folder / SEEDS[0].name)
+    (mixed / "kharkiv.txt").write_text("Title: Shelling\nDate: 2023-03-15\n\nRussian forces "
+                                       "shelled Kharkiv on 14 March 2023.\n", "utf-8")
+    report = _report(capsys, mixed, tmp_path / "s1")
+    assert report["redated"] == 0
+    _report(capsys, alone, tmp_path / "s2")
+    events = load_events(tmp_path / "s1")
+    seed = events[events.sources.str.contains(SEEDS[0].stem)]
+    assert len(seed) and not seed.event_date.fillna("").str.startswith("2023").any()
+    cols = ["event_date", "event_type", "actor1", "actor2", "location", "fatalities", "notes"]
+
+    def rows(frame):
+        return frame[cols].astype(object).where(frame[cols].notna(), "").astype(str).values.tolist()
+    assert rows(seed) == rows(load_events(tmp_path / "s2"))

@@ -19,7 +19,8 @@ BODY = "Militias took the village of Umm Jrais on May 29.\nFighting went on.\n"
 
 @pytest.fixture(scope="module")
 def seeds():
-    articles, errors = read_articles([str(SEEDS)])
+    """The seeds read as the one story they tell (undated ones dated from the others)."""
+    articles, errors = read_articles([str(SEEDS)], one_story=True)
     assert errors == []
     return {a.id[:3]: a for a in articles}
 
@@ -47,6 +48,38 @@ def test_inferred_windows_lie_in_late_may_early_june(seeds):
     for key in ("000", "002", "003"):
         lo, hi = seeds[key].date_window
         assert date(2017, 5, 15) <= lo <= hi <= date(2017, 6, 15)
+
+
+@pytest.mark.parametrize("other_date", ["2023-03-15", "1999-01-02", "2017-06-20"])
+def test_unrelated_files_never_date_each_other(tmp_path, other_date):
+    other = tmp_path / "other.txt"
+    other.write_text(f"Title: Elsewhere\nDate: {other_date}\n\nShelling hit Kharkiv.\n",
+                     "utf-8")
+    alone = {a.id: a for a in read_articles([str(SEEDS)])[0]}
+    mixed = {a.id: a for a in read_articles([str(SEEDS), str(other)])[0]}
+    for key, a in alone.items():
+        assert (mixed[key].published, mixed[key].date_window) == (a.published, a.date_window)
+    assert sum(a.date_source == "none" for a in alone.values()) == 3
+    together = {a.id: a for a in read_articles([str(SEEDS), str(other)], one_story=True)[0]}
+    assert any(together[k].date_window != alone[k].date_window for k in alone)
+
+
+@pytest.mark.parametrize("value", ["unknown", "Unknown", "n/a", "", "undated", "?"])
+def test_a_date_that_says_there_is_none_is_undated_with_a_warning(tmp_path, value):
+    path = tmp_path / "a.txt"
+    path.write_text(f"Title: A report\nDate: {value}\n\nIS attacked Mosul on 3 June 2017.\n",
+                    "utf-8")
+    (a,), errors = read_articles([str(path)])
+    assert errors == [] and a.published is not None           # its own text dates it
+    assert a.date_source == "inferred" and a.date_window[0] == date(2017, 6, 3)
+    assert "is not a date" in a.warning and f"'{value}'" in a.warning
+
+
+def test_a_malformed_date_is_still_an_error(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Title: A report\nDate: 2017-13-45\n\nIS attacked Mosul.\n", "utf-8")
+    articles, errors = read_articles([str(path)])
+    assert articles == [] and errors and "date" in errors[0][1]
 
 
 @pytest.mark.parametrize("key", ["000", "002", "003"])
