@@ -19,7 +19,10 @@ from pyogrio.errors import DataSourceError, FeatureError
 
 from geo.errors import InputError, OutputError
 
-FORMATS = ("csv", "geojson", "parquet")
+FORMATS = ("csv", "geojson", "parquet", "gpkg")
+#: file extensions of each format (the format is checked against a known extension)
+EXTENSIONS = {"csv": ("csv",), "geojson": ("geojson", "json"), "parquet": ("parquet", "pq"),
+              "gpkg": ("gpkg",)}
 
 
 def write_atomic(path: str | Path, content: str | bytes | Callable[[Path], None], *,
@@ -38,6 +41,7 @@ def write_atomic(path: str | Path, content: str | bytes | Callable[[Path], None]
             if callable(content):
                 tmp.unlink()
                 content(tmp)
+            os.chmod(tmp, 0o666 & ~_umask())       # as the user's other files (not 0600)
             if durable:
                 _fsync(tmp, os.O_RDONLY)
             os.replace(tmp, path)
@@ -50,6 +54,33 @@ def write_atomic(path: str | Path, content: str | bytes | Callable[[Path], None]
     if durable:
         _fsync(path.parent, os.O_RDONLY)
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0o22)
+    os.umask(mask)
+    return mask
+
+
+def output_format(path: Path, fmt: str | None, formats: tuple[str, ...] = FORMATS) -> str:
+    """The format to write ``path`` in: ``fmt``, else the extension's. InputError for an
+    unknown format, or a ``fmt`` that contradicts a known extension ("--format geojson" for
+    "out.csv")."""
+    ext = path.suffix.lstrip(".").lower()
+    by_ext = next((f for f in formats if ext in EXTENSIONS.get(f, (f,))), None)
+    if fmt is None:
+        if by_ext is None:
+            raise InputError(f"unknown output format {ext!r} (from {path.name}): choose one of "
+                             f"{', '.join(formats)}, or give --format")
+        return by_ext
+    fmt = fmt.lower()
+    if fmt not in formats:
+        raise InputError(f"unknown output format {fmt!r}: choose one of {', '.join(formats)}")
+    known = {e for f in FORMATS for e in EXTENSIONS[f]}
+    if ext in known and by_ext != fmt:
+        raise InputError(f"--format {fmt} does not match the file name {path.name}: give a "
+                         f".{EXTENSIONS[fmt][0]} file or leave --format out")
+    return fmt
 
 
 def check_output_path(path: str | Path) -> Path:
@@ -80,18 +111,20 @@ def _fsync(path: Path, flags: int) -> None:
 
 def write_frame(frame: gpd.GeoDataFrame, path: str | Path, fmt: str | None = None) -> Path:
     """Write ``frame`` as CSV (latitude/longitude columns, no geometry), GeoJSON (RFC 7946,
-    lon/lat) or GeoParquet, atomically. ``fmt`` defaults to the file extension."""
+    lon/lat), GeoParquet or GeoPackage, atomically, with the permissions the user's umask
+    gives. ``fmt`` defaults to the file extension and must agree with a known one."""
     path = check_output_path(path)
-    fmt = (fmt or path.suffix.lstrip(".")).lower()
-    if fmt not in FORMATS:
-        raise InputError(f"unknown output format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    fmt = output_format(path, fmt)
 
     def write(tmp: Path) -> None:
         if fmt == "csv":
             frame.drop(columns="geometry").to_csv(tmp, index=False)
-        elif fmt == "geojson":
+        elif fmt in ("geojson", "gpkg"):
+            # GeoJSON per RFC 7946 (no "crs" member, lon/lat), named after the output file
+            options = {"driver": "GeoJSON", "RFC7946": "YES"} if fmt == "geojson" else \
+                {"driver": "GPKG"}
             try:
-                frame.to_file(tmp, driver="GeoJSON")
+                frame.to_file(tmp, layer=path.stem or "events", **options)
             except (DataSourceError, FeatureError) as exc:    # GDAL could not write it
                 raise OutputError(f"cannot write {path}: {exc}") from exc
         else:

@@ -1,4 +1,5 @@
-"""``conflictmap events``: articles → merged events as CSV, GeoJSON or GeoParquet."""
+"""``conflictmap events``: articles → merged events as CSV, GeoJSON, GeoParquet or
+GeoPackage (ACLED's columns and ours)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from geo.cli.inputs import add_article_arguments, input_articles, input_store, store_articles
 from geo.events.pipeline import article_events
 from geo.events.table import events_frame
-from geo.io import write_frame
+from geo.io import FORMATS, write_frame
 from geo.store import load_events
 
 
@@ -21,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "atomically. With --store DIR, the merged events of a store written by "
                     "'conflictmap ingest'.")
     add_article_arguments(ev)
-    ev.add_argument("--format", choices=("csv", "geojson", "parquet"), help="default: from --out")
+    ev.add_argument("--format", choices=FORMATS, help="default: from the --out extension "
+                    "(.csv, .geojson, .parquet, .gpkg)")
     ev.add_argument("--out", required=True, help="output file")
     ev.set_defaults(func=cmd_events)
 

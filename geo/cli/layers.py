@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from geo.cli.inputs import (
     add_article_arguments,
@@ -17,12 +18,12 @@ from geo.cli.inputs import (
 from geo.errors import InputError
 from geo.events.pipeline import control_events
 from geo.events.table import events_frame
-from geo.io import write_frame
+from geo.io import output_format, write_frame
 from geo.layers.registry import dropped_note, layers_for_date
 from geo.store import load_events
 from geo.text.dates import parse_day
 
-FORMATS = ("geojson", "parquet")
+FORMATS = ("geojson", "parquet", "gpkg")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,9 +53,7 @@ def cmd_layers(args: argparse.Namespace) -> int:
     day = parse_day(args.date, "--date")
     if day is None:
         raise InputError("bad --date '': use YYYY-MM-DD")
-    fmt = (args.format or args.out.rsplit(".", 1)[-1]).lower()
-    if fmt not in FORMATS:
-        raise InputError(f"unknown output format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    fmt = output_format(Path(args.out), args.format, FORMATS)
     for value, flag in ((args.radius_km, "--radius-km"), (args.half_life_days,
                         "--half-life-days"), (args.corridor_km, "--corridor-km")):
         positive(value, flag)

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.errors import DamagedStore
-from geo.events.table import ACLED_COLUMNS, OUR_COLUMNS, events_frame
+from geo.events.table import ACLED_COLUMNS, INT_COLUMNS, OUR_COLUMNS, events_frame, typed
 from geo.store.merged import merged_frame, update_merged
 from geo.store.tables import Store, StoreError, read_frame
 from geo.text.mentions import COLUMNS, with_types
@@ -43,8 +43,7 @@ def _read_merged(store: Store, key: str):
 #: ``events_frame`` columns of Python ints, and of floats, that may be missing: pandas makes
 #: them int64 (none missing), float64 (some) or object (all); read back from partitions,
 #: they are given the dtype ``events_frame`` gives the whole
-_INT_COLUMNS = ("time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision",
-                "fatalities", "n_sources", "date_prec", "where_prec")
+_INT_COLUMNS = ("n_sources", "date_prec", "where_prec")
 _FLOAT_COLUMNS = ("latitude", "longitude", "uncertainty_km")
 
 
@@ -55,9 +54,14 @@ def _with_columns(frame):
 
     if frame is None:
         frame = events_frame([])
+    for col in (*ACLED_COLUMNS, *OUR_COLUMNS):
+        if col not in frame.columns:        # a store merged before the column existed
+            frame[col] = None
     frame = frame[[*ACLED_COLUMNS, *OUR_COLUMNS, "geometry"]].reset_index(drop=True)
     if len(frame):
         for col in (*ACLED_COLUMNS, *OUR_COLUMNS):
+            if col in INT_COLUMNS:
+                continue
             s = frame[col]
             missing = s.isna()
             if missing.all():
@@ -66,7 +70,7 @@ def _with_columns(frame):
                 frame[col] = s.astype("int64")
             elif col in _INT_COLUMNS or col in _FLOAT_COLUMNS:
                 frame[col] = s.astype("float64")
-    return frame.set_crs("EPSG:4326", allow_override=True)
+    return typed(frame).set_crs("EPSG:4326", allow_override=True)
 
 
 def load_events(store: str | Path | Store, *, control: bool = False):

@@ -57,6 +57,54 @@ every mention: {e.get('shared_events_merged')}.
 """
 
 
+EVENT_FIELDS = (("found", "found"), ("type", "type"), ("sub_type", "sub-type"),
+                ("actor1", "actor1"), ("place25", "place ≤ 25 km"), ("date", "date exact"),
+                ("fatalities", "fatalities"))
+EVENT_TARGETS = {"found": 0.95, "type": 0.85, "sub_type": 0.75, "actor1": 0.75,
+                 "place25": 0.80, "date": 0.90, "fatalities": 0.80}
+
+
+def render_events_dev(now: dict, before: dict | None = None, before_label: str = "") -> str:
+    """The events_dev section (``eval_events_dev.py``): per field overall (and before a
+    change, measured by the same script on the same machine and day), and per theatre."""
+    o = now["overall"]
+    head = "| | " + " | ".join(name for _, name in EVENT_FIELDS) + " | > 1,000 km |"
+    sep = "|---" * (len(EVENT_FIELDS) + 2) + "|"
+    rows = ["| now | " + " | ".join(
+        f"**{o[k]}**" if o[k] is not None and o[k] >= EVENT_TARGETS[k] else str(o[k])
+        for k, _ in EVENT_FIELDS) + f" | {o['far1000']} |"]
+    if before:
+        b = before["overall"]
+        rows.insert(0, f"| {before_label or 'before'} | " + " | ".join(
+            str(b[k]) for k, _ in EVENT_FIELDS) + f" | {b['far1000']} |")
+    rows.append("| target | " + " | ".join(f"≥ {EVENT_TARGETS[k]}" for k, _ in EVENT_FIELDS)
+                + " | 0 |")
+    theatres = "\n".join(
+        f"| {t} | " + " | ".join(str(v[k]) for k, _ in EVENT_FIELDS) + f" | {v['far1000']} |"
+        for t, v in now["theatres"].items())
+    return f"""
+## Events on events_dev (`eval_events_dev.py`)
+
+300 short reports from 12 theatres (`../shared/eval/events_dev/`, coded as ACLED would;
+never copied into the repository), each read as an article dated by its publication date
+through the one pipeline; the report's event is `main_event` (the first told as done).
+Shares of all reports (a report with no event is wrong in every field; place over the 299
+with coordinates); actor1 right when the name is the coder's or one of the actor's listed
+names. Measured {now['date']}, {now['seconds_cpu']} s CPU for the 300 reports. Bold: target
+met. A development set: the product is scored on real reports it has never seen.
+
+{head}
+{sep}
+{chr(10).join(rows)}
+
+Per theatre (now):
+
+| theatre | {" | ".join(name for _, name in EVENT_FIELDS)} | > 1,000 km |
+{sep}
+{theatres}
+"""
+
+
 def render(g: dict, i: dict) -> str:
     ds, dl = g["detection_strict"], g["detection_lenient"]
     rg, rr = g["resolution_geoparse"], g["resolution_resolve"]
@@ -74,9 +122,11 @@ python tests/bench/bench_index.py --json index.json      # index build, size, wa
 python tests/bench/bench_events.py --json events.json    # seed events vs the gold in tests/
 python tests/bench/eval_places.py --json q.json          # LGL and TR-News, per corpus
 python tests/bench/eval_events_places.py --json ev.json  # events_dev, per theatre (and --region)
+python tests/bench/eval_events_dev.py --json ed.json     # events_dev events, per field and theatre
 python tests/bench/bench_adversarial.py --json adv.json  # time and memory against input size
 python tests/bench/write_benchmarks.py geo.json index.json events.json \\
-    --quality q.json ev.json ev_region.json --adversarial adv.json   # rewrites this file
+    --quality q.json ev.json ev_region.json --events-dev ed.json \\
+    --adversarial adv.json                                 # rewrites this file
 ```
 
 ## Gazetteer index (`bench_index.py`)
@@ -324,6 +374,10 @@ def main() -> None:
     ap.add_argument("--quality", nargs="+", default=[], metavar="JSON",
                     help="eval_places.py JSON, eval_events_places.py JSON, and the latter "
                          "with --region")
+    ap.add_argument("--events-dev", nargs="+", default=[], metavar="JSON",
+                    help="eval_events_dev.py JSON now, and optionally before a change")
+    ap.add_argument("--before-label", default="before",
+                    help="what the second --events-dev JSON was measured on")
     ap.add_argument("--note", action="append", default=[],
                     help="KIND=TEXT: a line on the conditions of a section")
     args = ap.parse_args()
@@ -338,6 +392,9 @@ def main() -> None:
         text += render_quality(q[0], q[1], q[2] if len(q) > 2 else None)
     if args.events:
         text += render_events(read(args.events))
+    if args.events_dev:
+        ed = [read(p) for p in args.events_dev]
+        text += render_events_dev(ed[0], ed[1] if len(ed) > 1 else None, args.before_label)
     for kind in SECTIONS:
         if runs := [read(p) for p in getattr(args, kind)]:
             text += render_figures(kind, runs, notes.get(kind))
