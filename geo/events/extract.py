@@ -38,6 +38,9 @@ from geo.text.dates import find_dates, find_dates_in_window, find_day_offsets
 from geo.text.discourse import Discourse
 from geo.text.mentions import sentence_bounds
 
+#: between two coordinated subjects: "A and B", "A, B", "A as well as B" (and a force noun)
+COORDINATED = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:,\s*(?:and\s+)?|and\s+|as\s+well\s+as\s+)"
+                         r"(?:the\s+)?(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
 CARRY_BACK = 2          # sentences back a bare "Two soldiers were killed." may attach
 CLAIM_RESPONSIBILITY = re.compile(r"\bclaim(?:ed|s|ing)?\s+responsibility\b", re.IGNORECASE)
 HISTORICAL_DAYS = 365          # an event dated this long before publication is background
@@ -251,6 +254,7 @@ def _sentence_events(sent: _Sentence, speakers: list, article, vocab: Vocabulary
             place_ev.fatalities = _share(fatalities, j, len(found or [ev]))
             _recode(place_ev, actors, vocab)
             _crowd(place_ev, actors, vocab)
+            _perpetrator(place_ev, actors, vocab)
             out.append(place_ev)
     return out
 
@@ -361,8 +365,14 @@ def _actors(ev: Event, trig: _Trigger, doers: list, speakers: list, sent: _Sente
             ev.modality in SPEECH or WE.search(_clause_before(sent.text, trig.start, 200))):
         ev.actor1, ev.actor1_text = ev.claimant, ev.claimant_person or ev.claimant.name
         return
+    partner = None
     if first is None and before:
         first = before[-1]
+        # "A and B clashed": the first named is actor 1 (the coders' rule when the text does
+        # not say who began), the other actor 2
+        while (i := before.index(first)) > 0 and COORDINATED.match(
+                sent.text[before[i - 1].end - s:first.start - s]):
+            partner, first = first, before[i - 1]
     if ev.modality in SPEECH:       # "ready to fight IS": IS is the object, not the speaker
         after = [a for a in after if not OBJECT_BEFORE.search(
             sent.text[max(0, a.start - s - 30):a.start - s])]
@@ -393,6 +403,8 @@ def _actors(ev: Event, trig: _Trigger, doers: list, speakers: list, sent: _Sente
         ev.actor2 = antecedent.actor      # "the Syrian forces — which US jets bombed"
     elif targets:
         ev.actor2 = targets[0].actor
+    elif partner is not None and partner.actor.id != a1.id:
+        ev.actor2 = partner.actor
     ev.assoc_actor_1 = tuple(dict.fromkeys(
         a.actor.name for a in before if a is not first and a.actor.id != a1.id
         and a.actor.bloc == a1.bloc))
@@ -523,6 +535,21 @@ def _crowd(ev: Event, actors, vocab: Vocabulary) -> None:
               if a is not None and getattr(a, "inter", 0) not in crowd_codes]
     other = others[0] if others else actors.actors.get(spec.victims)
     ev.actor1, ev.actor2 = (crowd, other) if spec.role == 1 else (other, crowd)
+
+
+def _perpetrator(ev: Event, actors, vocab: Vocabulary) -> None:
+    """Political violence told as done (the vocabulary's ``[perpetrator]``): civilians are
+    never actor 1 ("a US drone strike killed ten civilians": the civilians are actor 2), and
+    an unnamed perpetrator is the unknown-perpetrator actor ("Unidentified Armed Group")."""
+    if ev.event_type not in vocab.perpetrated or ev.modality != "asserted":
+        return
+    if ev.actor1 is not None and getattr(ev.actor1, "inter", 0) == 7:
+        if ev.actor2 is not None and getattr(ev.actor2, "inter", 0) != 7:
+            ev.actor1, ev.actor2 = ev.actor2, ev.actor1
+        else:
+            ev.actor1, ev.actor2 = None, ev.actor2 or ev.actor1
+    if ev.actor1 is None and vocab.unknown_perpetrator in actors.actors:
+        ev.actor1 = actors.actors[vocab.unknown_perpetrator]
 
 
 def _holds(ev: Event, key: str, value, actors) -> bool:

@@ -94,6 +94,10 @@ class Vocabulary:
     types: tuple[EventType, ...] = ()
     recodes: tuple[Recode, ...] = ()
     crowds: tuple[Crowd, ...] = ()
+    #: ACLED's actor 1 of a violent event whose perpetrator the text does not name (an actor
+    #: id, "" for none) and the event types it applies to
+    unknown_perpetrator: str = ""
+    perpetrated: tuple[str, ...] = ()
 
     def crowd(self, event_type: str, sub_event_type: str) -> Crowd | None:
         """The ``[[crowd]]`` entry of an event's sub-type, else of its type; None for
@@ -142,10 +146,15 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
             raise ValueError("exactly one [[event_type]] must have speech = true")
         recodes = tuple(_recode(r, rules, types) for r in data.get("recode", []))
         crowds = tuple(_crowd(c, types) for c in data.get("crowd", []))
+        perp = data.get("perpetrator", {})
+        perpetrated = tuple(perp.get("event_types", []))
+        if any(t not in {x.name for x in types} for t in perpetrated):
+            raise ValueError(f"[perpetrator] event_types: unknown type in {perpetrated}")
         return Vocabulary(rules, *(cues[k] for k in (
             "negation", "planned", "claim", "hypothetical", "background", "subordinate",
             "origin", "speech_after", "speech_before", "speaker_pronoun", "pronoun_subject",
-            "place_anaphor", "border")), types=types, recodes=recodes, crowds=crowds)
+            "place_anaphor", "border")), types=types, recodes=recodes, crowds=crowds,
+            unknown_perpetrator=str(perp.get("actor", "")), perpetrated=perpetrated)
     except (OSError, KeyError, TypeError, ValueError, re.error) as exc:
         raise DataError(f"event vocabulary {path}: {exc}") from exc
 

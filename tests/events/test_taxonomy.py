@@ -139,3 +139,25 @@ def test_every_crowd_names_a_dictionary_actor(actors):
     for crowd in load_vocabulary().crowds:
         assert crowd.actor in actors.actors
         assert not crowd.victims or crowd.victims in actors.actors
+
+
+@pytest.mark.parametrize("text, actor1, actor2", [
+    # "A and B clashed": the first named is actor 1, the other actor 2
+    ("Army troops and rebel fighters clashed near Kidal on 3 May.", "Military Forces of Mali",
+     None),
+    ("M23 rebels and FARDC soldiers clashed near Rutshuru on Monday.",
+     "M23: March 23 Movement", "Military Forces of the Democratic Republic of Congo (FARDC)"),
+    # civilians are never the perpetrator of political violence
+    ("A Turkish drone killed four civilians near Qamishli on 2 May.",
+     "Military Forces of Turkey", "Civilians (Syria)"),
+    ("Army warplanes bombed a market in El Fasher on Sunday, killing 12 civilians.",
+     "Military Forces of Sudan", "Civilians (Sudan)"),
+    # an unnamed perpetrator: ACLED's unidentified armed group of the event's country
+    ("A roadside bomb killed five villagers near Gao on Friday.",
+     "Unidentified Armed Group (Mali)", "Civilians (Mali)"),
+])
+def test_actor_roles(gazetteer, actors, text, actor1, actor2):
+    ev = main_of(gazetteer, actors, text)
+    assert ev.actor1 is not None and ev.actor1.name == actor1, text
+    if actor2 is not None:
+        assert ev.actor2 is not None and ev.actor2.name == actor2, text
