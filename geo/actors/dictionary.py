@@ -404,28 +404,38 @@ class ActorDictionary:
         return out
 
     def find_state_forces(self, text: str, nationals: list[tuple[int, int, str, str]],
-                          known: list[ActorMention] = ()) -> list[ActorMention]:
-        """"Malian troops", "Nigerien soldiers": a national adjective (``nationals``: start,
-        end, ISO country code, country name, e.g. from the geoparser's demonyms) before a
-        ``[vocab] force_nouns`` word is that country's state forces ("Military Forces of
-        Mali", inter 1, bloc "other") when the dictionary has no actor of that country (its
-        own rules decide "Syrian forces"). A generic rule's mention ("soldiers") gives way:
-        the caller drops the ``known`` mentions a returned one overlaps."""
+                          known: list[ActorMention] = (), setting: Setting | None = None
+                          ) -> list[ActorMention]:
+        """"Malian troops", "Russian Shahed drones": a national adjective (``nationals``:
+        start, end, ISO country code, country name, e.g. from the geoparser's demonyms)
+        before a ``[vocab] force_nouns`` word, with at most two words between (a weapon's
+        name), is that country's state forces: the dictionary's forces of that country in
+        ``setting`` ("Russian forces"), else an ad hoc "Military Forces of <country>" (inter
+        1, bloc "other"). Spans ``known`` mentions cover are left to them, except a generic
+        rule's ("soldiers"): the caller drops the ``known`` mentions a returned one
+        overlaps."""
         nouns = sorted(self._v["force_nouns"], key=len, reverse=True)
+        noun_after = re.compile(r"\s+(?P<gap>(?:[\w'’-]+\s+){0,2}?)(?:" + "|".join(
+            re.escape(n) for n in nouns) + r")\b", re.IGNORECASE)
         taken = [(m.start, m.end) for m in known if not m.actor.id.startswith("rule:")]
         covered = {a.country for a in self.actors.values()}
         out = []
         for start, end, cc, country in nationals:
+            m = noun_after.match(text, end, min(len(text), end + 60))
+            if m is None or any(a < m.end() and start < b for a, b in taken):
+                continue
             if cc in covered:
-                continue
-            after = text[end:end + 40]
-            m = re.match(r"\s+(" + "|".join(re.escape(n) for n in nouns) + r")\b", after,
-                         re.IGNORECASE)
-            if m is None or any(a < end + m.end() and start < b for a, b in taken):
-                continue
-            actor = Actor(f"state_forces_{cc.lower()}", f"Military Forces of {country}", (),
-                          "other", 1, cc, "", "", "state")
-            out.append(ActorMention(text[start:end + m.end()], start, end + m.end(), actor))
+                # the dictionary's own phrases decide "Syrian forces" (and "US-backed Syrian
+                # forces"); here only "Russian Shahed drones", a name between
+                if not m.group("gap").strip() or _BACKED.search(text, max(0, start - 30), start):
+                    continue
+                actor = self.resolve_name(f"{text[start:end]} forces", setting)
+                if actor is None or actor.country != cc:
+                    continue
+            else:
+                actor = Actor(f"state_forces_{cc.lower()}", f"Military Forces of {country}",
+                              (), "other", 1, cc, "", "", "state")
+            out.append(ActorMention(text[start:m.end()], start, m.end(), actor))
         return out
 
     def _unknown_actor(self, name: str) -> Actor:
@@ -436,6 +446,9 @@ class ActorDictionary:
 
 
 MAX_UNKNOWN_WORDS = 8    # words of an unknown group's name before its head word
+#: "<X>-backed " right before a national adjective: the phrase is someone's proxy
+_BACKED = re.compile(r"[-‐–]\s*(?:backed|supported|sponsored|led|allied|aligned)\s+$",
+                     re.IGNORECASE)
 
 
 def _unknown_span(toks, i: int, text: str, heads, prefixes, stop, particles):

@@ -121,7 +121,7 @@ def extract_events(article, gazetteer, actors, vocabulary: Vocabulary | None = N
     known = actors.find(text, setting)
     state = actors.find_state_forces(text, [
         (m.start, m.end, m.place.country_code, m.place.name) for m in places.items
-        if m.rule == "demonym" and m.place.feature_code.startswith("PCL")], known)
+        if m.rule == "demonym" and m.place.feature_code.startswith("PCL")], known, setting)
     known = [m for m in known if not any(m.start < f.end and f.start < m.end for f in state)]
     known = sorted(known + state, key=lambda m: m.start)
     acts = _Spans(known + actors.find_unknown(text, known))

@@ -152,6 +152,11 @@ def test_every_crowd_names_a_dictionary_actor(actors):
      "Military Forces of Turkey", "Civilians (Syria)"),
     ("Army warplanes bombed a market in El Fasher on Sunday, killing 12 civilians.",
      "Military Forces of Sudan", "Civilians (Sudan)"),
+    # a nationality with a weapon's name between it and the weapon: that state's forces
+    ("Russian Kalibr missiles hit a power plant in Odesa on 2 May.",
+     "Military Forces of Russia", None),
+    ("Two Israeli F-16 jets struck a depot near Homs on 4 May.", "Military Forces of Israel",
+     None),
     # an unnamed perpetrator: ACLED's unidentified armed group of the event's country
     ("A roadside bomb killed five villagers near Gao on Friday.",
      "Unidentified Armed Group (Mali)", "Civilians (Mali)"),
