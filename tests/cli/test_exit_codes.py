@@ -149,18 +149,34 @@ def test_every_documented_code_is_in_the_table():
         assert f"{code} " in doc and code in codes
 
 
+def _committed_batches(store: Path) -> int:
+    """How many batches the store's manifest (its commit point) records; 0 before the first."""
+    try:
+        return len(json.loads((store / "manifest.json").read_text(encoding="utf-8"))["batches"])
+    except (OSError, ValueError, KeyError):
+        return 0
+
+
 @pytest.mark.slow
 def test_an_interrupted_ingest_is_exit_130_and_keeps_what_was_committed(tmp_path):
+    # Forty distinct articles, one per batch: long enough that the signal always lands
+    # mid-ingest, however fast one batch is.
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    for i in range(40):
+        text = seeds[i % len(seeds)].read_text(encoding="utf-8")
+        (articles / f"{i:03d}.txt").write_text(f"{text}\nUpdate {i}.\n", encoding="utf-8")
     store = tmp_path / "s"
-    proc = subprocess.Popen([sys.executable, "-m", "geo.cli", "ingest", str(ROOT / "seeds"),
+    proc = subprocess.Popen([sys.executable, "-m", "geo.cli", "ingest", str(articles),
                              "--store", str(store), "--batch-size", "1"],
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (store / "manifest.json").exists():
+    while time.monotonic() < deadline and not _committed_batches(store):
         time.sleep(0.05)
-    time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     assert main(["store", "check", str(store)]) == 0
+    assert 0 < _committed_batches(store) < 40
