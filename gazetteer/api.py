@@ -488,9 +488,12 @@ def _acronym_ok(place: Place) -> bool:
 
 
 def _demonym_tokens(toks, cues) -> Iterable[str]:
-    for t in toks:
+    """The country of every capitalised demonym, except one naming its state abroad ("the
+    Iranian consulate"), which says nothing about where the text is."""
+    for k, t in enumerate(toks):
         cc = cues.demonyms.get(t.fold)
-        if cc and t.capitalised:
+        if cc and t.capitalised and not (k + 1 < len(toks)
+                                         and toks[k + 1].fold in cues.abroad_words):
             yield cc
 
 

@@ -39,6 +39,8 @@ GATE_PENALTY, FOCUS_SHARE = 1.5, 0.3
 # Tennessee) reinforce each other; long texts keep the MAX_POINTS most certain points.
 MIN_SHARE, MAX_POINTS = 0.05, 200
 TEMPERATURE = 0.5
+#: span marks (``gazetteer.find``) of mentions that lend no context to the others
+NO_CONTEXT_MARKS = frozenset({"facility", "abroad"})
 _ROWS_PER_BLOCK = 4096          # nearness is computed in blocks of candidates (bounded memory)
 #: latitude difference (radians) beyond which two points are surely further apart than the last
 #: closeness band (great-circle distance ≥ EARTH_KM × latitude difference), with a margin
@@ -128,7 +130,8 @@ class ContextModel:
                 if seen is None:
                     first_seen[owner] = (cands, item_rows)
             cand_row += item_rows
-            lends = "facility" not in it.marks       # "al-Nasr prison": names no place
+            # "al-Nasr prison" names no place; "the Iranian consulate" is Iran abroad
+            lends = not (NO_CONTEXT_MARKS & it.marks)
             flags = it.flags or candidate_flags(cands, variant_countries)
             exact += flags[0] if lends else (False,) * len(cands)
             gated += flags[1]

@@ -23,6 +23,7 @@ class Cues:
     calendar: frozenset[str]
     particles: frozenset[str]
     place_words: frozenset[str]
+    part_words: frozenset[str]         # "the southern part of X": X is a place
     admin_of: frozenset[str]
     bare_division_words: tuple[str, ...]   # "Gwinnett" -> try "Gwinnett County" …
     abbreviations: dict[str, str]          # folded word -> expansion ("twp" -> "township")
@@ -31,6 +32,7 @@ class Cues:
     variant_countries: frozenset[str]  # where transliteration variants stand on their own
     arabic_heads: frozenset[str]       # first words of Arabic compound names ("ras", "tal")
     hyphen_particles: frozenset[str]   # join a name only after a hyphen ("Pul-e Khumri")
+    abroad_words: frozenset[str]       # "Iranian consulate": the state abroad, not the setting
     facility_words: frozenset[str]     # "Paris roundabout": a landmark named after a place
     inhabitant_suffixes: tuple[tuple[str, tuple[str, ...]], ...]   # "-ans" -> "-a", "-as"
     person_nouns: frozenset[str]       # "a girl called Georgia": the name is a person's
@@ -136,6 +138,7 @@ def load() -> Cues:
         org_suffixes=frozenset(words["org_suffixes"]), org_nouns=frozenset(words["org_nouns"]),
         calendar=frozenset(words["calendar"]),
         particles=frozenset(words["particles"]), place_words=frozenset(words["place_words"]),
+        part_words=frozenset(words["part_words"]),
         admin_of=frozenset(words["admin_of"]),
         bare_division_words=tuple(words["bare_division_words"]),
         abbreviations=dict(words["abbreviations"]),
@@ -144,6 +147,7 @@ def load() -> Cues:
         arabic_heads=frozenset(words["arabic_heads"]),
         hyphen_particles=frozenset(words["hyphen_particles"]),
         facility_words=frozenset(words["facility_words"]),
+        abroad_words=frozenset(words["abroad_words"]),
         person_nouns=frozenset(words["person_nouns"]),
         inhabitant_suffixes=tuple((suffix, tuple(ends))
                                   for suffix, ends in words["inhabitant_suffixes"]),

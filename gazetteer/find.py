@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from .cues import Cues
-from .normalize import ARTICLES, variant_key
+from .normalize import APOSTROPHES, ARTICLES, variant_key
 from .tokens import Token, name_tokens, tokenize  # noqa: F401 - re-exported
 
 #: the longest place name looked up, in words (longer runs are names of something else)
@@ -258,13 +258,23 @@ DIRECTION_WORDS = frozenset(("north", "south", "east", "west", "northeast", "nor
                              "miles"))
 
 
+#: "part of X" is a place cue only after a direction ("the southern part of X"; not "on the
+#: part of Peter", "the west side of Main Street" is a street)
+SIDE_WORDS = frozenset({"part", "parts", "side"})
+SIDE_DIRECTIONS = frozenset({"northern", "southern", "eastern", "western", "central",
+                             "northeastern", "northwestern", "southeastern", "southwestern"})
+
+
 def place_cue(text: str, start: int, cues: Cues) -> str | None:
     """"place_word" after "the village/town/province … of", "direction" after "north of",
     "20 km of", "locative" after "in", "near" …
     ("to" and "at" are not locatives here: "told Reuters", "sent to Reuters")."""
     before = text[max(0, start - 40):start].lower().replace("-", " ").split()
-    if len(before) >= 2 and before[-1] == "of" and before[-2] in cues.place_words:
-        return "place_word"
+    if len(before) >= 2 and before[-1] == "of" and (
+            before[-2] in cues.place_words or before[-2] in cues.part_words
+            or (before[-2] in SIDE_WORDS and len(before) >= 3
+                and before[-3] in SIDE_DIRECTIONS)):
+        return "place_word"             # "the village of X", "the southern part of X"
     if len(before) >= 2 and before[-1] == "of" and before[-2] in DIRECTION_WORDS:
         return "direction"              # "20 km north of Dori", "south-east of Idlib"
     if before and before[-1] in LOCATIVES:
@@ -394,8 +404,10 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
             s.marks.add("calendar")
         if s.key in cues.titles:
             s.marks.add("person")
+        # a possessive ends a name: "Sabha's al-Manshiya district" is Sabha and a district
+        poss_before = before is not None and _possessive(before.word)
         if _is_article(text, toks, s.first) and joined_before and before.capitalised and \
-                before.fold not in MODIFIERS and \
+                not poss_before and before.fold not in MODIFIERS and \
                 before.fold not in cues.demonyms and "sentence_start" not in s.marks and \
                 not _is_vocabulary(before.fold, cues):
             s.marks.add("name_tail")         # "Zaman al-Wasl", "Maghawir al-Thawra"
@@ -427,6 +439,8 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
             s.marks.add("street")            # "West Tyler Street" is not the town
         if after is not None and after.fold in cues.facility_words and joined_after:
             s.marks.add("facility")          # "Paris roundabout", "Independence Square"
+        if after is not None and after.fold in cues.abroad_words and joined_after:
+            s.marks.add("abroad")            # "the Iranian consulate (in Najaf)"
         if ampersand and (_AMP_AFTER.match(text, s.end, s.end + 4) or
                           _AMP_BEFORE.search(text, max(0, s.start - 20), s.start)):
             s.marks.add("organisation")      # "Stevens & Wilkinson"
@@ -459,6 +473,11 @@ def _sentence_before(text: str, start: int) -> bool:
     window = text[max(0, start - 4):start]
     body = window.rstrip()
     return (bool(body) and body[-1] in _SENTENCE_MARKS) or "\n" in window[len(body):]
+
+
+def _possessive(word: str) -> bool:
+    """"Sabha's", "Kyiv’s": a name in the possessive."""
+    return len(word) > 2 and word[-1] in "sS" and word[-2] in APOSTROPHES
 
 
 def _mark_name_heads(spans: list[Span]) -> None:

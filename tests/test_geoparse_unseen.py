@@ -175,6 +175,70 @@ def test_a_far_homonym_outside_the_focus_is_no_match(gaz, text, surface):
         m.rule == "no_match:incoherent"
 
 
+@pytest.mark.parametrize("text, surface", [
+    ("Militants attacked Varto overnight, Borno State officials said.", "Varto"),
+    ("Bandits raided Bozova on Sunday, Zamfara State police said.", "Bozova"),
+])
+def test_a_lone_division_is_anchor_enough_for_a_far_weak_homonym(gaz, text, surface):
+    m = parse(gaz, text).get(surface)
+    assert m is None or (m.place is None and m.point is None)
+
+
+def test_a_lone_capital_is_no_anchor(gaz):
+    # "Paris" is as likely Paris, Texas as the capital: it does not measure the county
+    m = parse(gaz, "The Paris council met Lamar County officials on Tuesday.")["Lamar County"]
+    assert m.place is not None and m.place.country_code == "US"
+
+
+@pytest.mark.parametrize("text, surface, cc", [
+    ("Protesters gathered at the American consulate in Alexandria on Friday.", "Alexandria",
+     "EG"),
+    ("Protesters gathered at the American embassy in Alexandria on Friday.", "Alexandria",
+     "EG"),
+])
+def test_a_state_abroad_lends_no_context(gaz, text, surface, cc):
+    found = parse(gaz, text)
+    assert found[surface].place.country_code == cc
+    assert found["American"].place.country_code == "US"      # still a mention of the state
+
+
+@pytest.mark.parametrize("text, surface, anchor, relation", [
+    ("Mortars hit the Dubai area of southern Mogadishu.", "Dubai", "Mogadishu", "in"),
+    ("A mortar round hit the village of Tabuk in Jere district, near Maiduguri.", "Tabuk",
+     "Maiduguri", "near"),
+    ("Gunmen attacked the village of Bulle in Irumu territory, near Bunia.", "Bulle", "Bunia",
+     "near"),
+    ("Gunmen killed a trader in Kano's Sabon Gari neighbourhood.", "Sabon Gari", "Kano", "in"),
+])
+def test_the_text_s_container_overrules_a_far_homonym(gaz, text, surface, anchor, relation):
+    m = parse(gaz, text)[surface]
+    assert m.place is None and m.approx is not None
+    assert (m.approx.anchor.name, m.approx.relation) == (anchor, relation)
+
+
+@pytest.mark.parametrize("text, surface, cc", [
+    ("Rockets hit the Damascus suburb of Douma.", "Damascus", "SY"),    # the other reading
+    ("Shells struck Donetsk's Kyivskyi district overnight.", "Kyivskyi district", "UA"),
+])
+def test_a_place_inside_its_container_is_kept(gaz, text, surface, cc):
+    m = parse(gaz, text)[surface]
+    assert m.place is not None and m.place.country_code == cc and m.approx is None
+
+
+@pytest.mark.parametrize("with_cue, without", [
+    ("Clashes erupted in the western part of Bardhere on Monday.",
+     "Clashes erupted at Bardhere on Monday."),
+    ("Troops moved to the northern part of Dusamareb.", "Troops moved on Dusamareb."),
+])
+def test_the_part_of_a_place_is_a_place_cue(gaz, with_cue, without):
+    surface = with_cue.split(" of ")[1].split()[0].rstrip(".")
+    assert surface in parse(gaz, with_cue) and surface not in parse(gaz, without)
+
+
+def test_the_part_of_a_person_is_not(gaz):
+    assert "Chester" not in parse(gaz, "There was no bad faith on the part of Chester Jones.")
+
+
 def test_a_big_far_place_stays(gaz):
     found = parse(gaz, "Officials from Kirkuk and Erbil flew to Geneva for talks.")
     assert found["Geneva"].place.country_code == "CH"
