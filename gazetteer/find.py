@@ -258,6 +258,10 @@ DIRECTION_WORDS = frozenset(("north", "south", "east", "west", "northeast", "nor
                              "miles"))
 
 
+#: a name right after these is a saint's ("St. Patrick's Day", "St. Jude hospital")
+SAINT_WORDS = frozenset({"st", "saint", "ste", "sainte"})
+#: a name right before these is a person's ("George Bush Jr")
+GENERATION_WORDS = frozenset({"jr", "sr"})
 #: "part of X" is a place cue only after a direction ("the southern part of X"; not "on the
 #: part of Peter", "the west side of Main Street" is a street)
 SIDE_WORDS = frozenset({"part", "parts", "side"})
@@ -374,7 +378,7 @@ def _unknown_parts(toks: list[Token], first: int, last: int, found: list[Span],
 
 def _mark(text: str, toks: list[Token], spans: list[Span], runs: list[tuple[int, int]],
           cues: Cues) -> None:
-    _mark_each(text, toks, spans, _person_words(toks, spans, runs, cues), cues)
+    _mark_each(text, toks, spans, _person_words(text, toks, spans, runs, cues), cues)
     _mark_name_heads(spans)
 
 
@@ -419,12 +423,19 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
             s.marks.add("person")
         if one and words[0] in persons:
             s.marks.add("person")
+        if joined_before and before.fold in SAINT_WORDS and before.capitalised:
+            s.marks.add("person")            # "St. Patrick's Day": a saint ("St. Louis" is
+            #                                  one span, so a known place never gets here)
+        if joined_after and after.fold in GENERATION_WORDS:
+            s.marks.add("person")            # "George Bush Jr"
         if (text[s.end:s.end + 1] == "," and _AGE_AFTER.match(text, s.end)) or (
                 naming and _named_person(text, s.start, cues)):
             s.marks.add("person")            # "Georgia, 12, said", "a girl called Georgia"
         if one and s.how == "gazetteer" and (
-                _compound_neighbour(text, toks, s.last + 1, joined_after, cues)
+                (_compound_neighbour(text, toks, s.last + 1, joined_after, cues)
+                 and not ((s.last + 1) in placed and "-" in text[toks[s.last].end:after.start]))
                 or (joined_before and "-" in text[before.end:toks[s.first].start]
+                    and (s.first - 1) not in placed
                     and _compound_neighbour(text, toks, s.first - 1, True, cues))
                 or (joined_before and "sentence_start" not in s.marks
                     and not ((before.start == 0 or _sentence_before(text, before.start))
@@ -503,10 +514,11 @@ def _is_vocabulary(word: str, cues: Cues) -> bool:
             or word in cues.function_words)
 
 
-def _person_words(toks: list[Token], spans: list[Span], runs: list[tuple[int, int]],
-                  cues: Cues) -> set[str]:
+def _person_words(text: str, toks: list[Token], spans: list[Span],
+                  runs: list[tuple[int, int]], cues: Cues) -> set[str]:
     """Surnames of people named in the text: the last word of a run that starts with a given
-    name or follows a title ("Karim al-Nouri" -> nouri; "Colonel Ryan Dillon" -> dillon)."""
+    name or follows a title ("Karim al-Nouri" -> nouri; "Colonel Ryan Dillon" -> dillon).
+    Two places joined by a hyphen ("Logan-Rogersville" schools) are no person."""
     found: set[str] = set()
     whole = {(s.first, s.last) for s in spans if s.how == "gazetteer"}
     for first, last in _name_parts(toks, runs, cues):
@@ -514,6 +526,10 @@ def _person_words(toks: list[Token], spans: list[Span], runs: list[tuple[int, in
             continue                          # one word: no given name and surname in it
         caps = [i for i in range(first, last + 1) if toks[i].capitalised]
         if len(caps) < 2 or (first, last) in whole:
+            continue
+        k = caps[-1]
+        if (k, k) in whole and (k - 1, k - 1) in whole and \
+                text[toks[k - 1].end:toks[k].start] == "-":
             continue
         titled = first > 0 and toks[first - 1].fold in cues.titles
         initial = any(len(toks[i].word) == 1 and i != caps[-1] for i in caps[1:])

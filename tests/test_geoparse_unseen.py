@@ -239,6 +239,23 @@ def test_the_part_of_a_person_is_not(gaz):
     assert "Chester" not in parse(gaz, "There was no bad faith on the part of Chester Jones.")
 
 
+@pytest.mark.parametrize("text, absent", [
+    ("Parades marked St. Patrick's Day across the county.", "Patrick"),
+    ("The St. Jude clinic in Memphis opened a wing.", "Jude"),
+    ("The policy of George Bush Jr toward Ankara changed.", "Bush"),
+    ("Hank Williams Sr recorded it in Nashville.", "Williams"),
+])
+def test_saints_and_generations_are_people(gaz, text, absent):
+    assert absent not in parse(gaz, text)
+
+
+def test_two_places_joined_by_a_hyphen_are_no_person(gaz):
+    # a school district named after two towns; the second town is not a surname afterwards
+    text = "Tyler-Lindale buses were late. Parents in Lindale, Texas, complained."
+    found = [m for m in gaz.geoparse(text) if m.text == "Lindale"]
+    assert found and all(m.place is not None and m.place.admin1 == "TX" for m in found)
+
+
 def test_a_big_far_place_stays(gaz):
     found = parse(gaz, "Officials from Kirkuk and Erbil flew to Geneva for talks.")
     assert found["Geneva"].place.country_code == "CH"
