@@ -25,7 +25,7 @@ _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _WIKIDATA_RE = re.compile(r"^Q[1-9][0-9]*$")
 _VOCAB_KEYS = ("force_nouns", "roles", "role_modifiers", "titles", "name_particles",
                "hyphen_particles", "name_stopwords", "link_words", "org_nouns", "backing_words",
-               "locative_words", "locative_bigrams")
+               "locative_words", "locative_bigrams", "bare_place_words")
 _VOCAB_OPTIONAL = ("unknown_heads", "unknown_prefixes")
 _ACTOR_STR = ("id", "name", "bloc", "country", "parent", "wikidata", "kind")
 _ACTOR_LISTS = ("aliases", "generic", "nationals", "generic_nationals", "place_names")

@@ -152,6 +152,8 @@ class MatchContext:
                         return False
         if pat.kind == "place" and (self.locative(first) or self.embedded(first, last)):
             return False
+        if pat.kind == "alias" and first == last and self.bare_place(first):
+            return False
         if pat.priority < EXPLICIT and last + 1 < len(toks) and self.plain(last) and \
                 toks[last + 1].fold in facility_words():
             return False            # "a police station", "the army barracks": a place
@@ -170,6 +172,18 @@ class MatchContext:
             return True
         return j >= 1 and f"{self.toks[j - 1].fold} {self.toks[j].fold}" in \
             self.v["locative_bigrams"]
+
+    def bare_place(self, i: int) -> bool:
+        """A one-word name, not an acronym, right after "in"/"near"/"outside" … and closing
+        its phrase ("in Rada'a (al-Bayda)", "near Radaa,"): the town, not the group that
+        shares its name."""
+        t = self.toks[i]
+        if not t.cap or t.base.isupper() or i == 0 or not self.plain(i - 1):
+            return False
+        if self.toks[i - 1].fold not in self.v["bare_place_words"]:
+            return False
+        rest = self.text[t.end:t.end + 3].lstrip(" ")
+        return not rest or rest[0] in "(,.;:"
 
     def backed_by_enemy(self, first: int, pat: Pattern) -> bool:
         """"US-backed Syrian forces": a generic phrase backed by a bloc hostile to the

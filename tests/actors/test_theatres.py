@@ -39,6 +39,21 @@ def test_one_name_read_per_theatre(actors, text, theatre, actor_id):
     assert first(actors, text, theatre).id == actor_id
 
 
+@pytest.mark.parametrize("text, theatre, found", [
+    ("Gunmen opened fire in Radaa, killing two.", "libya", None),
+    ("Gunmen opened fire in Radaa (al-Bayda), killing two.", "global", None),
+    ("Shells fell near Fano (Marche) overnight.", "ethiopia", None),
+    ("Radaa fighters detained three men in Tripoli.", "libya", "rada"),
+    ("Fano militiamen clashed with soldiers near Gondar.", "ethiopia", "fano"),
+    ("Fighters loyal to Fano, the militia, took the town.", "ethiopia", "fano"),
+])
+def test_a_group_named_like_a_town_is_the_town_after_in(actors, text, theatre, found):
+    ids = [m.actor.id for m in actors.find(text, Setting((theatre,)))]
+    named = [i for i in ids if i.startswith(("rada", "fano"))]
+    assert named == ([] if found is None else [i for i in named if i.startswith(found)]) and \
+        (found is None or named)
+
+
 @pytest.mark.parametrize("text, theatre, day, actor_id, inter", [
     ("RSF troops deployed in the city", "sudan", date(2021, 5, 1), "rsf_state", 1),
     ("RSF troops deployed in the city", "sudan", date(2023, 5, 1), "rsf", 2),
