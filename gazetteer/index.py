@@ -578,7 +578,8 @@ def open_index(sources: Sequence[Source] | None = None, directory: Path | None =
                rebuild: bool = False) -> Index:
     """Open the index for ``sources`` (default: :func:`default_sources` of ``directory``),
     building it first if
-    it is missing or its inputs changed. Older index files in the directory are removed."""
+    it is missing or its inputs changed. Older index files in the directory are removed, and
+    so are the temporary files of a build that was killed."""
     directory = Path(directory) if directory else cache_dir()
     sources = list(sources) if sources is not None else default_sources(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -586,6 +587,10 @@ def open_index(sources: Sequence[Source] | None = None, directory: Path | None =
     with open(directory / "build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
+            # a build killed outright (SIGKILL, power loss) leaves its temporary files; every
+            # build holds this lock, so any left now belongs to a dead one
+            for leftover in directory.glob("gazetteer-*.tmp*"):
+                leftover.unlink(missing_ok=True)
             if rebuild or not (path.exists() and path.with_suffix(".aho").exists()):
                 build(path, sources)
                 for old in directory.glob("gazetteer-*.sqlite"):

@@ -41,6 +41,22 @@ def test_build_then_reuse(tmp_path):
     assert again.db_path == ix.db_path and again.meta["built_at"] == built_at
 
 
+@pytest.mark.parametrize("built_before", [False, True])
+def test_a_killed_build_leaves_nothing_after_the_next_open(tmp_path, built_before):
+    src = OverlaySource(write_overlay(tmp_path / "places.csv", ROWS))
+    cache = tmp_path / "cache"
+    if built_before:
+        open_index([src], directory=cache)
+    cache.mkdir(exist_ok=True)
+    for name in ("gazetteer-abc.sqlite.tmp4242", "gazetteer-abc.aho.tmp4242"):
+        (cache / name).write_bytes(b"\0" * 1024)        # what a SIGKILLed build leaves
+    (cache / "notes.txt").write_text("mine", encoding="utf-8")
+    ix = open_index([src], directory=cache)
+    assert ix.stats().places == 2
+    assert not [p.name for p in cache.iterdir() if ".tmp" in p.name]
+    assert (cache / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
 def test_changed_input_rebuilds_and_removes_the_old_index(tmp_path):
     path = write_overlay(tmp_path / "places.csv", ROWS)
     first = open_index([OverlaySource(path)], directory=tmp_path / "cache")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from importlib import metadata
 
 from geo.cli import events, export, gazetteer, ingest, layers, store
 from geo.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, USER_ERRORS, exit_code
@@ -23,10 +24,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="Turn news articles about an armed conflict into a traceable map.",
         epilog="Exit codes: 0 ok, 2 usage, 3 bad input, 4 not found, 5 data/index error, "
                "6 network service error, 1 internal error.")
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {installed_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in (gazetteer, events, export, layers, ingest, store):
         command.register(sub)
     return parser
+
+
+def installed_version() -> str:
+    """The installed distribution's version ("unknown" when run from a source tree that was
+    never installed)."""
+    try:
+        return metadata.version("conflictmap")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:

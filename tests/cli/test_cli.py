@@ -195,3 +195,13 @@ def test_geoparse_gives_approximate_points_with_their_anchor(capsys, tmp_path):
     assert code == 0 and m["name"] is None and m["lat"] is not None
     assert m["approximate"]["relation"] == "near" and m["approximate"]["uncertainty_km"] == 15
     assert m["precision"]["acled"] == 2 and m["rule"] == "contained:near"
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--version", "lookup"]])
+def test_version_is_printed_with_exit_0(argv):
+    from importlib import metadata
+
+    proc = subprocess.run([sys.executable, "-m", "geo.cli", *argv], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"conflictmap {metadata.version('conflictmap')}"
