@@ -215,15 +215,15 @@ def _contradicted(text: str, items: Sequence[Item], decisions: list[tuple], i: i
     j = following[0]
     cand, conf, rule = decisions[i]
     anchor, anchor_conf, anchor_rule = decisions[j]
-    slack = 0.0
-    if (anchor is None or not anchor.place.located) and out[j] is not None:
-        # the container is itself placed approximately ("in Y district, near Z")
-        anchor, slack = Candidate(out[j].anchor, "exact", 0.0), out[j].uncertainty_km
-        anchor_rule = "approximate"
-    if anchor is None or not anchor.place.located or \
-            anchor.place.feature_code in WIDE_CODES or cand.place.feature_code in WIDE_CODES:
+    if anchor is not None and anchor.place.located:
+        container, slack = anchor.place, 0.0
+    elif out[j] is not None:    # the container is placed approximately ("in Y, near Z")
+        container, slack = out[j].anchor, out[j].uncertainty_km
+    else:
         return False
-    place, container = cand.place, anchor.place
+    place = cand.place
+    if container.feature_code in WIDE_CODES or place.feature_code in WIDE_CODES:
+        return False
     gap = text[items[i].end:items[j].start]
     words = {w.lower() for w in _GAP_TOKEN.findall(gap)}
     if _relation(gap) != "in" or not (words & {"in", "of", "inside"}):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from .cues import Cues
-from .normalize import APOSTROPHES, ARTICLES, variant_key
+from .normalize import ARTICLES, is_possessive, variant_key
 from .tokens import Token, name_tokens, tokenize  # noqa: F401 - re-exported
 
 #: the longest place name looked up, in words (longer runs are names of something else)
@@ -409,7 +409,7 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
         if s.key in cues.titles:
             s.marks.add("person")
         # a possessive ends a name: "Sabha's al-Manshiya district" is Sabha and a district
-        poss_before = before is not None and _possessive(before.word)
+        poss_before = before is not None and is_possessive(before.word)
         if _is_article(text, toks, s.first) and joined_before and before.capitalised and \
                 not poss_before and before.fold not in MODIFIERS and \
                 before.fold not in cues.demonyms and "sentence_start" not in s.marks and \
@@ -484,11 +484,6 @@ def _sentence_before(text: str, start: int) -> bool:
     window = text[max(0, start - 4):start]
     body = window.rstrip()
     return (bool(body) and body[-1] in _SENTENCE_MARKS) or "\n" in window[len(body):]
-
-
-def _possessive(word: str) -> bool:
-    """"Sabha's", "Kyiv’s": a name in the possessive."""
-    return len(word) > 2 and word[-1] in "sS" and word[-2] in APOSTROPHES
 
 
 def _mark_name_heads(spans: list[Span]) -> None:

@@ -65,6 +65,11 @@ def fold_token(token: str) -> str:
     return _APOS_RE.sub("", word)
 
 
+def is_possessive(word: str) -> bool:
+    """"Sabha's", "Kyiv’s": a word in the possessive (an apostrophe, then s)."""
+    return _POSSESSIVE_RE.search(word) is not None
+
+
 def match_key(name: str) -> str:
     """Surface key: folded words joined by single spaces."""
     words = [fold_token(t) for t in TOKEN_RE.findall(name)]
