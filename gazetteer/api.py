@@ -44,6 +44,9 @@ REGION_WEIGHT = 1.0
 #: a bare name ("Raqqa", "Idlib") offers its "<name> Governorate/Province" only when no town
 #: of the same country this large carries the name: lookup and resolve give the city
 TOWN_OVER_DIVISION = 50_000
+#: a given name before a surname may still be a country or territory ("Georgia Brown" is
+#: rare in news), never a first-order division ("Virginia Todoran")
+NATION_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCLIX", "TERR"})
 #: what a name of inhabitants may be read back to ("Ontarians" -> Ontario)
 INHABITED_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "TERR", "ADM1", "ADM2", "PPLC",
                              "RGN", "CONT"})
@@ -459,8 +462,10 @@ def _accept_marks(it: Item, place: Place, text: str, cues) -> bool:
         it.priors and it.scores[it.best] - it.priors[it.best] >= CONTEXT_SUPPORT)
     if "acronym" in it.marks and not _acronym_ok(place):
         return False                         # "EU", "NYC" pass; "ISIS" (a village) does not
-    if "given_name" in it.marks and place.feature_code not in MAJOR_CODES and not supported:
-        return False
+    if "given_name" in it.marks and not supported and not (
+            place.feature_code in NATION_CODES
+            or (place.feature_code == "PPLC" and it.cands[it.best][1:3] == (True, "exact"))):
+        return False                         # "Ben Paul": Bern by an alternate name
     if "lone_given_name" in it.marks and not (major or place.population >= 100_000
                                               or supported or place_cue(text, it.start, cues)):
         return False
@@ -470,7 +475,7 @@ def _accept_marks(it: Item, place: Place, text: str, cues) -> bool:
     if "speaker" in it.marks and not major:
         return False
     if "common_word" in it.marks:
-        return major or place.id.startswith("overlay:") or it.scores[it.best] >= 4.5
+        return major or it.scores[it.best] >= 4.5
     return True
 
 

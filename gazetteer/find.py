@@ -465,8 +465,6 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
                 text[toks[s.last].end:after.start].strip() in ("", ",") and \
                 "cue_locative" not in s.marks:
             s.marks.add("speaker")           # "Davis said"; not "officials in Liverpool said"
-        if one and words[0] in cues.common_words:
-            s.marks.add("common_word")
         if one and s.how == "gazetteer" and cues.is_given_name(toks[s.first].word):
             s.marks.add("lone_given_name")  # "said Tim": towns of 100,000+ or after "in"
         if s.key in cues.not_places:
@@ -476,6 +474,8 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
                 (surface.isupper() and sum(c.isalpha() for c in surface) <= 4)
                 or _MIXED_ACRONYM.match(surface)):
             s.marks.add("acronym")           # "ISIS", "EU", "SDF", "FAMa": countries, states
+        elif one and words[0] in cues.common_words and _plain_word(surface):
+            s.marks.add("common_word")       # "Clean Air Act"; not "the Aïr", not "EU"
 
 
 def _sentence_before(text: str, start: int) -> bool:
@@ -501,6 +501,11 @@ def _compound_neighbour(text: str, toks: list[Token], i: int, joined: bool, cues
     t = toks[i]
     return (t.capitalised and t.fold not in MODIFIERS and t.fold not in cues.demonyms
             and not _is_vocabulary(t.fold, cues) and not t.word.isupper())
+
+
+def _plain_word(surface: str) -> bool:
+    """Written as an English word could be: no letter outside ASCII ("Air", not "Aïr")."""
+    return all(c.isascii() or not c.isalpha() for c in surface)
 
 
 def _is_vocabulary(word: str, cues: Cues) -> bool:

@@ -306,6 +306,38 @@ def test_ages_and_naming_make_a_person(gaz, text, absent):
     assert absent not in parse(gaz, text)
 
 
+@pytest.mark.parametrize("text, absent", [
+    ("Victoria Okonkwo told reporters the clinic was full.", "Victoria"),   # Hong Kong's alias
+    ("Ben Okafor said the road was shut.", "Ben"),                          # Bern's alias
+    ("Carolina Estrada, a nurse, described the ward.", "Carolina"),
+])
+def test_a_given_name_before_a_surname_is_no_division_or_alias(gaz, text, absent):
+    assert absent not in parse(gaz, text)
+
+
+@pytest.mark.parametrize("text, surface, cc", [
+    ("Sofia Brennan sang in the choir.", "Sofia", "BG"),     # a capital by its own name stays
+    ("Jordan Hendricks scored twice.", "Jordan", "JO"),      # and a country
+])
+def test_a_given_name_before_a_surname_may_still_be_a_country_or_capital(gaz, text, surface,
+                                                                          cc):
+    assert parse(gaz, text)[surface].place.country_code == cc
+
+
+@pytest.mark.parametrize("text, absent, kept", [
+    ("The Clean Air Act applies to farms in Iowa.", "Air", "Iowa"),
+    ("Delta Air Lines cut flights from Atlanta.", "Air", "Atlanta"),
+])
+def test_a_curated_place_written_as_a_common_word_needs_support(gaz, text, absent, kept):
+    found = parse(gaz, text)
+    assert absent not in found and kept in found
+
+
+def test_a_common_word_written_with_its_diacritics_is_the_place(gaz):
+    found = parse(gaz, "Rebels in the Aïr attacked a convoy near Arlit.")
+    assert found["Aïr"].place.country_code == "NE"
+
+
 def test_a_place_called_so_is_still_a_place(gaz):
     assert parse(gaz, "A town called Kidal fell to the rebels.")["Kidal"].place.country_code \
         == "ML"
