@@ -24,7 +24,6 @@ from streamlit_folium import st_folium
 from gazetteer.errors import GazetteerError
 from geo import dashboard as dash
 from geo.errors import GeoError
-from geo.layers import boundaries
 from geo.layers.control import control_observations as observations
 from geo.web import assets, markers
 from geo.web import map as webmap
@@ -91,11 +90,6 @@ def map_data_url(name: str, text: str) -> str | None:
         return None
 
 
-@st.cache_resource(show_spinner=False)
-def border_line():
-    return boundaries.border_line("IQ", "SY")
-
-
 @st.cache_data(show_spinner="Reading the bundled articles…")
 def seed_corpus() -> dash.Corpus:
     return dash.seed_corpus(gazetteer(), actor_dictionary())
@@ -122,8 +116,15 @@ def first_corpus() -> tuple[dash.Corpus, list[tuple[str, str]]]:
         return seed_corpus(), [("error", f"{exc} — showing the bundled articles instead")]
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)    # no copy: read, never changed
+def corpus_theatres(corpus_key: str, choice: str, _events) -> tuple:
+    """The theatres whose layers the map draws (``geo.theatres.select_theatres``)."""
+    return dash.select_theatres(choice, _events)
+
+
 # Territorial control: keyed by the corpus's fingerprint (the frame itself, ``_events``, is
-# not hashed), the day and the corridor width, so a change of any other filter reuses them.
+# not hashed), the day, the theatre and the corridor width, so a change of any other filter
+# reuses them.
 @st.cache_resource(show_spinner=False, max_entries=4)    # no copy: read, never changed
 def control_observations(corpus_key: str, _events):
     """The corpus's control observations (``geo.layers.control.control_observations``): the same
@@ -132,10 +133,11 @@ def control_observations(corpus_key: str, _events):
 
 
 @st.cache_data(show_spinner="Computing territorial control…", max_entries=256)
-def control_layers(corpus_key: str, day: str, corridor_km: float, _events):
+def control_layers(corpus_key: str, day: str, corridor_km: float, theatre: str, _events):
     return dash.control_layers(_events, day, corridor_km=corridor_km,
                                observations=control_observations(corpus_key, _events),
-                               actors=actor_dictionary())
+                               actors=actor_dictionary(),
+                               theatres=corpus_theatres(corpus_key, theatre, _events))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)      # no copy: read, never changed
@@ -153,11 +155,11 @@ def control_memo(corpus_key: str):
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)    # no copy: read, never changed
-def control_view(corpus_key: str, day: str, corridor_km: float, shown: tuple[str, ...],
-                 _events) -> tuple[dict, str, str]:
+def control_view(corpus_key: str, day: str, corridor_km: float, theatre: str,
+                 shown: tuple[str, ...], _events) -> tuple[dict, str, str]:
     """The map's control data for the ``shown`` control layers, the same serialised for the
     page (``geo.web.html.safe_json``, done once) and the summary (Markdown)."""
-    layers = control_layers(corpus_key, day, corridor_km, _events)
+    layers = control_layers(corpus_key, day, corridor_km, theatre, _events)
     payload = webmap.control_data(_events, snapshots={day: layers}, corridor_km=corridor_km,
                                   styles=webmap.bloc_styles(actor_dictionary().blocs),
                                   layers=shown, evidence=control_evidence(corpus_key, _events),
@@ -189,10 +191,10 @@ def marker_table(corpus_key: str, _events):
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def map_bounds(corpus_key: str, _events) -> list[list[float]]:
-    """The map's view, [[south, west], [north, east]] (lat, lon): all the corpus's events and
-    the border, for every window and filter, so the map does not jump while the play
-    control steps through time."""
-    return webmap.view_bounds(dash.located(_events), border_line())
+    """The map's view, [[south, west], [north, east]] (lat, lon): all the corpus's events,
+    for every window and filter, so the map does not jump while the play control steps
+    through time."""
+    return webmap.view_bounds(dash.located(_events))
 
 
 # -- session state and callbacks ----------------------------------------------------------
@@ -223,9 +225,10 @@ if bounds and (state.get("bounds") != bounds or "window" not in state):
 
 def _add(data, name: str) -> bool:
     try:
-        new = dash.add_article(state.corpus, data, name, gazetteer(), actors)
+        new = dash.add_article(state.corpus, data, name, gazetteer(), actors,
+                               encoding=state.get("upload_encoding"))
     except USER_ERRORS as exc:           # InputError (bad input) or a data error
-        state.messages.append(("error", str(exc)))
+        state.messages.append(("error", dash.upload_error_message(exc)))
         return False
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the page; the corpus is kept
         state.messages.append(("error", f"{name}: could not be added (internal error: "
@@ -256,14 +259,15 @@ def on_paste() -> None:
 
 
 def on_play() -> None:
-    if bounds and state.window[1] >= bounds[1]:          # at the end: start over
-        width = state.window[1] - state.window[0]
-        state.window = (bounds[0], min(bounds[0] + width, bounds[1]))
+    if bounds:           # at the end: start over; spanning every day: from the first day
+        state.window, state.play_note = dash.play_window(state.window, bounds,
+                                                         state.get("step_days", 1))
     state.playing = True
 
 
 def on_stop() -> None:
     state.playing = False
+    state.play_note = ""
 
 
 def on_step() -> None:
@@ -298,6 +302,8 @@ else:
               width="stretch", help="Step through time, one step a second")
     c2.button("Stop", icon=":material/stop:", on_click=on_stop, disabled=not state.playing,
               width="stretch")
+    if state.get("play_note"):
+        sb.caption(state.play_note)
     c3, c4 = sb.columns(2, vertical_alignment="bottom")
     c3.number_input("Days per step", min_value=1, max_value=365, value=1, key="step_days")
     c4.button("Step", icon=":material/skip_next:", on_click=on_step, disabled=state.playing,
@@ -312,12 +318,17 @@ event_types = sb.multiselect("Event types", options["event_types"], key="event_t
 
 sb.header("Map")
 layers = {name for name in webmap.LAYERS if sb.checkbox(name, value=True, key=f"layer:{name}")}
+theatre = sb.selectbox("Theatre", dash.theatre_choices(), key="theatre",
+                       format_func=dash.theatre_label,
+                       help="Whose borders, crossings, named zones and corridor questions the "
+                            "map draws (geo/theatres/data)")
 corridor_km = sb.slider("Border corridor width (km)", 5, 200, 50, step=5, key="corridor_km")
 tiles = sb.checkbox("OpenStreetMap tiles in the layer menu (needs internet)", value=False,
                     key="tiles")
 
 # -- the view -----------------------------------------------------------------------------
 
+theatres = corpus_theatres(key, theatre, corpus.control_events)
 control_on = dash.control_day((start, end) if start else None, bounds)
 start, end = dash.date_filter((start, end) if start else None, bounds)  # all: undated too
 shown = dash.filter_events(corpus.events, start, end, actor_names, blocs, event_types,
@@ -329,8 +340,8 @@ control_failed = ""
 if control_on and shown_control:
     try:
         control, control_json, summary = control_view(key, control_on.isoformat(),
-                                                      float(corridor_km), shown_control,
-                                                      corpus.control_events)
+                                                      float(corridor_km), theatre,
+                                                      shown_control, corpus.control_events)
     except Exception as exc:  # noqa: BLE001 - the events are drawn without the control layers
         control_failed = f"Territorial control could not be computed ({type(exc).__name__})."
 
@@ -347,6 +358,7 @@ with map_col:
     # no popups in the map (a click lists the event's sources beside it): compact markers,
     # above markers.AGGREGATE_ABOVE events counted groups by point or grid cell
     fmap = webmap.build_map(shown, mentions, start=start, end=end, corridor_km=corridor_km,
+                            theatres=theatres,
                             layers=layers if control is not None else
                             layers - set(webmap.CONTROL_LAYERS),
                             blocs=actors.blocs, time_slider=False,
@@ -410,6 +422,9 @@ st.dataframe(dash.event_table(shown.iloc[:TABLE_ROWS]), width="stretch", hide_in
 st.subheader("Add articles")
 st.caption("Plain text or Markdown, optionally opened by Title:/Source:/Date:/URL: lines.")
 up_col, paste_col = st.columns(2)
+up_col.selectbox("Encoding of uploaded files", list(dash.UPLOAD_ENCODINGS),
+                 format_func=dash.UPLOAD_ENCODINGS.get, key="upload_encoding",
+                 help="How the files' bytes are read; most files are UTF-8")
 up_col.file_uploader("Upload article files", accept_multiple_files=True, key="uploads",
                      on_change=on_upload)
 with paste_col:
@@ -425,7 +440,7 @@ d1, d2, d3 = st.columns(3)
 
 def _html_map() -> bytes:
     m = webmap.build_map(shown, mentions, start=start, end=end, corridor_km=corridor_km,
-                         layers=layers, blocs=actors.blocs, osm_tiles=tiles,
+                         theatres=theatres, layers=layers, blocs=actors.blocs, osm_tiles=tiles,
                          control_events=corpus.control_events,
                          record_cache=marker_records(key))
     return webmap.map_html(m, self_contained=True).encode("utf-8")

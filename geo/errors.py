@@ -13,6 +13,12 @@ class InputError(GeoError):
     date, a bad option value."""
 
 
+class EncodingError(InputError):
+    """Text that is not valid in the encoding it was read with (UTF-8 by default). The
+    message names the likely encodings; each front end says how to choose one (the
+    command line's ``--encoding``, the dashboard's encoding selector)."""
+
+
 class OutputError(InputError):
     """An output that cannot be written where it was asked for: a folder given as the file,
     a path under a file, a folder that is read-only or a disk that is full."""

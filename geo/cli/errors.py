@@ -23,3 +23,10 @@ USER_ERRORS = (errors.GeoError, gazetteer_errors.GazetteerError)
 def exit_code(exc: BaseException) -> int:
     """The exit code of an error (``EXIT_CODES``; 1 for any other)."""
     return next((EXIT_CODES[c] for c in type(exc).__mro__ if c in EXIT_CODES), EXIT_INTERNAL)
+
+
+def user_message(exc: BaseException) -> str:
+    """The error's message for the command line: an encoding error says which option picks
+    the encoding."""
+    hint = " (choose it with --encoding)" if isinstance(exc, errors.EncodingError) else ""
+    return f"{exc}{hint}"

@@ -1,5 +1,5 @@
 """``conflictmap export``: articles → a standalone HTML map (events, place mentions, borders,
-the Iraq–Syria corridor, an in-page time slider)."""
+the layers of the corpus's theatres, an in-page time slider), self-contained by default."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ import sys
 
 from geo.cli.inputs import (
     add_article_arguments,
+    add_map_arguments,
     input_articles,
     input_store,
-    positive,
+    map_options,
     store_articles,
 )
-from geo.errors import InputError
+from geo.errors import InputError, UsageError
 from geo.events.pipeline import corpus_events
 from geo.layers.snapshots import MAX_DATES
 from geo.store import load_events, load_mentions
@@ -38,9 +39,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     ex = sub.add_parser(
         "export", help="write an HTML map of the articles' events (default: the bundled seeds)",
         description="Extract and merge the articles' events and place mentions and write an "
-                    "HTML map with a time slider, layer control and legend. With "
-                    "--self-contained the page inlines Leaflet and opens with no network; "
-                    "otherwise it loads Leaflet from the CDN. Written atomically. With "
+                    "HTML map with a time slider, layer control and legend. The page inlines "
+                    "Leaflet and opens with no network; with --cdn it loads Leaflet from "
+                    "the CDN instead (a smaller page that needs the network). Written "
+                    "atomically. With "
                     "--store DIR, the events and place mentions of a store written by "
                     "'conflictmap ingest'.")
     add_article_arguments(ex)
@@ -48,9 +50,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     ex.add_argument("--start", help="first day shown, YYYY-MM-DD")
     ex.add_argument("--end", help="last day shown, YYYY-MM-DD")
     ex.add_argument("--self-contained", action="store_true",
-                    help="inline every script and stylesheet (works offline)")
-    ex.add_argument("--corridor-km", type=float, default=50.0,
-                    help="width of the border corridor in km (default 50)")
+                    help="inline every script and stylesheet (the default; kept for old "
+                         "scripts)")
+    ex.add_argument("--cdn", action="store_true",
+                    help="load Leaflet from its CDN: the page needs the network")
+    add_map_arguments(ex)
     ex.add_argument("--max-control-dates", metavar="N", default=None,
                     help="compute the territorial-control layers for at most N step dates "
                          "(the distinct event days in range; more: a regular sample keeping "
@@ -65,7 +69,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     start, end = parse_day(args.start, "--start date"), parse_day(args.end, "--end date")
     if start and end and start > end:
         raise InputError(f"--start {start} is after --end {end}")
-    positive(args.corridor_km, "--corridor-km")
+    if args.cdn and args.self_contained:
+        raise UsageError("--cdn and --self-contained do not go together")
     store = input_store(args)
     if store is not None:
         events, mentions = load_events(store), load_mentions(store)
@@ -77,10 +82,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         events, mentions, control = found.events, found.mentions, found.control
         n_articles = len(articles)
     stats: dict = {}
-    out = export_map(events, mentions, args.out, self_contained=args.self_contained,
-                     start=start, end=end, corridor_km=args.corridor_km, stats=stats,
-                     control_events=control, max_control_dates=max_dates)
-    kind = "self-contained" if args.self_contained else "CDN"
+    out = export_map(events, mentions, args.out, self_contained=not args.cdn,
+                     start=start, end=end, stats=stats, control_events=control,
+                     max_control_dates=max_dates, **map_options(args, control))
+    kind = "CDN" if args.cdn else "self-contained"
     days = stats["control_dates"]
     print(f"{n_articles} articles, {len(events)} events, control layers for {days} "
           f"day{'s' if days != 1 else ''} -> {out} ({kind}, {out.stat().st_size / 1e6:.1f} MB)",

@@ -13,7 +13,7 @@ from gazetteer.errors import GazetteerError, NotFound
 from gazetteer.index import cache_dir, open_index
 from gazetteer.sources.geonames_dump import BASE_URL, download, dump_dir
 from gazetteer.sources.online import OnlineSource
-from geo.cli.errors import exit_code
+from geo.cli.errors import exit_code, user_message
 from geo.cli.inputs import positive_int, positive_number
 from geo.errors import GeoError
 from geo.text.inputs import read_text
@@ -129,8 +129,8 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
             record = {"file": name, "mentions": [m.to_dict() for m in mentions
                                                  if m.confidence >= args.min_confidence]}
         except (GazetteerError, GeoError) as exc:
-            print(f"conflictmap: error: {exc}", file=sys.stderr)
-            record = {"file": name, "error": str(exc)}
+            print(f"conflictmap: error: {user_message(exc)}", file=sys.stderr)
+            record = {"file": name, "error": user_message(exc)}
             worst = max(worst, exit_code(exc))
         print(json.dumps(record, ensure_ascii=False), flush=True)
     return worst

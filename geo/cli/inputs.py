@@ -11,6 +11,7 @@ import sys
 from geo.errors import InputError, UsageError
 from geo.store import Store
 from geo.text.articles import bundled_seeds, read_articles
+from geo.theatres import load_theatres, select_theatres
 
 
 def add_article_arguments(parser: argparse.ArgumentParser) -> None:
@@ -90,3 +91,26 @@ def _checked(value: str, convert, ok, kind: str, wanted: str):
     if not ok(x):
         raise argparse.ArgumentTypeError(f"must be {wanted}, not {value!r}")
     return x
+
+
+def add_map_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the commands that draw a theatre's layers (``layers``, ``export``):
+    the theatre and the corridor width."""
+    parser.add_argument("--theatre", default="auto", metavar="NAME|auto|none",
+                        help="whose borders, crossings, zones and corridor questions to draw: "
+                             "a theatre of geo/theatres/data ("
+                             + ", ".join(load_theatres()) + "; several separated by "
+                             "commas), 'auto' (default: the theatres of the events' "
+                             "countries) or 'none'")
+    parser.add_argument("--corridor-km", type=float, default=None,
+                        help="width of every border corridor in km (default: each border's "
+                             "own, from its theatre file)")
+
+
+def map_options(args: argparse.Namespace, events) -> dict:
+    """``theatres`` (chosen for ``events``; InputError for an unknown name) and
+    ``corridor_km`` (checked positive) from the options of :func:`add_map_arguments`."""
+    if args.corridor_km is not None:
+        positive(args.corridor_km, "--corridor-km")
+    return {"theatres": select_theatres(args.theatre, events),
+            "corridor_km": args.corridor_km}

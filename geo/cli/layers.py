@@ -1,6 +1,7 @@
 """``conflictmap layers``: articles → every control and corridor layer for one date (control
-places, control areas, frontlines, the Iraq–Syria border corridor, the al-Tanf deconfliction
-zone, the land-corridor answer) as GeoJSON or GeoParquet, with a ``layer`` column."""
+places, control areas, frontlines and, for the corpus's theatres, the borders of interest and
+their corridors, border crossings, named zones and the corridor answers) as GeoJSON or
+GeoParquet, with a ``layer`` column."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from pathlib import Path
 
 from geo.cli.inputs import (
     add_article_arguments,
+    add_map_arguments,
     input_articles,
     input_store,
+    map_options,
     positive,
     store_articles,
 )
@@ -31,8 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "layers", help="write the control, frontline and corridor layers for a date",
         description="Extract and merge the articles' events (keeping standing facts such as "
                     "'X is held by Y') and write, for --date, every layer (control, "
-                    "control_area, frontline, border, corridor, border_crossing, "
-                    "corridor_event, corridor_control, deconfliction_zone, land_corridor) "
+                    "control_area, frontline and, for the theatre, border, corridor, "
+                    "border_crossing, corridor_event, corridor_control, zone, "
+                    "land_corridor) "
                     "into one GeoJSON or GeoParquet file with a 'layer' column. Written "
                     "atomically. With --store DIR, the events of a store written by "
                     "'conflictmap ingest'.")
@@ -44,8 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     help="reach of one control report, km (default 30)")
     ly.add_argument("--half-life-days", type=float, default=30.0,
                     help="days after which an observation's confidence halves (default 30)")
-    ly.add_argument("--corridor-km", type=float, default=50.0,
-                    help="width of the border corridor in km (default 50)")
+    add_map_arguments(ly)
     ly.set_defaults(func=cmd_layers)
 
 
@@ -55,8 +58,10 @@ def cmd_layers(args: argparse.Namespace) -> int:
         raise InputError("bad --date '': use YYYY-MM-DD")
     fmt = output_format(Path(args.out), args.format, FORMATS)
     for value, flag in ((args.radius_km, "--radius-km"), (args.half_life_days,
-                        "--half-life-days"), (args.corridor_km, "--corridor-km")):
+                        "--half-life-days")):
         positive(value, flag)
+    if args.corridor_km is not None:
+        positive(args.corridor_km, "--corridor-km")
     store = input_store(args)
     if store is not None:
         events, n_articles, errors = load_events(store, control=True), \
@@ -65,13 +70,19 @@ def cmd_layers(args: argparse.Namespace) -> int:
         articles, errors = input_articles(args)
         events, n_articles = events_frame(control_events(articles)), len(articles)
     layers = layers_for_date(events, day, radius_km=args.radius_km,
-                             half_life_days=args.half_life_days, corridor_km=args.corridor_km)
+                             half_life_days=args.half_life_days, **map_options(args, events))
     out = write_frame(layers, args.out, fmt)
-    answer = layers[(layers.layer == "land_corridor") & (layers.kind == "answer")]
+    answer = layers[(layers.layer == "land_corridor") & (layers.kind == "answer")] \
+        if "kind" in layers.columns else layers.iloc[:0]
     counts = layers.layer.value_counts()
+    theatres = layers.attrs.get("theatres") or ["none"]
     print(f"{n_articles} articles, {len(events)} events -> {out}: "
           + ", ".join(f"{k} {counts[k]}" for k in counts.index)
-          + (f"; {answer.name.iloc[0]}" if len(answer) else ""), file=sys.stderr)
+          + "".join(f"; {name}" for name in answer.name)
+          + f"; theatre: {', '.join(theatres)}", file=sys.stderr)
+    if expired := layers.attrs.get("expired"):
+        print(f"conflictmap: {expired} control claim(s) older than "
+              f"{layers.attrs['max_age_days']:g} days: history, not drawn", file=sys.stderr)
     if note := dropped_note(layers):
         print(f"conflictmap: warning: {note}", file=sys.stderr)
     return 3 if errors else 0

@@ -15,7 +15,13 @@ import sys
 from importlib import metadata
 
 from geo.cli import events, export, gazetteer, ingest, layers, store
-from geo.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, USER_ERRORS, exit_code
+from geo.cli.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    USER_ERRORS,
+    exit_code,
+    user_message,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except USER_ERRORS as exc:
-        print(f"conflictmap: error: {exc}", file=sys.stderr)
+        print(f"conflictmap: error: {user_message(exc)}", file=sys.stderr)
         return exit_code(exc)
     except KeyboardInterrupt:
         print("conflictmap: interrupted", file=sys.stderr)

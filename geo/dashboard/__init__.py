@@ -40,11 +40,13 @@ from geo.dashboard.filters import (
     filter_options,
     located,
     metrics,
+    play_window,
     step_window,
     timeline,
 )
 from geo.dashboard.panels import (
     TABLE_COLUMNS,
+    UPLOAD_ENCODINGS,
     control_day,
     control_layers,
     control_summary,
@@ -53,15 +55,20 @@ from geo.dashboard.panels import (
     highlight,
     plain_markdown,
     sources_html,
+    theatre_label,
+    upload_error_message,
 )
 from geo.dashboard.serve import events_csv, events_geojson, publish_map_data, serve_map_assets
+from geo.theatres import select_theatres, theatre_choices
 
 __all__ = ["LOADS", "Corpus", "add_article", "build_corpus", "corpus_key", "corpus_mentions",
            "load_actor_dictionary", "load_gazetteer", "seed_corpus", "store_corpus",
            "store_version", "MAX_LISTED", "METRICS", "UNATTRIBUTED", "EventIndex",
            "clicked_events", "date_bounds", "date_filter", "event_index", "events_at",
            "filter_events", "filter_mentions", "filter_options", "located", "metrics",
-           "step_window", "timeline", "TABLE_COLUMNS", "control_day", "control_layers",
+           "play_window", "step_window", "timeline", "TABLE_COLUMNS", "control_day",
+           "control_layers",
            "control_summary", "control_summary_markdown", "event_table", "highlight",
-           "plain_markdown", "sources_html", "events_csv", "events_geojson",
-           "publish_map_data", "serve_map_assets"]
+           "plain_markdown", "sources_html", "theatre_label", "theatre_choices",
+           "upload_error_message", "UPLOAD_ENCODINGS", "select_theatres", "events_csv",
+           "events_geojson", "publish_map_data", "serve_map_assets"]

@@ -103,18 +103,19 @@ def store_version(store: str | Path) -> int:
 
 
 def add_article(state: Corpus, data: bytes | str, name: str, gazetteer=None, actors=None, *,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
-    """A new corpus: ``state`` plus the article in ``data`` (uploaded bytes or pasted text)
-    called ``name``. Raises InputError, with a message for the user, for an empty, binary,
-    undecodable or too large input, an article already in the corpus, or one in which no
-    place that can be mapped is found; ``state`` itself is never changed."""
+                max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> Corpus:
+    """A new corpus: ``state`` plus the article in ``data`` (uploaded bytes, read as
+    ``encoding``, default UTF-8, or pasted text) called ``name``. Raises InputError, with a
+    message for the user, for an empty, binary, undecodable (EncodingError) or too large
+    input, an article already in the corpus, or one in which no place that can be mapped is
+    found; ``state`` itself is never changed."""
     gazetteer, actors, vocabulary = pipeline.resources(gazetteer, actors)
     name = name.strip() or "pasted text"
     if isinstance(data, bytes | bytearray):
         if len(data) > max_bytes:
             raise InputError(f"{name}: too large ({len(data) / 1e6:.1f} MB; the limit is "
                              f"{max_bytes / 1e6:.1f} MB)")
-        text = decode(bytes(data), name)
+        text = decode(bytes(data), name, encoding or None)
     else:
         text = str(data)
         if len(text.encode("utf-8", "surrogatepass")) > max_bytes:

@@ -185,6 +185,23 @@ def step_window(window: tuple[date, date], bounds: tuple[date, date], days: int 
     return start + shift, end + shift
 
 
+def play_window(window: tuple[date, date], bounds: tuple[date, date], days: int = 1
+                ) -> tuple[tuple[date, date], str]:
+    """Where Play starts, and what to tell the user: ``window`` itself when it ends before
+    the last day; from the end, the same width again from the first day; when it spans every
+    day (nothing to step through), a window of ``days`` days from the first day, said so."""
+    start, end = window
+    first, last = bounds
+    if end < last:
+        return window, ""
+    if start > first:
+        return (first, min(first + (end - start), last)), ""
+    width = timedelta(days=max(1, days) - 1)
+    return (first, min(first + width, last)), (
+        "The window spanned every day: playing from the first day, "
+        f"{max(1, days)} day(s) at a time.")
+
+
 # -- what the dashboard shows -------------------------------------------------------------
 
 

@@ -11,11 +11,13 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.dashboard.corpus import LOADS
+from geo.errors import EncodingError
 from geo.events.table import cell_sources
 from geo.events.vocabulary import load_vocabulary
 from geo.layers.snapshots import compute_snapshots, summary_lines
 from geo.layers.snapshots import control_summary as summary
 from geo.text.dates import to_day
+from geo.theatres import AUTO, NONE, load_theatres
 from geo.web.html import highlight as html_highlight
 
 
@@ -89,14 +91,26 @@ def control_day(window, bounds) -> date | None:
 
 
 def control_layers(control_events: gpd.GeoDataFrame, day, *, observations=None,
-                   corridor_km: float = 50.0, actors=None) -> gpd.GeoDataFrame:
+                   corridor_km: float | None = None, actors=None, theatres=None
+                   ) -> gpd.GeoDataFrame:
     """Every control and corridor layer of ``day`` (``geo.layers.registry.layers_for_date``)
-    from the corpus's control events; pass ``observations``
+    from the corpus's control events, for ``theatres`` (as ``layers_for_date`` takes them:
+    default chosen from the events); pass ``observations``
     (``geo.layers.control.control_observations``) to reuse them across days."""
     LOADS["control layers"] += 1
     iso = to_day(day).isoformat()
     return compute_snapshots(control_events, [iso], observations=observations,
-                             corridor_km=corridor_km, actors=actors)[iso]
+                             corridor_km=corridor_km, actors=actors, theatres=theatres)[iso]
+
+
+def theatre_label(choice: str) -> str:
+    """How the dashboard's theatre selector shows a choice (``geo.theatres.theatre_choices``)."""
+    if choice == AUTO:
+        return "automatic (from the events' countries)"
+    if choice == NONE:
+        return "none (no borders, zones or corridor questions)"
+    theatre = load_theatres().get(choice)
+    return theatre.name if theatre is not None else choice
 
 
 def control_summary(layers: gpd.GeoDataFrame, actors=None) -> dict:
@@ -112,3 +126,18 @@ def control_summary_markdown(summary: dict) -> str:
     first, *rest = summary_lines(summary)
     return "\n".join([f"**{plain_markdown(first)}**", ""]
                      + [f"- {plain_markdown(line)}" for line in rest])
+
+
+#: the encodings the dashboard offers for uploaded files (None: UTF-8, with or without BOM)
+UPLOAD_ENCODINGS = {None: "UTF-8 (default)", "latin-1": "Latin-1 (Western European)",
+                    "cp1252": "Windows-1252 (Western European)",
+                    "cp1256": "Windows-1256 (Arabic)", "cp1251": "Windows-1251 (Cyrillic)",
+                    "utf-16": "UTF-16"}
+
+
+def upload_error_message(exc: Exception) -> str:
+    """A failed upload's message in the dashboard's words: an encoding error says where the
+    encoding is chosen."""
+    if isinstance(exc, EncodingError):
+        return f"{exc} — choose it under “Encoding of uploaded files” and upload it again"
+    return str(exc)

@@ -145,7 +145,8 @@ def _days(values: np.ndarray) -> np.ndarray:
 
 
 def control_at(observations: gpd.GeoDataFrame, day, *,
-               half_life_days: float = HALF_LIFE_DAYS) -> gpd.GeoDataFrame:
+               half_life_days: float = HALF_LIFE_DAYS,
+               max_age_days: float | None = None) -> gpd.GeoDataFrame:
     """The state of every observed place on ``day`` (date or ISO string): one row per place
     (sorted by ``place_key``) with the bloc holding it (empty when contested or only lost),
     status, ``contested``, ``blocs`` (every bloc seen there on the latest day), ``since``
@@ -153,7 +154,9 @@ def control_at(observations: gpd.GeoDataFrame, day, *,
     ``observed`` (latest day), ``age_days``, ``confidence`` (0–1, halved every
     ``half_life_days`` days), the evidence of the latest day (``event_ids``, ``obs_ids``: JSON
     lists; ``sources``; ``sentences``), ``located``, and ``approximate``/``uncertainty_km``
-    (km) for a relative location. Geometry: the place's point (lon, lat) or empty."""
+    (km) for a relative location. Geometry: the place's point (lon, lat) or empty.
+    With ``max_age_days``, a place whose latest evidence is older than that many days is
+    history: left out, and counted in ``frame.attrs["expired"]``."""
     d = to_day(day).isoformat()
     if not half_life_days > 0:
         raise ValueError(f"half_life_days must be positive, not {half_life_days!r}")
@@ -248,7 +251,15 @@ def control_at(observations: gpd.GeoDataFrame, day, *,
         "sentences": sent_txt, "located": col("located", False)[top].astype(bool),
         "approximate": approx, "uncertainty_km": unc.to_numpy(dtype=float)})
     geometry = observations.geometry.values[known[top]]
-    return gpd.GeoDataFrame(out, geometry=geometry, crs=WGS84)[AT_COLUMNS]
+    frame = gpd.GeoDataFrame(out, geometry=geometry, crs=WGS84)[AT_COLUMNS]
+    if max_age_days is None:
+        return frame
+    if not max_age_days > 0:
+        raise ValueError(f"max_age_days must be positive, not {max_age_days!r}")
+    current = age <= max_age_days
+    frame = frame[current] if not current.all() else frame
+    frame.attrs["expired"] = int((~current).sum())
+    return frame
 
 
 _ARRAY_COLUMNS = ("first_date", "place_key", "status", "bloc", "date", "base_confidence",

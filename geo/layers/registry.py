@@ -26,8 +26,11 @@ from geo.layers.control import (
 )
 from geo.layers.corridor import corridor_layers, land_corridor
 from geo.text.dates import to_day
+from geo.theatres import Theatre, select_theatres
 
 WGS84 = "EPSG:4326"
+#: days a control claim lasts after its last evidence when no theatre says otherwise
+DEFAULT_MAX_AGE_DAYS = 90.0
 
 
 @dataclass
@@ -39,8 +42,9 @@ class Day:
     at: gpd.GeoDataFrame
     areas: gpd.GeoDataFrame
     actors: object
-    corridor_km: float
+    corridor_km: float | None
     event_window_days: int
+    theatres: tuple[Theatre, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,12 +76,28 @@ def _fronts(d: Day) -> gpd.GeoDataFrame:
 
 
 def _corridor(d: Day) -> gpd.GeoDataFrame:
-    return corridor_layers(recent_events(d.events, d.day, d.event_window_days), d.at,
-                           width_km=d.corridor_km)
+    if not d.theatres:
+        return _empty()
+    events = recent_events(d.events, d.day, d.event_window_days)
+    return _concat([corridor_layers(events, d.at, t, width_km=d.corridor_km)
+                    for t in d.theatres])
 
 
 def _land(d: Day) -> gpd.GeoDataFrame:
-    return land_corridor(d.areas, str(d.day), actors=d.actors)
+    return _concat([land_corridor(d.areas, str(d.day), question=q, actors=d.actors)
+                    .assign(theatre=t.id) for t in d.theatres for q in t.questions])
+
+
+def _empty() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"layer": []}, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+
+
+def _concat(parts: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return _empty()
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry",
+                            crs=WGS84)
 
 
 #: every layer, in the order ``layers_for_date`` gives them
@@ -93,9 +113,9 @@ REGISTRY: tuple[Layer, ...] = (
           '<li><span class="cm-crossing-key"></span>border crossing</li>', static=True),
     Layer("corridor_event", _corridor),
     Layer("corridor_control", _corridor),
-    Layer("deconfliction_zone", _corridor, "al-Tanf deconfliction zone", "zone",
-          '<li><span class="cm-line cm-line-zone"></span>al-Tanf deconfliction zone</li>',
-          static=True),
+    Layer("zone", _corridor, "Named zones", "zone",
+          '<li><span class="cm-line cm-line-zone"></span>named zone (the theatre\'s data: '
+          'name, radius and source in its popup)</li>', static=True),
     Layer("land_corridor", _land, "Land corridor", "path",
           '<li><span class="cm-line cm-line-path"></span>land corridor: held ground on the '
           'path</li><li><span class="cm-line cm-line-gap"></span>land corridor: gap</li>'),
@@ -103,7 +123,7 @@ REGISTRY: tuple[Layer, ...] = (
 LAYERS = tuple(layer.name for layer in REGISTRY)
 BY_NAME = {layer.name: layer for layer in REGISTRY}
 #: the layers the map draws for the slider's end day, in the order of its layer menu
-MAP_ORDER = ("control_area", "frontline", "control", "border_crossing", "deconfliction_zone",
+MAP_ORDER = ("control_area", "frontline", "control", "border_crossing", "zone",
              "land_corridor")
 MAP_LAYERS = tuple(BY_NAME[name] for name in MAP_ORDER)
 #: the page script's key of a ``layer`` value (the land corridor's rows: see ``encode``)
@@ -130,30 +150,56 @@ def recent_events(events: gpd.GeoDataFrame, day, window_days: int = 30, *,
     return events[keep.fillna(False).astype(bool)]
 
 
+def theatres_for(events: gpd.GeoDataFrame, theatres=None) -> tuple[Theatre, ...]:
+    """``theatres`` as a tuple: a tuple is kept; None, "auto", "none" or theatre ids
+    (``geo.theatres.select_theatres``) are chosen for ``events``."""
+    if isinstance(theatres, tuple):
+        return theatres
+    return select_theatres(theatres, events)
+
+
+def max_age_for(theatres: tuple[Theatre, ...]) -> float:
+    """How many days a control claim lasts: the shortest of the theatres' settings, or
+    ``DEFAULT_MAX_AGE_DAYS``."""
+    return min((t.control_max_age_days for t in theatres), default=DEFAULT_MAX_AGE_DAYS)
+
+
 def layers_for_date(events: gpd.GeoDataFrame, day, *, observations=None,
                     radius_km: float = RADIUS_KM, half_life_days: float = HALF_LIFE_DAYS,
-                    corridor_km: float = 50.0, event_window_days: int = 30, actors=None,
-                    corridor: bool = True) -> gpd.GeoDataFrame:
+                    corridor_km: float | None = None, event_window_days: int = 30,
+                    actors=None, corridor: bool = True, theatres=None,
+                    max_age_days: float | None = None) -> gpd.GeoDataFrame:
     """All layers for ``day`` (a date or ISO string) from an events frame
     (``geo.events.table.events_frame``); pass ``observations`` to reuse
-    ``control_observations(events)`` across dates. Unlocated control places are kept (empty
-    geometry) in the ``control`` layer as evidence. The ``corridor_event`` layer holds the
-    events inside the corridor whose days meet the ``event_window_days`` up to ``day``,
-    located to a place (approximate points over ``MAX_UNCERTAINTY_KM`` km of uncertainty left
-    out; those kept carry ``approximate`` and ``uncertainty_km``). The control areas' cells
-    are cached per set of located places (``geo.layers.areas.cell_set``), and what follows from one
-    cell or one group of touching cells is memoised by content (``geo.layers.areas``), as are the
-    land corridor's projected areas, pieces and distances (``geo.layers.corridor``), so
-    successive dates redo only what changed; the results equal a computation from empty
-    caches. A layer that cannot be computed is left out and named, with the reason, in
-    ``dropped_layers(frame)`` (``frame.attrs``); the others are kept."""
+    ``control_observations(events)`` across dates.
+
+    ``theatres``: a tuple of ``geo.theatres.Theatre``, or "auto" (default: chosen from the
+    events' countries), "none" or theatre ids; the border, corridor, crossing, zone and
+    land-corridor layers are those of these theatres (none without one); ``corridor_km``
+    overrides every border's corridor width. A control claim lasts ``max_age_days`` after
+    its last evidence (default: the theatres' ``control_max_age_days``, else
+    ``DEFAULT_MAX_AGE_DAYS``); older ones are history, counted in ``frame.attrs["expired"]``.
+    Unlocated control places are kept (empty geometry) in the ``control`` layer as
+    evidence. The ``corridor_event`` layer holds the events inside a corridor whose days
+    meet the ``event_window_days`` up to ``day``, located to a place (approximate points over
+    ``MAX_UNCERTAINTY_KM`` km of uncertainty left out; those kept carry ``approximate`` and
+    ``uncertainty_km``). The control areas' cells are cached per set of located places
+    (``geo.layers.areas.cell_set``), and what follows from one cell or one group of touching
+    cells is memoised by content (``geo.layers.areas``), as are the land corridor's
+    projected areas, pieces and distances (``geo.layers.corridor``), so successive dates
+    redo only what changed; the results equal a computation from empty caches. A layer that
+    cannot be computed is left out and named, with the reason, in ``dropped_layers(frame)``
+    (``frame.attrs``); the others are kept."""
     if actors is None:
         actors = load_actors()
+    chosen = theatres_for(events, theatres)
+    max_age = max_age_for(chosen) if max_age_days is None else max_age_days
     obs = control_observations(events) if observations is None else observations
-    at = control_at(obs, day, half_life_days=half_life_days)
+    at = control_at(obs, day, half_life_days=half_life_days, max_age_days=max_age)
+    expired = int(at.attrs.get("expired", 0))
     dropped: dict[str, str] = {}
     areas = _guarded(lambda: control_areas(at, radius_km=radius_km), (_areas,), dropped)
-    d = Day(events, day, at, areas, actors, corridor_km, event_window_days)
+    d = Day(events, day, at, areas, actors, corridor_km, event_window_days, chosen)
     parts = []
     for compute in dict.fromkeys(layer.compute for layer in REGISTRY):
         if compute is _corridor and not corridor:
@@ -173,6 +219,9 @@ def layers_for_date(events: gpd.GeoDataFrame, day, *, observations=None,
     out = out[front + [c for c in out.columns if c not in front]]
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=WGS84)
     out.attrs["dropped"] = dropped
+    out.attrs["expired"] = expired
+    out.attrs["max_age_days"] = max_age
+    out.attrs["theatres"] = [t.id for t in chosen]
     return out
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from geo.actors import load_actors
 from geo.layers.control import control_observations
-from geo.layers.registry import dropped_note, layers_for_date
+from geo.layers.registry import dropped_note, layers_for_date, theatres_for
 from geo.text.dates import iso_day
 
 MAX_DATES = 60
@@ -64,10 +64,12 @@ def step_dates(events: pd.DataFrame, start=None, end=None, max_dates: int = MAX_
 
 
 def compute_snapshots(events: gpd.GeoDataFrame, dates: Iterable[str], *, observations=None,
-                      corridor_km: float = 50.0, actors=None) -> dict[str, gpd.GeoDataFrame]:
-    """``{day: geo.layers.registry.layers_for_date(events, day)}`` for every day of ``dates``, the
-    control observations computed once. The corridor layers (border crossings, deconfliction
-    zone …), the same every day, are computed for the last day only."""
+                      corridor_km: float | None = None, actors=None, theatres=None
+                      ) -> dict[str, gpd.GeoDataFrame]:
+    """``{day: geo.layers.registry.layers_for_date(events, day)}`` for every day of ``dates``,
+    the control observations and the theatres (``theatres``: as ``layers_for_date`` takes
+    them, default chosen from the events) worked out once. The corridor layers (border
+    crossings, named zones …), the same every day, are computed for the last day only."""
 
     dates = list(dict.fromkeys(dates))
     if not dates:
@@ -75,20 +77,24 @@ def compute_snapshots(events: gpd.GeoDataFrame, dates: Iterable[str], *, observa
     if actors is None:
         actors = load_actors()
     obs = control_observations(events) if observations is None else observations
+    chosen = theatres_for(events, theatres)
     return {d: layers_for_date(events, d, observations=obs, corridor_km=corridor_km,
-                               actors=actors, corridor=(i == len(dates) - 1))
+                               actors=actors, corridor=(i == len(dates) - 1),
+                               theatres=chosen)
             for i, d in enumerate(dates)}
 
 
 def land_corridor_answer(frame: gpd.GeoDataFrame) -> dict:
-    """The land-corridor answer of one day's layers: ``{"text": one line, "answer":
-    "yes"|"no"|""}``."""
+    """The corridor answers of one day's layers (one per corridor question of its
+    theatres): ``{"text": one line (the answers joined by '; '), "answer": "yes" when every
+    answer is yes, "no" when one is no, "" without a question}``."""
     rows = frame[(frame["layer"] == "land_corridor") & (frame["kind"] == "answer")] \
         if len(frame) and "kind" in frame.columns else frame.iloc[:0]
     if not len(rows):
         return {"text": "", "answer": ""}
-    r = rows.iloc[0]
-    return {"text": _text(r.get("name")), "answer": _text(r.get("answer"))}
+    answers = [_text(a) for a in rows["answer"]]
+    return {"text": "; ".join(_text(n) for n in rows["name"]),
+            "answer": "no" if "no" in answers else answers[0]}
 
 
 # -- summary -------------------------------------------------------------------------------
@@ -105,6 +111,7 @@ def control_summary(frame: gpd.GeoDataFrame, styles: dict | None = None) -> dict
     computed and why (``geo.layers.registry.dropped_note``), or ''."""
     styles = styles or {}
     note = dropped_note(frame)
+    attrs = dict(getattr(frame, "attrs", {}) or {})
     # only the columns read here: filtering the whole frame (geometries, evidence) per bloc
     # costs more than the rest of the summary
     frame = pd.DataFrame(frame[[c for c in _SUMMARY_COLUMNS if c in frame.columns]])
@@ -127,7 +134,10 @@ def control_summary(frame: gpd.GeoDataFrame, styles: dict | None = None) -> dict
     located = places["located"].astype(bool) if len(places) and "located" in places else \
         pd.Series(True, index=places.index)
     ans = land_corridor_answer(frame) if len(frame) else {"text": "", "answer": ""}
-    return {"day": day, "blocs": per, "contested": sorted(map(_text, contested.get("name", []))),
+    return {"day": day, "expired": int(attrs.get("expired", 0) or 0),
+            "max_age_days": attrs.get("max_age_days"),
+            "theatres": list(attrs.get("theatres") or []), "blocs": per,
+            "contested": sorted(map(_text, contested.get("name", []))),
             "unlocated": int((~located).sum()),
             "frontlines": len(fronts),
             "frontline_km": round(float(pd.to_numeric(fronts.get("length_km"), errors="coerce")
@@ -137,7 +147,8 @@ def control_summary(frame: gpd.GeoDataFrame, styles: dict | None = None) -> dict
 
 def summary_lines(summary: dict) -> list[str]:
     """The summary as plain-text lines (bloc and place names as the data give them)."""
-    lines = [summary["answer_text"] or "Land corridor: no answer (no layers)."]
+    lines = [summary["answer_text"]] if summary["answer_text"] else []
+    first_bloc = len(lines)
     for info in summary["blocs"].values():
         lines.append(f"{info['name']}: {info['places']} place(s) held, {info['areas']} "
                      f"area(s), {info['km2']:,.0f} km²")
@@ -147,8 +158,11 @@ def summary_lines(summary: dict) -> list[str]:
     if summary["unlocated"]:
         lines.append(f"{summary['unlocated']} control place(s) without coordinates "
                      "(evidence only, not drawn)")
-    if len(lines) == 2 and not summary["blocs"]:
-        lines.insert(1, "No control reported up to this day.")
+    if not summary["blocs"]:
+        lines.insert(first_bloc, "No control reported up to this day.")
+    if summary.get("expired"):
+        lines.append(f"{summary['expired']} control claim(s) whose last evidence is over "
+                     f"{summary['max_age_days']:g} days old: history, not drawn")
     if summary.get("not_drawn"):
         lines.append(summary["not_drawn"])
     return lines

@@ -7,7 +7,7 @@ import codecs
 import sys
 from pathlib import Path
 
-from geo.errors import InputError
+from geo.errors import EncodingError, InputError
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024   # 10 MiB: far above any news article
 _TEXT_CONTROLS = {9, 10, 12, 13}
@@ -58,15 +58,16 @@ def decode(data: bytes, name: str = "<input>", encoding: str | None = None) -> s
         except LookupError as exc:
             raise InputError(f"unknown encoding {encoding!r}") from exc
         except UnicodeDecodeError as exc:
-            raise InputError(f"{name}: not valid {encoding} at byte {exc.start}") from exc
+            raise EncodingError(f"{name}: not valid {encoding} at byte {exc.start}") \
+                from exc
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(
+            raise EncodingError(
                 f"{name}: not UTF-8 (invalid byte 0x{data[exc.start]:02x} at offset "
-                f"{exc.start}); if it is Latin-1 or Windows Arabic, pass --encoding latin-1 "
-                "or --encoding cp1256") from exc
+                f"{exc.start}); if it is Latin-1 or Windows Arabic, read it as latin-1 or "
+                "cp1256") from exc
     controls = control_characters(text[:65536])
     if controls > max(8, len(text[:65536]) // 100):
         raise InputError(f"{name}: looks like a binary file ({controls} control characters), "

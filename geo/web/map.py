@@ -36,7 +36,7 @@ from geo.layers.boundaries import (
     local_crs,
     map_countries,
 )
-from geo.layers.registry import MAP_LAYERS
+from geo.layers.registry import MAP_LAYERS, theatres_for
 from geo.text.dates import parse_day
 from geo.web import assets, markers
 from geo.web.elements import GeoJsonLayer, Overlay, geojson_layer
@@ -46,7 +46,7 @@ from geo.web.legend import legend_html
 from geo.web.popups import event_records, mention_points
 
 EVENTS, MENTIONS, COUNTRIES, BORDER, CORRIDOR = (
-    "Events", "Place mentions", "Country borders", "Iraq–Syria border", "Border corridor")
+    "Events", "Place mentions", "Country borders", "Borders of interest", "Border corridor")
 BASE_LAYERS = (EVENTS, MENTIONS, COUNTRIES, BORDER, CORRIDOR)
 #: The territorial-control layers (``geo.layers.registry.MAP_LAYERS``), drawn for the
 #: slider's end date: their titles in the layer menu, in order.
@@ -105,6 +105,7 @@ def country_shape_name(code: str) -> str:
     return str(rows.name.iloc[0]) if len(rows) else code
 
 
+MIN_VIEW_DEG = 4.0        # the initial view spans at least this many degrees each way
 FOCUS_KM = 100.0          # countries are drawn in detail within this distance of the events
 _COUNTRIES_JSON: dict[tuple, SafeJson] = {}
 _LINES: dict[tuple, tuple] = {}
@@ -147,6 +148,26 @@ def _border_and_corridor(border: tuple[str, str], corridor_km: float):
     return hit
 
 
+def theatre_borders(theatres, corridor_km: float | None = None):
+    """The borders of interest of ``theatres`` (a tuple of ``geo.theatres.Theatre``) as
+    [(name, line frame, its GeoJSON text, corridor frame, its GeoJSON text, width km)] and
+    the union of their corridors (a prepared lon/lat geometry, None without a border).
+    ``corridor_km`` overrides every border's own width."""
+    out, areas = [], []
+    for t in theatres:
+        for b in t.borders:
+            width = b.corridor_km if corridor_km is None else corridor_km
+            line, line_json, zone, zone_json, area = _border_and_corridor(b.countries, width)
+            name = "–".join(country_shape_name(c) for c in b.countries) + " border"
+            out.append((name, line, line_json, zone, zone_json, float(width)))
+            areas.append(area)
+    if not areas:
+        return out, None
+    area = areas[0] if len(areas) == 1 else shapely.union_all(areas)
+    shapely.prepare(area)
+    return out, area
+
+
 def _distinct_points(points: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
     """The distinct (lon, lat) of ``points`` (non-empty points) and how many of them are at
     each: events are often many at few places, so per-place work is done once."""
@@ -168,11 +189,12 @@ def _around(points: gpd.GeoSeries, km: float):
     return grown.to_crs("EPSG:4326").iloc[0]
 
 
-def control_data(events: gpd.GeoDataFrame, *, start=None, end=None, corridor_km: float = 50,
+def control_data(events: gpd.GeoDataFrame, *, start=None, end=None,
+                 corridor_km: float | None = None,
                  styles: dict | None = None, control_events: gpd.GeoDataFrame | None = None,
                  snapshots: dict | None = None, max_dates: int | None = None,
                  observations=None, layers: Iterable[str] | None = None,
-                 evidence: dict | None = None, memo=None) -> dict:
+                 evidence: dict | None = None, memo=None, theatres=None) -> dict:
     """The page's territorial-control data (``geo.web.encode.encode_snapshots``): the layers
     of ``geo.layers.registry.layers_for_date`` for each step date of the slider — the distinct event
     days of ``events`` in [start, end], a regular sample of ``max_dates`` (default
@@ -191,15 +213,16 @@ def control_data(events: gpd.GeoDataFrame, *, start=None, end=None, corridor_km:
         dates = layer_snapshots.step_dates(shown, start, end, layer_snapshots.MAX_DATES
                                       if max_dates is None else max_dates)
         snapshots = layer_snapshots.compute_snapshots(source, dates, observations=observations,
-                                                 corridor_km=corridor_km)
+                                                      corridor_km=corridor_km,
+                                                      theatres=theatres)
     keys = None if layers is None else {CONTROL_KEYS[name] for name in layers}
     return encode_snapshots(snapshots, styles or bloc_styles(), source, keys,
                                        evidence=evidence, memo=memo)
 
 
 def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None, *,
-              start=None, end=None, corridor_km: float = 50, layers: set[str] | None = None,
-              blocs: dict | None = None, border: tuple[str, str] = ("IQ", "SY"),
+              start=None, end=None, corridor_km: float | None = None,
+              layers: set[str] | None = None, blocs: dict | None = None, theatres=None,
               time_slider: bool = True, asset_urls: dict[str, str] | None = None,
               osm_tiles: bool = True, control_events: gpd.GeoDataFrame | None = None,
               control_snapshots: dict | None = None, max_control_dates: int | None = None,
@@ -250,10 +273,10 @@ def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None
     all_events = events
     events = in_date_range(events, start, end)
     styles = bloc_styles(blocs)
-    line, line_json, zone, zone_json, zone_area = _border_and_corridor(border, corridor_km)
+    source = all_events if control_events is None else control_events
+    chosen = theatres_for(source, theatres)
+    interest, zone_area = theatre_borders(chosen, corridor_km)
     located = events[events.geometry.notna() & ~events.geometry.is_empty]
-    border_name = BORDER if tuple(border) == ("IQ", "SY") else "–".join(
-        country_shape_name(c) for c in border) + " border"
 
     m = folium.Map(location=(34.5, 41.0), zoom_start=6, tiles=None, control_scale=True)
     urls = asset_urls or assets.cdn_urls()
@@ -261,7 +284,9 @@ def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None
     m.default_css = [("leaflet_css", urls[assets.STYLE])]
     if osm_tiles:
         folium.TileLayer("OpenStreetMap", name=OSM, overlay=True, show=False).add_to(m)
-    focus = zone.geometry.iloc[0]         # countries drawn in detail: around it and the events
+    # countries drawn in detail: around the corridors and the events
+    focus = shapely.union_all([b[3].geometry.iloc[0] for b in interest]) if interest else \
+        shapely.Polygon()
     around = located if detail_events is None else detail_events[
         detail_events.geometry.notna() & ~detail_events.geometry.is_empty]
     if len(around):
@@ -272,15 +297,16 @@ def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None
         style = {"color": "#546e7a", "weight": 1, "fillColor": "#f7f5ef", "fillOpacity": 1}
         (GeoJsonLayer(None, COUNTRIES, style, url=url) if url else
          geojson_layer(borders, COUNTRIES, style, None)).add_to(m)
-    if CORRIDOR in layers:
-        geojson_layer(zone_json, CORRIDOR, {"color": "#e65100", "weight": 1,
-                                       "fillColor": "#ffb74d", "fillOpacity": 0.25,
-                                       "dashArray": "4 3"},
-                 f"within {float(corridor_km):g} km of the border").add_to(m)
-    if BORDER in layers:
-        km = line.length_km.iloc[0]
-        geojson_layer(line_json, border_name, {"color": "#b71c1c", "weight": 3},
-                 f"{border_name}: {km:.0f} km").add_to(m)
+    for name, line, line_json, _, zone_json, width in interest:
+        if CORRIDOR in layers:
+            geojson_layer(zone_json, f"{name} corridor",
+                          {"color": "#e65100", "weight": 1, "fillColor": "#ffb74d",
+                           "fillOpacity": 0.25, "dashArray": "4 3"},
+                          f"within {width:g} km of the {name}").add_to(m)
+        if BORDER in layers:
+            km = line.length_km.iloc[0]
+            geojson_layer(line_json, name, {"color": "#b71c1c", "weight": 3},
+                          f"{name}: {km:.0f} km").add_to(m)
     control_layers = [name for name in CONTROL_LAYERS if name in layers]
     control, control_groups = None, {}
     if control_layers and control_payload is not None:
@@ -289,6 +315,7 @@ def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None
                           for name in control_layers}
     elif control_layers:
         control = control_data(all_events, start=start, end=end, corridor_km=corridor_km,
+                               theatres=chosen,
                                styles=styles, control_events=control_events,
                                snapshots=control_snapshots, max_dates=max_control_dates,
                                observations=observations, layers=control_layers)
@@ -316,14 +343,19 @@ def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None
     events_group = folium.FeatureGroup(EVENTS).add_to(m) if EVENTS in layers else None
     # events in the corridor (on its edge counts), as geo.layers.boundaries.within_corridor
     geoms = np.asarray(located.geometry.values, dtype=object)
-    if len(geoms) and (shapely.get_type_id(geoms) == 0).all():       # points: once a place
+    if zone_area is None:
+        n_zone = 0
+    elif len(geoms) and (shapely.get_type_id(geoms) == 0).all():     # points: once a place
         xy, counts = _distinct_points(located.geometry)
         n_zone = int(counts[shapely.covered_by(shapely.points(xy), zone_area)].sum())
     else:
         n_zone = int(shapely.covered_by(geoms, zone_area).sum()) if len(geoms) else 0
+    where = "; ".join(f"{b[5]:g} km of the {b[0]}" for b in interest)
     notes = [f"{n_drawn} events drawn, {len(events) - len(located)} without a location "
-             f"not drawn; {n_zone} within {float(corridor_km):g} km of the border.",
+             f"not drawn" + (f"; {n_zone} within {where}." if interest else "."),
              "Dashed outline: approximate location; dashed circle: its uncertainty radius."]
+    if chosen:
+        notes.append("Theatre: " + ", ".join(t.name for t in chosen) + ".")
     if n_groups:
         where = "at one point" if not cell_m else f"in cells of {cell_m / 1000:g} km"
         notes.append(f"Numbered squares: {n_groups} groups of events {where} "
@@ -346,7 +378,7 @@ def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None
              control_json if control and isinstance(control_json, SafeJson) else control,
              {"collapsed": bool(compact)}).add_to(m)
     folium.LayerControl(collapsed=bool(compact)).add_to(m)
-    m.fit_bounds(bounds or view_bounds(located, line), padding=(20, 20))
+    m.fit_bounds(bounds or view_bounds(located, [b[1] for b in interest]), padding=(20, 20))
     m.conflictmap_stats = {"events": n_drawn, "unlocated": len(events) - len(located),
                            "mentions": len(points), "in_corridor": n_zone,
                            "control_dates": len(control["dates"]) if control else 0,
@@ -358,17 +390,27 @@ def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None
     return m
 
 
-def view_bounds(located: gpd.GeoDataFrame, line: gpd.GeoDataFrame) -> list[list[float]]:
-    """[[south, west], [north, east]] (lat, lon) around the border line and the middle 90 %
-    of the located events in each direction, so that one far-off event (a mis-located
-    "Washington") does not zoom the map out to the world."""
-    w, s, e, n = line.total_bounds
-    if len(located):
-        x, y = located.geometry.x, located.geometry.y
-        q = (0.05, 0.95) if len(located) >= 20 else (0.0, 1.0)
-        w, e = min(w, x.quantile(q[0])), max(e, x.quantile(q[1]))
-        s, n = min(s, y.quantile(q[0])), max(n, y.quantile(q[1]))
-    return [[float(s), float(w)], [float(n), float(e)]]
+def view_bounds(located: gpd.GeoDataFrame, lines=()) -> list[list[float]]:
+    """[[south, west], [north, east]] (lat, lon) around the middle 90 % of the located events
+    in each direction, so that one far-off event (a mis-located "Washington") does not zoom
+    the map out to the world. ``lines`` (border line frames) count only when there are no
+    located events (the view then shows the theatre's borders; else the world)."""
+    lines = [lines] if isinstance(lines, gpd.GeoDataFrame) else list(lines)
+    if not len(located):
+        if not lines:
+            return [[-60.0, -170.0], [75.0, 170.0]]
+        w, s, e, n = np.array([f.total_bounds for f in lines]).T
+        return [[float(s.min()), float(w.min())], [float(n.max()), float(e.max())]]
+    x, y = located.geometry.x, located.geometry.y
+    q = (0.05, 0.95) if len(located) >= 20 else (0.0, 1.0)
+    w, e = float(x.quantile(q[0])), float(x.quantile(q[1]))
+    s, n = float(y.quantile(q[0])), float(y.quantile(q[1]))
+    pad = MIN_VIEW_DEG / 2          # one place: a view of a region around it, not of a street
+    if e - w < MIN_VIEW_DEG:
+        w, e = (w + e) / 2 - pad, (w + e) / 2 + pad
+    if n - s < MIN_VIEW_DEG:
+        s, n = (s + n) / 2 - pad, (s + n) / 2 + pad
+    return [[s, w], [n, e]]
 
 
 def map_html(m: folium.Map, self_contained: bool = True) -> str:
@@ -385,7 +427,8 @@ def map_html(m: folium.Map, self_contained: bool = True) -> str:
 
 def export_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None,
                out_path: str | Path, *, self_contained: bool = True, start=None, end=None,
-               corridor_km: float = 50, stats: dict | None = None, **kwargs) -> Path:
+               corridor_km: float | None = None, stats: dict | None = None, **kwargs
+               ) -> Path:
     """Build the map (``build_map``; extra keyword arguments go to it) and write it as an HTML
     page, atomically (``geo.io.write_atomic``). Returns the path written; ``stats``, when
     given, is updated with the map's ``conflictmap_stats``."""

@@ -35,10 +35,13 @@ from geo.actors import load_actors  # noqa: E402
 from geo.layers.boundaries import country_shape  # noqa: E402
 from geo.layers.control import control_observations  # noqa: E402
 from geo.layers.registry import layers_for_date  # noqa: E402
+from geo.theatres import load_theatres  # noqa: E402
 
 BLOCS = ["islamic_state", "iran_axis", "syrian_government", "iraqi_government", "us_coalition",
          "kurdish_forces", "syrian_opposition", "russia"]
 CONTROL = ["captured", "holds", "reached", "contested"]
+SEEDS = load_theatres()["iraq_syria"]          # the synthetic events lie in its countries
+QUESTION = SEEDS.questions[0]
 
 
 def synthetic_events(n_events: int, n_places: int, seed: int = 1) -> gpd.GeoDataFrame:
@@ -96,10 +99,10 @@ def breakdown(events, obs, day: str, actors) -> dict[str, float]:
     frontlines(areas, actors)
     out["frontlines"] = time.perf_counter() - t
     t = time.perf_counter()
-    corridor_layers(recent_events(events, day, 30), at, width_km=50.0)
+    corridor_layers(recent_events(events, day, 30), at, SEEDS, width_km=50.0)
     out["corridor_layers"] = time.perf_counter() - t
     t = time.perf_counter()
-    land_corridor(areas, day, actors=actors)
+    land_corridor(areas, day, question=QUESTION, actors=actors)
     out["land_corridor"] = time.perf_counter() - t
     return out
 

@@ -61,6 +61,39 @@ def _check_slider(page, total: int) -> None:
     assert map_state(page)["shown"] == total
 
 
+UKRAINE = """Title: Fighting in Donetsk and Kharkiv oblasts
+Date: 2023-03-15
+
+Russian forces captured the village of Krasna Hora north of Bakhmut on 14 March 2023, the
+Russian Defence Ministry said. Ukrainian troops held Kupiansk, the General Staff said.
+"""
+
+
+@pytest.mark.slow
+def test_a_ukrainian_corpus_draws_its_own_theatre_offline(page, tmp_path, gaz):
+    """The theatre follows the corpus: a Ukrainian article gets the Ukraine theatre's borders
+    and zone, no Iraq–Syria layer, and a view around its events; nothing is fetched."""
+    from geo.events.pipeline import corpus_events
+    from geo.text.articles import article_from_text
+
+    found = corpus_events([article_from_text(UKRAINE, "ukraine.txt")], gaz)
+    webmap.export_map(found.events, found.mentions, tmp_path / "ua.html",
+                      control_events=found.control)
+    with serve(tmp_path) as base:
+        watch = _open(page, base + "ua.html")
+        labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+        text = " ".join(labels)
+        assert "Ukraine–Russia border" in text and "Iraq" not in text and "Syria" not in text
+        legend = page.locator(".cm-legend").inner_text()
+        assert "Tanf" not in legend and "Iran" not in legend
+        assert page.locator("path.cm-zone").count() == 1          # the Chornobyl zone
+        centre = page.evaluate("() => { const m = window.conflictmap.maps[0].map;"
+                               " const c = m.getCenter(); return [c.lat, c.lng]; }")
+        assert 44 < centre[0] < 53 and 28 < centre[1] < 41       # over Ukraine, not Syria
+        shot(page, tmp_path, "export-ukraine")
+    assert watch.errors == [] and watch.refused == []
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("self_contained", [True, False], ids=["self-contained", "cdn"])
 def test_seed_map_in_chromium(page, tmp_path, gaz, self_contained):

@@ -36,7 +36,7 @@ def seed_layers(tmp_path_factory):
 @pytest.mark.slow
 def test_seed_layers_written_with_every_layer(seed_layers):
     assert {"control", "control_area", "border", "corridor", "border_crossing",
-            "corridor_event", "deconfliction_zone", "land_corridor"} <= set(seed_layers.layer)
+            "corridor_event", "zone", "land_corridor"} <= set(seed_layers.layer)
     assert (seed_layers.date == "2017-06-04").all()
 
 
@@ -56,7 +56,7 @@ def test_seed_pmu_border_villages_are_taken_but_unlocated(seed_layers):
 
 @pytest.mark.slow
 def test_seed_coalition_tanf_zone_and_corridor(seed_layers):
-    zone = seed_layers[seed_layers.layer == "deconfliction_zone"]
+    zone = seed_layers[seed_layers.layer == "zone"]
     assert len(zone) == 1 and zone.bloc.iloc[0] == "us_coalition"
     crossings = seed_layers[seed_layers.layer == "border_crossing"]
     assert zone.geometry.iloc[0].covers(
@@ -74,7 +74,7 @@ def test_seed_layers_as_parquet(tmp_path):
     out = tmp_path / "layers.parquet"
     assert main(["layers", "--date", "2017-06-01", "--out", str(out)]) == 0
     frame = gpd.read_parquet(out)
-    assert "deconfliction_zone" in set(frame.layer) and frame.crs.to_epsg() == 4326
+    assert "zone" in set(frame.layer) and frame.crs.to_epsg() == 4326
 
 
 @pytest.mark.slow
@@ -140,3 +140,61 @@ def test_a_far_place_beside_the_seeds_gets_its_own_area(tmp_path, capsys, comman
         assert far.iloc[0].bloc == ("sahel_is" if where == "sahel" else "islamic_state")
     else:
         assert out.stat().st_size > 100_000
+
+
+UKRAINE_ARTICLE = """Title: Fighting in Donetsk oblast
+Date: 2023-03-15
+
+Russian forces captured the village of Krasna Hora north of Bakhmut on 14 March 2023,
+the Russian Defence Ministry said. Ukrainian troops held Chasiv Yar, the General Staff said.
+"""
+
+
+@pytest.fixture(scope="module")
+def ukraine_article(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ua") / "ukraine.txt"
+    path.write_text(UKRAINE_ARTICLE, encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("spec, theatre, border", [
+    ("auto", "ukraine", "UA–RU border"),
+    ("ukraine", "ukraine", "UA–RU border"),
+    ("iraq_syria", "iraq_syria", "IQ–SY border"),        # asked for: drawn
+    ("none", "none", None),
+])
+def test_layers_follow_the_theatre(tmp_path, capsys, ukraine_article, spec, theatre, border):
+    out = tmp_path / "l.geojson"
+    assert main(["layers", str(ukraine_article), "--date", "2023-03-15", "--out", str(out),
+                 "--theatre", spec]) == 0
+    assert f"theatre: {theatre}" in capsys.readouterr().err
+    layers = gpd.read_file(out)
+    borders = set(layers[layers.layer == "border"].name)
+    assert (border in borders) if border else not borders
+    assert not any("IQ" in b for b in borders) or theatre == "iraq_syria"
+    if theatre != "iraq_syria":
+        assert "zone" not in set(layers.layer) or "al-Tanf" not in " ".join(
+            layers[layers.layer == "zone"].name)
+
+
+@pytest.mark.slow
+def test_an_unknown_theatre_exits_3_naming_the_choices(tmp_path, capsys, ukraine_article):
+    assert main(["layers", str(ukraine_article), "--date", "2023-03-15", "--out",
+                 str(tmp_path / "l.geojson"), "--theatre", "atlantis"]) == 3
+    err = capsys.readouterr().err
+    assert "unknown theatre" in err and "ukraine" in err and err.count("\n") == 1
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.slow
+def test_old_control_is_history_in_a_later_corpus(tmp_path, capsys, ukraine_article):
+    """The 2017 seeds beside a 2023 article: on 2023-03-15 the seeds' control is years old
+    and is not drawn; the command says how many claims it left out."""
+    out = tmp_path / "l.geojson"
+    assert main(["layers", "seeds", str(ukraine_article), "--date", "2023-03-15", "--out",
+                 str(out)]) == 0
+    assert "history, not drawn" in capsys.readouterr().err
+    control = gpd.read_file(out)
+    control = control[control.layer == "control"]
+    assert len(control) and (control.age_days <= 90).all()

@@ -142,7 +142,7 @@ def test_layer_toggle_and_corridor_width_change_the_map(at):
     (width,) = [s for s in at.sidebar.slider if s.label.startswith("Border corridor")]
     width.set_value(150).run()
     new = map_args(at)["script"]
-    assert new != script and "within 150 km of the border" in new
+    assert new != script and "within 150 km of the Iraq" in new
 
 
 def test_upload_adds_events(at):
@@ -214,6 +214,21 @@ def test_bad_paste_gives_a_message_and_changes_nothing(at):
     assert metrics(at) == before
 
 
+def test_a_latin1_upload_is_told_where_to_choose_the_encoding_and_then_read(at):
+    text = ("Title: Kämpfe bei Tal Afar\nDate: 2017-06-07\n\nIraqi forces captured Tal Afar "
+            "on 6 June 2017, sagte der Sprecher in Mossul.").encode("latin-1")
+    before = metrics(at)
+    at.file_uploader[0].set_value(("kaempfe.txt", text, "text/plain")).run()
+    errors, done = messages(at)
+    assert len(errors) == 1 and "Encoding of uploaded files" in errors[0]
+    assert "--encoding" not in errors[0] and not done
+    at.selectbox(key="upload_encoding").set_value("latin-1").run()
+    at.file_uploader[0].set_value(("kaempfe2.txt", text, "text/plain")).run()
+    errors, done = messages(at)
+    assert not errors and done and "kaempfe2.txt: added" in done[0]
+    assert metrics(at)["sources"] == before["sources"] + 1
+
+
 def test_play_steps_through_time_to_the_end_and_stops(at):
     (slider,) = [s for s in at.sidebar.slider if s.label == "Dates"]
     last = slider.value[1]
@@ -227,6 +242,19 @@ def test_play_steps_through_time_to_the_end_and_stops(at):
     assert at.session_state.playing is False
     day = last.isoformat()
     assert all(e["d1"] >= day and e["d0"] <= day for e in map_events(at))
+
+
+def test_play_from_a_window_spanning_every_day_starts_at_the_first_day(at):
+    (slider,) = [s for s in at.sidebar.slider if s.label == "Dates"]
+    first, last = slider.value                       # the initial window spans every day
+    at.sidebar.number_input(key="step_days").set_value(20).run()
+    (play,) = [b for b in at.sidebar.button if b.label == "Play"]
+    play.click().run()
+    assert not at.exception and at.session_state.playing is False
+    (slider,) = [s for s in at.sidebar.slider if s.label == "Dates"]
+    start, end = slider.value
+    assert end == last and (end - start).days == 19 and start > first    # it stepped
+    assert any("playing from the first day" in c.value for c in at.sidebar.caption)
 
 
 def control_data(at) -> dict | None:
@@ -271,7 +299,7 @@ def test_control_layers_drawn_and_toggled(at):
     assert "area" not in kinds_off and kinds_off["place"] == kinds["place"]
     assert '"Control areas"' not in map_args(at)["script"]
     at.sidebar.checkbox(key="layer:Frontlines").uncheck().run()
-    for name in ("Control places", "Border crossings", "al-Tanf deconfliction zone",
+    for name in ("Control places", "Border crossings", "Named zones",
                  "Land corridor"):
         at.sidebar.checkbox(key=f"layer:{name}").uncheck()
     at.run()

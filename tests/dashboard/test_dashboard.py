@@ -401,3 +401,16 @@ def test_publish_map_data_writes_once_named_by_content(tmp_path):
     assert len(list((tmp_path / "data").glob("countries-*.json"))) == 3
     with pytest.raises(ValueError):
         publish_map_data("{}", tmp_path, "/d", "../x")
+
+
+@pytest.mark.parametrize("window, days, expected, told", [
+    ((5, 9), 1, (5, 9), False),            # ends before the last day: play from here
+    ((20, 30), 1, (1, 11), False),         # at the end: the same width from the first day
+    ((1, 30), 1, (1, 1), True),            # spans every day: from the first day, said so
+    ((1, 30), 7, (1, 7), True),
+    ((1, 30), 90, (1, 30), True),          # a step longer than the range: the whole range
+])
+def test_play_window(window, days, expected, told):
+    day = lambda n: date(2023, 1, n)  # noqa: E731
+    got, note = d.play_window((day(window[0]), day(window[1])), (day(1), day(30)), days)
+    assert got == (day(expected[0]), day(expected[1])) and bool(note) is told

@@ -21,6 +21,9 @@ from geo.layers.areas import (
     projection_for,
 )
 from geo.layers.control import control_at, control_observations
+from geo.theatres import load_theatres
+
+QUESTION = load_theatres()["iraq_syria"].questions[0]
 
 
 def _cells(xy: np.ndarray, radius_m: float, land) -> np.ndarray:
@@ -244,7 +247,8 @@ def test_memoised_dates_equal_fresh_computations_over_many_dates():
     for day in days:                       # forward, then a few dates again out of order
         at = control_at(obs, day)
         areas = control_areas(at)
-        warm[day] = (areas, frontlines(areas, actors), land_corridor(areas, day, actors=actors))
+        warm[day] = (areas, frontlines(areas, actors),
+                     land_corridor(areas, day, question=QUESTION, actors=actors))
     for day in days[::-4]:
         areas = control_areas(control_at(obs, day))
         _same_layers(areas, warm[day][0])
@@ -256,7 +260,8 @@ def test_memoised_dates_equal_fresh_computations_over_many_dates():
         clear_corridor_cache()
         areas = control_areas(control_at(obs, day))
         for got, want in zip((areas, frontlines(areas, actors),
-                              land_corridor(areas, day, actors=actors)), warm[day],
+                              land_corridor(areas, day, question=QUESTION, actors=actors)),
+                             warm[day],
                              strict=True):
             _same_layers(got, want)
 

@@ -1,4 +1,6 @@
-"""Border corridor, al-Tanf deconfliction zone and the land-corridor question."""
+"""A theatre's layers: border corridor, crossings, named zones and the corridor question.
+The seeds' theatre (iraq_syria) gives the cases; ``test_theatres`` checks that nothing is
+special to it."""
 
 from __future__ import annotations
 
@@ -15,20 +17,23 @@ from test_control import ev
 from geo.layers.areas import control_areas
 from geo.layers.control import control_at, control_observations
 from geo.layers.corridor import (
-    aligned_blocs,
     border_crossings,
     corridor_layers,
-    deconfliction_zone,
     land_corridor,
+    named_zones,
+    question_blocs,
 )
+from geo.theatres import load_theatres
 
 GEOD = Geod(ellps="WGS84")
 TANF_GARRISON = (33.5058, 38.6178)
+SEEDS = load_theatres()["iraq_syria"]
 
 
-def test_deconfliction_zone_is_a_55_km_geodesic_circle_around_the_garrison():
-    zone = deconfliction_zone()
-    assert len(zone) == 1 and zone.layer.iloc[0] == "deconfliction_zone"
+def test_the_tanf_zone_is_a_55_km_geodesic_circle_around_the_garrison():
+    zone = named_zones(SEEDS)
+    assert len(zone) == 1 and zone.layer.iloc[0] == "zone"
+    assert zone.name.iloc[0] == "al-Tanf deconfliction zone"
     assert (zone.centre_lat.iloc[0], zone.centre_lon.iloc[0]) == TANF_GARRISON
     assert "55 km" in zone.source.iloc[0] and "Wikipedia" in zone.source.iloc[0]
     ring = np.asarray(zone.geometry.iloc[0].exterior.coords)
@@ -39,7 +44,7 @@ def test_deconfliction_zone_is_a_55_km_geodesic_circle_around_the_garrison():
 
 
 def test_border_crossings_come_from_the_gazetteer_with_sources():
-    crossings = border_crossings()
+    crossings = border_crossings(SEEDS)
     assert {"al-Tanf border crossing", "al-Walid border crossing"} <= set(crossings.name)
     assert crossings.source.str.len().min() > 10
 
@@ -50,9 +55,10 @@ def test_corridor_layers_keep_what_is_inside():
         ev(2, 36.3, 33.5, "syrian_government", "holds", "2017-05-20")],   # Damascus, far
         geometry="geometry", crs="EPSG:4326").rename(columns={"event_id_cnty": "event_id_cnty"})
     at = control_at(control_observations(events), "2017-05-21")
-    out = corridor_layers(events, at, width_km=50)
+    out = corridor_layers(events, at, SEEDS, width_km=50)
     assert {"border", "corridor", "border_crossing", "corridor_event", "corridor_control",
-            "deconfliction_zone"} <= set(out.layer)
+            "zone"} <= set(out.layer)
+    assert set(out.theatre) == {"iraq_syria"}
     assert list(out[out.layer == "corridor_event"].event_id_cnty) == ["E1"]
     assert len(out[out.layer == "corridor_control"]) == 1
     assert 550 < out[out.layer == "border"].length_km.iloc[0] < 650
@@ -70,11 +76,16 @@ def chain(blocs, day="2017-05-01"):
 def corridor_for(rows, day="2017-05-02"):
     obs = control_observations(gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326"))
     areas = control_areas(control_at(obs, day), radius_km=30)
-    return land_corridor(areas, day)
+    return land_corridor(areas, day, question=SEEDS.questions[0])
 
 
-def test_aligned_blocs_are_iran_axis_and_its_allies():
-    assert aligned_blocs() == ["iran_axis", "iraqi_government", "russia", "syrian_government"]
+def test_the_question_s_blocs_are_iran_axis_and_its_allies():
+    assert question_blocs(SEEDS.questions[0]) == ["iran_axis", "iraqi_government", "russia",
+                                                  "syrian_government"]
+
+
+def test_without_a_theatre_there_is_no_corridor_layer():
+    assert corridor_layers(None, None, None).empty
 
 
 def test_land_corridor_yes_along_an_unbroken_chain():
@@ -118,7 +129,7 @@ def _geonames_point(gid: int) -> tuple[float, float]:
 
 
 def test_derived_crossings_carry_their_source_and_uncertainty():
-    crossings = border_crossings().set_index("name")
+    crossings = border_crossings(SEEDS).set_index("name")
     assert not crossings.loc["al-Tanf border crossing", "approximate"]
     assert np.isnan(crossings.loc["al-Walid border crossing", "uncertainty_km"])
     for name, ids in [("al-Qaim–Albu Kamal border crossing", ("92138", "174448")),
@@ -137,7 +148,7 @@ def test_derived_crossing_points_follow_from_the_geonames_towns_and_the_border()
     from geo.layers.boundaries import border_line, local_crs
 
     line = border_line("IQ", "SY").geometry.iloc[0]
-    crossings = border_crossings().set_index("name")
+    crossings = border_crossings(SEEDS).set_index("name")
     qaim, kamal = _geonames_point(92138), _geonames_point(174448)
     yar = _geonames_point(383661)
     towns = shapely.LineString([(qaim[1], qaim[0]), (kamal[1], kamal[0])])
@@ -154,7 +165,7 @@ def test_derived_crossing_points_follow_from_the_geonames_towns_and_the_border()
 
 
 def test_new_crossings_are_in_the_corridor_layer():
-    out = corridor_layers(None, None, width_km=50)
+    out = corridor_layers(None, None, SEEDS, width_km=50)
     crossing = out[out.layer == "border_crossing"]
     assert {"al-Qaim–Albu Kamal border crossing",
             "al-Yarubiyah–Rabia border crossing"} <= set(crossing.name)

@@ -37,7 +37,9 @@ def test_markers_and_layers(synthetic_page):
     assert stats.pop("not_drawn") == {}             # every control layer was computed
     assert stats == {"events": 5, "unlocated": 1, "mentions": 2, "in_corridor": 3}
     assert _n_event_records(page) == 5
-    for name in webmap.LAYERS + (webmap.OSM,):
+    # the borders of interest and corridors are named after their theatre's countries
+    for name in (webmap.EVENTS, webmap.MENTIONS, webmap.COUNTRIES, "Iraq–Syria border",
+                 "Iraq–Syria border corridor") + webmap.CONTROL_LAYERS + (webmap.OSM,):
         assert f'"{name}"' in page.replace("\\u2013", "–")
     assert "#2e7d32" in page and "#1565c0" in page     # bloc colours from actors.toml
     assert '"radius": 30000.0' in page                  # 30 km uncertainty, in metres
@@ -206,11 +208,17 @@ def test_cli_export_on_seeds(tmp_path, capsys):
     page = out.read_text("utf-8")
     assert not REMOTE_LOAD.search(page) and "cm.addEvents(" in page
     assert "5 articles" in capsys.readouterr().err
+    default = tmp_path / "default.html"             # self-contained without being asked
+    assert main(["export", "--out", str(default)]) == 0
+    assert not REMOTE_LOAD.search(default.read_text("utf-8"))
     cdn = tmp_path / "cdn.html"
-    assert main(["export", "--out", str(cdn)]) == 0
+    assert main(["export", "--out", str(cdn), "--cdn"]) == 0
     assert assets.cdn_urls()["leaflet.js"] in cdn.read_text("utf-8")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cdn.html", "map.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cdn.html", "default.html",
+                                                          "map.html"]
     assert XSS not in page
+    assert main(["export", "--out", str(tmp_path / "x.html"), "--cdn",
+                 "--self-contained"]) == 2
 
 
 def test_bloc_colours_can_be_overridden_and_are_sanitised():

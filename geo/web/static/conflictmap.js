@@ -483,8 +483,8 @@
       }
       if (f.l === "zone") {
         return "<h4>" + names[f.n] + "</h4><p>" + (+f.r) + " km around the " + f.ce +
-          " (geodesic circle), declared by " + blocName(f.b) + ".</p><p><small>Source: " +
-          f.src + "</small></p>";
+          " (geodesic circle)" + (f.b >= 0 ? ", declared by " + blocName(f.b) : "") +
+          ".</p><p><small>Source: " + f.src + "</small></p>";
       }
       if (f.l === "path") {
         return "<h4>Land corridor <small>" + blocName(f.b) + " area " + f.id +
@@ -492,7 +492,7 @@
       }
       return "<h4>Land-corridor gap <small>" + (+f.km).toFixed(1) + " km</small></h4>" +
         dl([["Leg", f.leg], ["Between", f.n]]) +
-        "<p>No Iran-aligned control is reported on this stretch.</p>";
+        "<p>No control by the question's blocs is reported on this stretch.</p>";
     }
     function tip(f) {
       if (f.l === "area") {
