@@ -90,6 +90,17 @@ def map_data_url(name: str, text: str) -> str | None:
         return None
 
 
+def first_run_index() -> None:
+    """The first run builds the gazetteer index (minutes): show its stages and progress."""
+    if dash.index_ready():
+        return
+    bar = st.progress(0.0, text="Building the place index (first run only)…")
+    with dash.build_progress(lambda stage, fraction: bar.progress(
+            fraction, text=f"Building the place index (first run only): {stage}")):
+        gazetteer()
+    bar.empty()
+
+
 @st.cache_data(show_spinner="Reading the bundled articles…")
 def seed_corpus() -> dash.Corpus:
     return dash.seed_corpus(gazetteer(), actor_dictionary())
@@ -201,6 +212,7 @@ def map_bounds(corpus_key: str, _events) -> list[list[float]]:
 
 state = st.session_state
 if "corpus" not in state:
+    first_run_index()
     state.corpus, state.messages = first_corpus()
     state.uploaded = set()
     state.playing = False

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -29,6 +30,17 @@ from .normalize import ARTICLES, match_key, variant_key
 from .sources import Record, Source, embedded_sources
 from .sources.base import content_fingerprint
 from .types import Place
+
+#: Build progress goes to this logger at INFO, each record with ``stage`` (text) and
+#: ``fraction`` (0–1) attributes: a front end attaches a handler to show it (the command
+#: line's progress bar, the dashboard's progress widget); nothing is shown otherwise.
+PROGRESS = logging.getLogger("gazetteer.index.progress")
+#: share of a build's time per stage (measured on this machine); a source's share is
+#: spread over its records by its ``size_hint``
+STAGE_SHARE = {"geonames": 0.55, "world_states": 0.08, "uscensus": 0.04, "airports": 0.04,
+               "physical": 0.01, "overlay": 0.01}
+FINISH_SHARE = {"name index": 0.12, "automaton": 0.1, "writing": 0.05}
+PROGRESS_EVERY = 5000          # records between two progress reports
 
 SCHEMA_VERSION = 18
 #: automaton values pack (key_id << 8 | key length); longer keys are looked up, not scanned
@@ -461,7 +473,9 @@ def build(path: Path, sources: Sequence[Source]) -> IndexStats:
         seen_ids: set[str] = set()
         article_countries = _article_countries()
         curated_divisions: dict[tuple[str, str], Record] = {}
+        report = _Reporter(sources)
         for source in sources:
+            report.source(source)
             overlay = isinstance(source, OverlaySource)
             if overlay and source.resolve_anchor is None:
                 source.resolve_anchor = _anchor_resolver(db, key_ids)
@@ -478,6 +492,7 @@ def build(path: Path, sources: Sequence[Source]) -> IndexStats:
                 if added:
                     n_places += 1
                     n_names += added
+                report.record(n_places)
         for record in curated_divisions.values():          # no GeoNames record: their own
             added = _insert(db, record, key_ids, seen_ids, article_countries)
             if added:
@@ -485,9 +500,11 @@ def build(path: Path, sources: Sequence[Source]) -> IndexStats:
                 n_names += added
         _add_country_aliases(db, key_ids, data_path("country_aliases.csv"))
         _add_place_aliases(db, key_ids, data_path("place_aliases.csv"))
+        report.stage("name index")
         db.executemany("INSERT INTO keys (key_id, key) VALUES (?, ?)",
                        ((i, k) for k, i in key_ids.items()))
         db.executescript(INDEXES)
+        report.stage("automaton")
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for key, key_id in key_ids.items():
             # Latin-script keys only: other scripts stay searchable through lookup().
@@ -507,17 +524,64 @@ def build(path: Path, sources: Sequence[Source]) -> IndexStats:
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "sources": json.dumps([s.fingerprint() for s in sources])}
         db.executemany("INSERT INTO meta VALUES (?, ?)", ((k, str(v)) for k, v in meta.items()))
+        report.stage("writing")
         db.commit()
         db.execute("VACUUM")
         db.close()
         os.replace(tmp_aho, path.with_suffix(".aho"))
         os.replace(tmp_db, path)
+        report.done(n_places)
     except BaseException:
         tmp_db.unlink(missing_ok=True)
         tmp_aho.unlink(missing_ok=True)
         raise
     size = path.stat().st_size + path.with_suffix(".aho").stat().st_size
     return IndexStats(n_places, n_names, len(key_ids), round(seconds, 2), size)
+
+
+class _Reporter:
+    """Reports a build's progress to :data:`PROGRESS`: the stage and the share of the
+    expected build time done (stages weighted by :data:`STAGE_SHARE` and
+    :data:`FINISH_SHARE`)."""
+
+    def __init__(self, sources: Sequence[Source]):
+        shares = [STAGE_SHARE.get(s.name, 0.02) for s in sources] + list(FINISH_SHARE.values())
+        total = sum(shares) or 1.0
+        self.shares = [x / total for x in shares]
+        self.names = [s.name for s in sources] + list(FINISH_SHARE)
+        self.k, self.done_before, self.first, self.hint = -1, 0.0, -1, 0
+        self.started = time.perf_counter()
+
+    def _emit(self, stage: str, fraction: float) -> None:
+        fraction = min(1.0, max(0.0, fraction))
+        PROGRESS.info("building the place index (first run only): %s, %d%%", stage,
+                      round(100 * fraction), extra={"stage": stage, "fraction": fraction})
+
+    def source(self, source: Source) -> None:
+        self.k += 1
+        self.done_before = sum(self.shares[:self.k])
+        self.hint = int(getattr(source, "size_hint", 0) or 0)
+        self.first = -1
+        self._emit(f"reading {self.names[self.k]}", self.done_before)
+
+    def record(self, n_places: int) -> None:
+        if self.first < 0:
+            self.first = n_places
+        n = n_places - self.first
+        if n % PROGRESS_EVERY or not n:
+            return
+        within = min(0.99, n / self.hint) if self.hint else 0.5
+        self._emit(f"reading {self.names[self.k]} ({n_places:,} places)",
+                   self.done_before + within * self.shares[self.k])
+
+    def stage(self, name: str) -> None:
+        self.k = self.names.index(name)
+        self.done_before = sum(self.shares[:self.k])
+        self._emit(name, self.done_before)
+
+    def done(self, n_places: int) -> None:
+        self._emit(f"done: {n_places:,} places in {time.perf_counter() - self.started:.0f} s",
+                   1.0)
 
 
 def _add_place_aliases(db: sqlite3.Connection, key_ids: dict[str, int], path: Path) -> None:
@@ -572,6 +636,16 @@ def _insert(db: sqlite3.Connection, record: Record, key_ids: dict[str, int],
         rows.append((key_id, variant_key(name), rowid, int(i == 0), name))
     db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", rows)
     return max(len(rows), 1)
+
+
+def index_exists(sources: Sequence[Source] | None = None, directory: Path | None = None
+                 ) -> bool:
+    """Whether the index for ``sources`` (default :func:`default_sources`) is built in
+    ``directory`` (default :func:`cache_dir`): False means the next open builds it."""
+    directory = Path(directory) if directory else cache_dir()
+    sources = list(sources) if sources is not None else default_sources(directory)
+    path = directory / f"gazetteer-{fingerprint(sources)}.sqlite"
+    return path.exists() and path.with_suffix(".aho").exists()
 
 
 def open_index(sources: Sequence[Source] | None = None, directory: Path | None = None,

@@ -136,3 +136,69 @@ def test_shipped_overlay_rows_all_have_sources():
     assert all(r["source"].strip() for r in rows)
     # A row is located, anchored on a named place, or explicitly unlocated.
     assert all(r["lat"] or r["anchor"] or r["confidence"] == "unlocated" for r in rows)
+
+
+class _Records(list):
+    """Collects the build's progress records (stage, fraction)."""
+
+    def handler(self):
+        import logging
+
+        records = self
+
+        class H(logging.Handler):
+            def emit(self, record):
+                records.append((record.stage, record.fraction))
+        return H(logging.INFO)
+
+
+def test_a_build_reports_its_stages_and_progress(tmp_path):
+    import logging
+
+    from gazetteer.index import PROGRESS, index_exists
+
+    seen = _Records()
+    handler = seen.handler()
+    PROGRESS.addHandler(handler)
+    PROGRESS.setLevel(logging.INFO)
+    try:
+        sources = [OverlaySource(write_overlay(tmp_path / "p.csv", ROWS))]
+        assert not index_exists(sources, tmp_path / "cache")
+        open_index(sources, directory=tmp_path / "cache")
+        assert index_exists(sources, tmp_path / "cache")
+        built = len(seen)
+        open_index([OverlaySource(tmp_path / "p.csv")], directory=tmp_path / "cache")
+    finally:
+        PROGRESS.removeHandler(handler)
+    stages = [s for s, _ in seen]
+    assert stages[0] == "reading overlay" and stages[-1].startswith("done: 2 places")
+    assert {"name index", "automaton", "writing"} <= set(stages)
+    fractions = [f for _, f in seen]
+    assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == 1.0
+    assert len(seen) == built                     # opening a built index reports nothing
+
+
+@pytest.mark.parametrize("tty", [False, True])
+def test_the_command_line_shows_the_build_as_a_bar_or_lines(tty):
+    import io
+    import logging
+
+    from geo.cli.progress import ProgressBar
+
+    class Stream(io.StringIO):
+        def isatty(self):
+            return tty
+
+    out = Stream()
+    bar = ProgressBar(out)
+    for stage, fraction in [("reading geonames", 0.0), ("reading geonames (5,000 places)", 0.1),
+                            ("reading geonames (10,000 places)", 0.2), ("automaton", 0.8),
+                            ("done: 9 places in 3 s", 1.0)]:
+        bar.emit(logging.makeLogRecord({"stage": stage, "fraction": fraction}))
+    text = out.getvalue()
+    if tty:
+        assert text.count("\r") == 5 and text.endswith("\n") and "100%" in text
+        assert "[" + "#" * 30 + "]" in text
+    else:                                  # a log: one line per stage, not per 5,000 places
+        lines = text.splitlines()
+        assert len(lines) == 3 and "automaton" in lines[1] and "100%" in lines[2]

@@ -22,6 +22,7 @@ from geo.cli.errors import (
     exit_code,
     user_message,
 )
+from geo.cli.progress import show_build_progress
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("geopy", "distributed", "pyogrio"):
         logging.getLogger(name).addHandler(logging.NullHandler())
         logging.getLogger(name).propagate = False
+    show_build_progress()             # a first run builds the place index: say so
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -5,8 +5,10 @@ mentions (from the seeds, a store or added articles; extracted and merged by
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from gazetteer import Gazetteer
+from gazetteer.index import PROGRESS, index_exists
 from geo.actors import load_actors
 from geo.errors import InputError
 from geo.events import pipeline
@@ -33,6 +36,34 @@ def load_gazetteer():
     gz = Gazetteer()
     _ = gz.index.automaton      # load it once now, not on the first geoparse
     return gz
+
+
+def index_ready() -> bool:
+    """Whether the gazetteer index is built (False: the first run builds it, minutes)."""
+    return index_exists()
+
+
+@contextmanager
+def build_progress(show: Callable[[str, float], None]):
+    """While inside, ``show(stage, fraction)`` is called with the index build's progress
+    (``gazetteer.index.PROGRESS``; fraction 0–1)."""
+    handler = _Progress(show)
+    PROGRESS.addHandler(handler)
+    PROGRESS.setLevel(logging.INFO)
+    try:
+        yield handler
+    finally:
+        PROGRESS.removeHandler(handler)
+
+
+class _Progress(logging.Handler):
+    def __init__(self, show):
+        super().__init__(logging.INFO)
+        self.show, self.calls = show, 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.calls += 1
+        self.show(str(getattr(record, "stage", "")), float(getattr(record, "fraction", 0.0)))
 
 
 def load_actor_dictionary():

@@ -80,6 +80,8 @@ class Overlay(RawMacroElement):
     {{ this.events }}, {{ this.options }});{% endif %}
   {% if this.mentions_group %}cm.addPoints({{ this.mentions_group.get_name() }},
     {{ this.mentions }});{% endif %}
+  {% if this.labels_group %}cm.addLabels(map, {{ this.labels_group.get_name() }},
+    {{ this.labels }});{% endif %}
   cm.addLegend(map, {{ this.legend }}, {{ this.legend_options }});
   (function () {      /* the legend stays open or closed across reruns and reloads */
     var KEY = "conflictmap.legend", store = null;
@@ -105,8 +107,10 @@ class Overlay(RawMacroElement):
 """
 
     def __init__(self, events_group, events, mentions_group, mentions, legend, options,
-                 control_groups=None, control=None, legend_options=None):
+                 control_groups=None, control=None, legend_options=None, labels_group=None,
+                 labels=None):
         super().__init__()
+        self.labels_group, self.labels = labels_group, safe_json(labels or [])
         self._name = "ConflictmapOverlay"
         self.events_group, self.mentions_group = events_group, mentions_group
         # the dashboard's compact form (a dict of columns) without spaces: 18 % smaller

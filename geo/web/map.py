@@ -39,15 +39,17 @@ from geo.layers.boundaries import (
 from geo.layers.registry import MAP_LAYERS, theatres_for
 from geo.text.dates import parse_day
 from geo.web import assets, markers
+from geo.web.basemap import map_labels, water_json
 from geo.web.elements import GeoJsonLayer, Overlay, geojson_layer
 from geo.web.encode import encode_snapshots
 from geo.web.html import UNKNOWN_COLOR, SafeJson, color, geojson_text, safe_json
 from geo.web.legend import legend_html
 from geo.web.popups import event_records, mention_points
 
-EVENTS, MENTIONS, COUNTRIES, BORDER, CORRIDOR = (
-    "Events", "Place mentions", "Country borders", "Borders of interest", "Border corridor")
-BASE_LAYERS = (EVENTS, MENTIONS, COUNTRIES, BORDER, CORRIDOR)
+EVENTS, MENTIONS, COUNTRIES, BORDER, CORRIDOR, WATER, LABELS = (
+    "Events", "Place mentions", "Country borders", "Borders of interest", "Border corridor",
+    "Rivers and lakes", "Map labels")
+BASE_LAYERS = (EVENTS, MENTIONS, COUNTRIES, WATER, LABELS, BORDER, CORRIDOR)
 #: The territorial-control layers (``geo.layers.registry.MAP_LAYERS``), drawn for the
 #: slider's end date: their titles in the layer menu, in order.
 CONTROL_LAYERS = tuple(layer.title for layer in MAP_LAYERS)
@@ -105,6 +107,7 @@ def country_shape_name(code: str) -> str:
     return str(rows.name.iloc[0]) if len(rows) else code
 
 
+VIEW_KM = 400.0           # rivers, lakes and labels: within this distance of the events
 MIN_VIEW_DEG = 4.0        # the initial view spans at least this many degrees each way
 FOCUS_KM = 100.0          # countries are drawn in detail within this distance of the events
 _COUNTRIES_JSON: dict[tuple, SafeJson] = {}
@@ -297,6 +300,12 @@ def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None
         style = {"color": "#546e7a", "weight": 1, "fillColor": "#f7f5ef", "fillOpacity": 1}
         (GeoJsonLayer(None, COUNTRIES, style, url=url) if url else
          geojson_layer(borders, COUNTRIES, style, None)).add_to(m)
+    view = None                           # rivers, lakes and labels: around the events
+    if WATER in layers or LABELS in layers:
+        view = _around(around.geometry, VIEW_KM) if len(around) else focus
+    if WATER in layers and (water := water_json(view)) is not None:
+        geojson_layer(water, WATER, {"color": "#5b9bd5", "weight": 1, "fillColor": "#d4e6f6",
+                                     "fillOpacity": 1, "interactive": False}, None).add_to(m)
     for name, line, line_json, _, zone_json, width in interest:
         if CORRIDOR in layers:
             geojson_layer(zone_json, f"{name} corridor",
@@ -341,6 +350,8 @@ def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None
         n_drawn, n_groups, cell_m = records["total"], len(groups["n"]), records["cell_m"]
         n_items = len(records["events"]["lat"]) + n_groups
     events_group = folium.FeatureGroup(EVENTS).add_to(m) if EVENTS in layers else None
+    labels = map_labels(view, located) if LABELS in layers else []
+    labels_group = folium.FeatureGroup(LABELS).add_to(m) if LABELS in layers else None
     # events in the corridor (on its edge counts), as geo.layers.boundaries.within_corridor
     geoms = np.asarray(located.geometry.values, dtype=object)
     if zone_area is None:
@@ -376,10 +387,11 @@ def build_map(events: gpd.GeoDataFrame, mentions: gpd.GeoDataFrame | None = None
              {"slider": bool(time_slider), "clusterAbove": int(cluster_above)},
              control_groups,
              control_json if control and isinstance(control_json, SafeJson) else control,
-             {"collapsed": bool(compact)}).add_to(m)
+             {"collapsed": bool(compact)}, labels_group, labels).add_to(m)
     folium.LayerControl(collapsed=bool(compact)).add_to(m)
     m.fit_bounds(bounds or view_bounds(located, [b[1] for b in interest]), padding=(20, 20))
     m.conflictmap_stats = {"events": n_drawn, "unlocated": len(events) - len(located),
+                           "labels": len(labels),
                            "mentions": len(points), "in_corridor": n_zone,
                            "control_dates": len(control["dates"]) if control else 0,
                            "control_features": len(control["features"]) if control else 0,

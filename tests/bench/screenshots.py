@@ -1,11 +1,13 @@
-"""Screenshots for the README: the exported seed map and the dashboard, with the control layers.
+"""Screenshots for the README: the exported seed map, a map of another theatre (a sample
+article about the Russia-Ukraine war), and the dashboard, with the control layers.
 
     python tests/bench/screenshots.py [--out tests/screenshots] [--width 1400 --height 900]
 
-Exports the bundled seeds with ``conflictmap export --self-contained`` and opens the page in
+Exports the bundled seeds (and the sample) with ``conflictmap export`` and opens the page in
 Debian chromium (Playwright, headless, every request that is not to 127.0.0.1 refused), then
 runs the dashboard (``streamlit run app.py`` on 127.0.0.1, a free port) and opens it the same
-way. Saves ``export.png`` and ``dashboard.png`` (written to a temporary file and renamed into
+way. Saves ``export.png``, ``export-ukraine.png`` and ``dashboard.png`` (each written to a
+temporary file and renamed into
 place). The first run may build the gazetteer index (minutes).
 """
 
@@ -39,12 +41,30 @@ def _save(page, target: Path, **kwargs) -> Path:
     return target
 
 
-def export_shot(browser, out: Path, size: tuple[int, int]) -> Path:
+#: an article written for the screenshot of another theatre (not real reporting): places and
+#: actors of the Russia-Ukraine war, so the page shows the Ukraine theatre's layers
+UKRAINE_SAMPLE = """Title: Sample report: fighting around Bakhmut (written for the screenshot)
+Date: 2023-03-15
+
+Russian forces captured Soledar on 12 January 2023, the Russian Defence Ministry said.
+Russian forces captured the village of Krasna Hora north of Bakhmut on 10 March 2023.
+Ukrainian troops held Chasiv Yar on 14 March 2023, the General Staff said.
+Russian shelling killed two civilians in Kramatorsk on 13 March 2023.
+Ukrainian troops repelled attacks near Avdiivka on 14 March 2023.
+"""
+
+
+def export_shot(browser, out: Path, size: tuple[int, int], articles: list[str] | None = None,
+                name: str = "export.png") -> Path:
     from geo.cli import main
 
     with tempfile.TemporaryDirectory() as tmp:
-        html = Path(tmp) / "seeds.html"
-        if main(["export", "--out", str(html), "--self-contained"]) != 0:
+        html = Path(tmp) / "page.html"
+        paths = []
+        for k, text in enumerate(articles or []):
+            paths.append(Path(tmp) / f"article{k}.txt")
+            paths[-1].write_text(text, encoding="utf-8")
+        if main(["export", *map(str, paths), "--out", str(html)]) != 0:
             raise SystemExit("conflictmap export failed")
         page = browser.new_page(viewport={"width": size[0], "height": size[1]})
         watch = Watch(page)
@@ -53,7 +73,7 @@ def export_shot(browser, out: Path, size: tuple[int, int]) -> Path:
             page.wait_for_function("() => window.conflictmap && window.conflictmap.maps.length"
                                    " && window.conflictmap.maps[0].control")
             page.wait_for_timeout(800)
-            path = _save(page, out / "export.png")
+            path = _save(page, out / name)
         page.close()
     if watch.errors or watch.refused:
         raise SystemExit(f"export page: errors {watch.errors}, refused {watch.refused}")
@@ -96,8 +116,10 @@ def main() -> None:
     with sync_playwright() as pw:
         browser = launch(pw)
         try:
-            for shot in (export_shot, dashboard_shot):
-                print(shot(browser, out, (args.width, args.height)))
+            size = (args.width, args.height)
+            print(export_shot(browser, out, size))
+            print(export_shot(browser, out, size, [UKRAINE_SAMPLE], "export-ukraine.png"))
+            print(dashboard_shot(browser, out, size))
         finally:
             browser.close()
 

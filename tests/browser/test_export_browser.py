@@ -87,6 +87,10 @@ def test_a_ukrainian_corpus_draws_its_own_theatre_offline(page, tmp_path, gaz):
         legend = page.locator(".cm-legend").inner_text()
         assert "Tanf" not in legend and "Iran" not in legend
         assert page.locator("path.cm-zone").count() == 1          # the Chornobyl zone
+        labels = page.evaluate("() => [...document.querySelectorAll('.cm-label span')]"
+                               ".map(e => e.textContent)")
+        assert "Ukraine" in labels and "Russia" in labels and len(labels) > 10
+        assert "Kharkiv" in labels                                # a town of the view
         centre = page.evaluate("() => { const m = window.conflictmap.maps[0].map;"
                                " const c = m.getCenter(); return [c.lat, c.lng]; }")
         assert 44 < centre[0] < 53 and 28 < centre[1] < 41       # over Ukraine, not Syria

@@ -414,3 +414,29 @@ def test_play_window(window, days, expected, told):
     day = lambda n: date(2023, 1, n)  # noqa: E731
     got, note = d.play_window((day(window[0]), day(window[1])), (day(1), day(30)), days)
     assert got == (day(expected[0]), day(expected[1])) and bool(note) is told
+
+
+def test_the_first_run_index_build_reports_to_the_dashboard(tmp_path):
+    """``build_progress`` hands the build's stages and fractions to a widget's callback
+    (the app draws them with st.progress), and lets go after."""
+    import csv
+
+    from gazetteer.index import open_index
+    from gazetteer.sources.overlay import OverlaySource
+
+    path = tmp_path / "p.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["name", "alt_names", "lat", "lon", "anchor", "feature_class",
+                    "feature_code", "country_code", "admin1", "population", "source",
+                    "confidence"])
+        w.writerow(["Tal Afar", "", "36.37", "42.45", "", "P", "PPL", "IQ", "", "0",
+                    "test row", "high"])
+    shown = []
+    with d.build_progress(lambda stage, fraction: shown.append((stage, fraction))):
+        open_index([OverlaySource(path)], directory=tmp_path / "cache")
+    assert shown[0] == ("reading overlay", 0.0) and shown[-1][1] == 1.0
+    assert "automaton" in [s for s, _ in shown]
+    n = len(shown)
+    open_index([OverlaySource(path)], directory=tmp_path / "cache2")    # not listening now
+    assert len(shown) == n

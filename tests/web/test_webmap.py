@@ -35,10 +35,12 @@ def test_markers_and_layers(synthetic_page):
     # no control reported: only crossings, the zone and the land corridor's gaps
     assert stats.pop("control_dates") == 8 and stats.pop("control_features") >= 5
     assert stats.pop("not_drawn") == {}             # every control layer was computed
+    assert stats.pop("labels") > 10                 # countries, towns, the events' places
     assert stats == {"events": 5, "unlocated": 1, "mentions": 2, "in_corridor": 3}
     assert _n_event_records(page) == 5
     # the borders of interest and corridors are named after their theatre's countries
-    for name in (webmap.EVENTS, webmap.MENTIONS, webmap.COUNTRIES, "Iraq–Syria border",
+    for name in (webmap.EVENTS, webmap.MENTIONS, webmap.COUNTRIES, webmap.WATER,
+                 webmap.LABELS, "Iraq–Syria border",
                  "Iraq–Syria border corridor") + webmap.CONTROL_LAYERS + (webmap.OSM,):
         assert f'"{name}"' in page.replace("\\u2013", "–")
     assert "#2e7d32" in page and "#1565c0" in page     # bloc colours from actors.toml

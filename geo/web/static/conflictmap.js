@@ -24,6 +24,7 @@
   var cm = window.conflictmap = {maps: [], controls: []};
   var DAY = 86400000;
   var CELL_PX = 56;          /* clustering grid, screen pixels */
+  var MAX_RING_M = 100000;   /* uncertainty rings wider than this show only on hover */
   var LOW = 0.35;            /* confidence below which areas are hatched (geo/map_layers.py) */
   var SHAPES = {
     circle: '<circle cx="9" cy="9" r="6.5"/>',
@@ -75,16 +76,23 @@
     if (ev.popup) { marker.bindPopup(ev.popup, {maxWidth: 420, className: "cm-popup"}); }
     marker.bindTooltip(ev.tip, {direction: "top"});
     if (report) { marker.addEventParent(report); }
-    var parts = [marker];
+    var parts = [marker], ring = null;
     if (ev.radius) {
-      parts.unshift(L.circle([ev.lat, ev.lon], {
+      ring = L.circle([ev.lat, ev.lon], {
         radius: ev.radius, color: ev.color, weight: 1.5, dashArray: "5 4",
         /* rings wider than 50 km (e.g. "on the border") are outlines only, so stacked
          * vague events do not paint a region that looks like territory */
         fill: ev.radius <= 50000, fillOpacity: 0.06, interactive: false,
-        className: "cm-uncertainty"}));
+        className: "cm-uncertainty"});
+      if (ev.radius <= MAX_RING_M) { parts.unshift(ring); }
     }
     var group = L.layerGroup(parts);
+    if (ring && ev.radius > MAX_RING_M) {     /* wider: drawn only while the event is pointed at */
+      marker.on("mouseover popupopen", function () { group.addLayer(ring); });
+      marker.on("mouseout popupclose", function () {
+        if (!marker.isPopupOpen || !marker.isPopupOpen()) { group.removeLayer(ring); }
+      });
+    }
     group.marker = marker;
     return group;
   }
@@ -363,11 +371,57 @@
     return state;
   };
 
+  /* Labels [lat, lon, text, kind, minZoom] (plain text, set with textContent): country
+   * names, towns, the events' places; each shown from its zoom on, so a wide view is not a
+   * wall of names. */
+  cm.addLabels = function (map, group, labels) {
+    var items = labels.map(function (l) {
+      var el = document.createElement("span");
+      el.textContent = l[2];
+      var marker = L.marker([l[0], l[1]], {
+        icon: L.divIcon({className: "cm-label cm-label-" + l[3], html: el,
+                         iconSize: null, iconAnchor: [0, 0]}),
+        interactive: false, keyboard: false, pane: "cmLabels"});
+      return {marker: marker, zoom: l[4]};
+    });
+    if (!map.getPane("cmLabels")) { map.createPane("cmLabels").style.zIndex = 450; }
+    /* the events' places first, then countries, then towns (biggest first): a label that
+     * would overlap one already placed at this zoom is left out */
+    var RANK = {place: 0, country: 1, town: 2};
+    items.forEach(function (it, i) { it.order = i; it.kind = labels[i][3];
+                                     it.text = labels[i][2]; it.at = [labels[i][0], labels[i][1]]; });
+    var ordered = items.slice().sort(function (a, b) {
+      return (RANK[a.kind] - RANK[b.kind]) || (a.order - b.order); });
+    function box(it) {
+      var p = map.latLngToLayerPoint(it.at), w = 6.5 * it.text.length + 4, h = 14;
+      var x0 = it.kind === "place" ? p.x + 6 : p.x - w / 2;
+      return [x0, p.y - h / 2, x0 + w, p.y + h / 2];
+    }
+    function update() {
+      var z = map.getZoom(), placed = [], shown = 0;
+      ordered.forEach(function (it) {
+        var on = z >= it.zoom, b = null;
+        if (on) {
+          b = box(it);
+          on = !placed.some(function (q) {
+            return b[0] < q[2] && q[0] < b[2] && b[1] < q[3] && q[1] < b[3]; });
+        }
+        if (on) { placed.push(b); shown += 1; }
+        if (on && !group.hasLayer(it.marker)) { group.addLayer(it.marker); }
+        if (!on && group.hasLayer(it.marker)) { group.removeLayer(it.marker); }
+      });
+      group.labelsShown = shown;
+    }
+    map.on("zoomend", update);
+    map.whenReady(update);
+    return items.length;
+  };
+
   cm.addPoints = function (group, points) {
     points.forEach(function (p) {
       /* low: every mention below the confidence threshold (hollow, dashed);
          radius_km: an approximate point, its uncertainty drawn as a dashed ring */
-      if (p.radius_km) {
+      if (p.radius_km && p.radius_km * 1000 <= MAX_RING_M) {
         L.circle([p.lat, p.lon], {radius: p.radius_km * 1000, color: "#607d8b", weight: 1,
                                   dashArray: "3 4", fill: false, interactive: false,
                                   className: "cm-mention-ring"}).addTo(group);
