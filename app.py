@@ -4,7 +4,7 @@ time-filtered map, each traceable to its sources.
 Run with ``streamlit run app.py``. Widgets only: the work is done by ``geo.dashboard`` (corpus,
 filters, timeline, metrics, sources panel, control layers and summary, downloads),
 ``geo.web.map`` (the folium map) and ``geo.web.markers`` (its markers: compact, without popups,
-counted groups for many events; a click lists the events' sources beside the map). It works
+counted groups for many events; a click lists the events' sources below the map). It works
 with no internet: the map's scripts and styles are served by this Streamlit server from
 ``static/`` (``[server] enableStaticServing`` in ``.streamlit/config.toml``), see
 ``geo.dashboard.serve_map_assets``.
@@ -36,7 +36,7 @@ USER_ERRORS = (GeoError, GazetteerError)
 HERE = Path(__file__).resolve().parent
 VENDOR = HERE / "static" / "vendor"      # Streamlit serves ./static at <base>/app/static/
 PLAY_DELAY_S = 1.0
-MAP_HEIGHT = 560
+MAP_HEIGHT = 640
 TABLE_ROWS = 10_000                      # rows of the event table sent to the browser
 
 st.set_page_config(page_title="conflictmap", page_icon="🗺️", layout="wide")
@@ -365,9 +365,9 @@ for col, (label, value) in zip(st.columns(4),
                                dash.metrics(shown, mentions, index=index).items(), strict=True):
     col.metric(label, value)
 
-map_col, info_col = st.columns([3, 1])
+map_col = st.container()                  # the map uses the page's width
 with map_col:
-    # no popups in the map (a click lists the event's sources beside it): compact markers,
+    # no popups in the map (a click lists the event's sources below it): compact markers,
     # above markers.AGGREGATE_ABOVE events counted groups by point or grid cell
     fmap = webmap.build_map(shown, mentions, start=start, end=end, corridor_km=corridor_km,
                             theatres=theatres,
@@ -382,7 +382,8 @@ with map_col:
                             detail_events=corpus.events)
     clicked = st_folium(fmap, key="map", height=MAP_HEIGHT, use_container_width=True,
                         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"])
-with info_col:
+control_col, sources_col = st.columns(2)
+with control_col:
     st.subheader("Territorial control")
     if control is not None:
         st.caption(f"on {control_on.isoformat()} (the end of the window)")
@@ -391,6 +392,7 @@ with info_col:
         st.warning(control_failed)
     else:
         st.caption("Turn on a control layer in the sidebar to see who holds what.")
+with sources_col:
     st.subheader("Sources")
     picked = dash.clicked_events(shown, clicked)
     if picked.empty:

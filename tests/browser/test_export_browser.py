@@ -188,6 +188,48 @@ CONTROL_STATE = """() => {
 }"""
 
 
+def test_control_older_than_the_theatre_s_limit_is_not_drawn(page, tmp_path):
+    """The 2017-05/06 control reports, then a clash on 2017-10-01 with no control: on that
+    day every claim is over 90 days old (the seeds' theatre's limit), so no place and no
+    area is drawn; back on 2017-06-02 they are."""
+    import geopandas as gpd
+    import pandas as pd
+    from browser_util import event_row
+
+    events = control_events()
+    later = event_row(9, 35.0, 40.5, "2017-10-01", "2017-10-01", location="Place E")
+    events = gpd.GeoDataFrame(pd.concat([events, gpd.GeoDataFrame([later], crs="EPSG:4326")],
+                                        ignore_index=True), geometry="geometry",
+                              crs="EPSG:4326")
+    webmap.export_map(events, None, tmp_path / "aged.html")
+    with serve(tmp_path) as base:
+        watch = _open(page, base + "aged.html")
+        late = page.evaluate(CONTROL_STATE)
+        assert late["date"] == "2017-10-01" and (late["areas"], late["places"]) == (0, 0)
+        page.evaluate("() => window.conflictmap.maps[0].setRange('2017-05-01', '2017-06-02')")
+        back = page.evaluate(CONTROL_STATE)
+        assert back["date"] == "2017-06-02" and back["places"] == 3 and back["areas"] == 2
+    assert watch.errors == [] and watch.refused == []
+
+
+@pytest.mark.slow
+def test_the_default_export_is_drawn_with_no_network(page, tmp_path):
+    """`conflictmap export` with no option: the page opens with every non-local request
+    refused, its events, labels and rivers drawn."""
+    from geo.cli import main
+
+    assert main(["export", "--out", str(tmp_path / "default.html")]) == 0
+    with serve(tmp_path) as base:
+        watch = _open(page, base + "default.html")
+        state = map_state(page)
+        assert state["drawn"] == state["total"] > 10
+        assert page.locator(".cm-label").count() > 10
+        assert "Syria" in page.evaluate(
+            "() => [...document.querySelectorAll('.cm-label-country span')]"
+            ".map(e => e.textContent).join(' ')")
+    assert watch.errors == [] and watch.refused == []
+
+
 def test_slider_redraws_the_control_layers(page, tmp_path):
     """A capture on 2017-06-01 merges two hostile areas: moving the slider's end date before
     and after it changes the control-area polygons and frontline paths drawn."""
