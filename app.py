@@ -238,7 +238,8 @@ if bounds and (state.get("bounds") != bounds or "window" not in state):
 def _add(data, name: str) -> bool:
     try:
         new = dash.add_article(state.corpus, data, name, gazetteer(), actors,
-                               encoding=state.get("upload_encoding"))
+                               encoding=state.get("upload_encoding"),
+                               one_story=bool(state.get("one_story")))
     except USER_ERRORS as exc:           # InputError (bad input) or a data error
         state.messages.append(("error", dash.upload_error_message(exc)))
         return False
@@ -435,6 +436,10 @@ st.dataframe(dash.event_table(shown.iloc[:TABLE_ROWS]), width="stretch", hide_in
 
 st.subheader("Add articles")
 st.caption("Plain text or Markdown, optionally opened by Title:/Source:/Date:/URL: lines.")
+st.checkbox("These articles tell one story", key="one_story",
+            help="An added article with no date of its own is dated from the other articles' "
+                 "dates (otherwise only from its own text: one file never changes another's "
+                 "dates)")
 up_col, paste_col = st.columns(2)
 up_col.selectbox("Encoding of uploaded files", list(dash.UPLOAD_ENCODINGS),
                  format_func=dash.UPLOAD_ENCODINGS.get, key="upload_encoding",

@@ -134,12 +134,15 @@ def store_version(store: str | Path) -> int:
 
 
 def add_article(state: Corpus, data: bytes | str, name: str, gazetteer=None, actors=None, *,
-                max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> Corpus:
+                max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None,
+                one_story: bool = False) -> Corpus:
     """A new corpus: ``state`` plus the article in ``data`` (uploaded bytes, read as
-    ``encoding``, default UTF-8, or pasted text) called ``name``. Raises InputError, with a
-    message for the user, for an empty, binary, undecodable (EncodingError) or too large
-    input, an article already in the corpus, or one in which no place that can be mapped is
-    found; ``state`` itself is never changed."""
+    ``encoding``, default UTF-8, or pasted text) called ``name``. Its dates come from its own
+    text; with ``one_story`` (the user says the articles tell one story), an article with no
+    date of its own is dated from the corpus's publication dates, as ``--one-story`` does on
+    the command line. Raises InputError, with a message for the user, for an empty, binary,
+    undecodable (EncodingError) or too large input, an article already in the corpus, or one
+    in which no place that can be mapped is found; ``state`` itself is never changed."""
     gazetteer, actors, vocabulary = pipeline.resources(gazetteer, actors)
     name = name.strip() or "pasted text"
     if isinstance(data, bytes | bytearray):
@@ -156,7 +159,8 @@ def add_article(state: Corpus, data: bytes | str, name: str, gazetteer=None, act
         sample = text[:65536]
         if "\x00" in sample or control_characters(sample) > max(8, len(sample) // 100):
             raise InputError(f"{name}: looks like binary data, not text")
-    article = article_from_text(text, name)      # its date never depends on the others
+    story = [a.published for a in state.articles if a.published] if one_story else []
+    article = article_from_text(text, name, corpus_dates=story)   # own dates unless one story
     if any(a.sha1 == article.sha1 for a in state.articles):
         raise InputError(f"{name}: this article is already on the map")
     taken = {a.id for a in state.articles}

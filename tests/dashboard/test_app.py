@@ -205,6 +205,20 @@ def test_bad_upload_gives_a_message_and_changes_nothing(at, name, data, message)
     assert metrics(at) == before and map_events(at) == drawn
 
 
+def test_the_one_story_switch_dates_a_pasted_undated_article(at):
+    before = metrics(at)
+    at.checkbox(key="one_story").check().run()
+    at.text_area(key="paste_text").input(
+        "Popular Mobilization Forces captured the village of Tal Afar from Islamic State "
+        "fighters on Monday, Iraqi officials said.")
+    [b for b in at.button if b.label == "Add pasted text"][0].click().run()
+    errors, done = messages(at)
+    assert not at.exception and not errors and done
+    assert metrics(at)["sources"] == before["sources"] + 1
+    (slider,) = [s for s in at.sidebar.slider if s.label == "Dates"]
+    assert str(slider.value[0]).startswith("2017") and str(slider.value[1]).startswith("2017")
+
+
 def test_bad_paste_gives_a_message_and_changes_nothing(at):
     before = metrics(at)
     at.text_area(key="paste_text").input("\x00\x01\x02\x03binary\x04\x05" * 10)

@@ -248,6 +248,26 @@ def test_add_article_adds_events_and_leaves_the_old_state(corpus, gaz):
     assert len(again.articles) == len(new.articles) + 1
 
 
+UNDATED = ("Popular Mobilization Forces captured the village of Tal Afar from Islamic State "
+           "fighters on Monday, Iraqi officials said.")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("one_story", [False, True])
+def test_an_undated_article_takes_the_corpus_dates_only_when_they_tell_one_story(
+        corpus, gaz, one_story):
+    new = d.add_article(corpus, UNDATED, "undated.txt", gaz, one_story=one_story)
+    article = new.articles[-1]
+    mine = new.events[new.events["sources"].str.contains(f'"{article.id}"', regex=False)]
+    assert len(mine)
+    days = mine["event_date"].dropna()
+    if one_story:            # dated within the seeds' window (2017-05-12 … 2017-06-04)
+        assert article.published is not None
+        assert len(days) and days.between("2017-05-01", "2017-06-30").all()
+    else:                    # nothing in its own text dates it: undated
+        assert article.published is None and days.empty
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("data", "message"), [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
