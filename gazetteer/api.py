@@ -8,6 +8,7 @@ in degrees throughout, as in geopy.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -24,6 +25,7 @@ from .memo import LRU
 from .normalize import match_key, strip_articles, variant_key
 from .rank import MAJOR_CODES, Cand, Item, by_prior, decide, rank
 from .sources.overlay import OverlaySource
+from .streets import STREET_RULE, street_spans
 from .types import Candidate, Mention, Place
 
 MAX_NAME_CHARS = 200
@@ -289,7 +291,8 @@ class Gazetteer:
         items = [self._demonym_item(text, s) if "demonym" in s.marks else self._item(text, s)
                  for s in spans]
         items = [it for it in items if it.cands or it.marks & KEEP_UNMATCHED]
-        return self._resolve_items(text, items, demonyms, focus=focus)
+        return _with_streets(text, self._resolve_items(text, items, demonyms, focus=focus),
+                             street_spans(text, self.cues.function_words))
 
     def _demonym_item(self, text: str, span: Span) -> Item:
         """"Syrian" / "Americans": a mention of the country (rule ``demonym``)."""
@@ -442,6 +445,25 @@ class Gazetteer:
             mentions.append(Mention(it.text, it.start, it.end, cand.place if cand else None,
                                     conf, rule, cands, near))
         return mentions
+
+
+def _with_streets(text: str, mentions: list[Mention], streets: list[tuple[int, int]]
+                  ) -> list[Mention]:
+    """``mentions`` with the street names added as unlocated mentions (rule ``street``, no
+    place, confidence 0); a place mention inside a street's name is dropped ("Tyler" in
+    "West Tyler Street")."""
+    if not streets:
+        return mentions
+    starts = [s for s, _ in streets]
+    kept = []
+    for m in mentions:
+        k = bisect_right(starts, m.start) - 1
+        inside = (k >= 0 and m.start < streets[k][1]) or (
+            k + 1 < len(streets) and streets[k + 1][0] < m.end)
+        if not inside:
+            kept.append(m)
+    kept += [Mention(text[s:e], s, e, None, 0.0, STREET_RULE) for s, e in streets]
+    return sorted(kept, key=lambda m: (m.start, m.end))
 
 
 def _candidate(made: dict, place: Place, match: str, score: float) -> Candidate:

@@ -411,3 +411,32 @@ def test_a_bad_region_is_an_input_error(gaz, region):
 
     with pytest.raises(InputError):
         gaz.geoparse("Mosul", region=[region])
+
+
+# -- streets and roads: toponyms no gazetteer holds --------------------------------------------
+
+@pytest.mark.parametrize("text, street", [
+    ("Shots were fired on Al-Rashid Street in Baghdad on Friday.", "Al-Rashid Street"),
+    ("The convoy left Kings Road before dawn.", "Kings Road"),
+    ("A checkpoint on Highway 7 was moved.", "Highway 7"),
+    ("Traffic on I-35 and County Road 12 was stopped.", "County Road 12"),
+    ("Residents of 12th Avenue North were moved out.", "12th Avenue North"),
+])
+def test_a_street_is_an_unlocated_mention(gaz, text, street):
+    found = parse(gaz, text)
+    assert found[street].place is None and found[street].rule == "street"
+
+
+def test_a_town_inside_a_street_name_is_not_the_town(gaz):
+    found = parse(gaz, "Police closed East Houston Avenue in San Antonio, Texas.")
+    assert "Houston" not in found and found["East Houston Avenue"].place is None
+    assert found["San Antonio"].place.admin1 == "TX"
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("A Wall Street Journal survey was cited.", "Wall Street"),   # part of a longer name
+    ("The Road ahead is long, the minister said.", "The Road"),
+    ("Silk prices rose on the street.", "street"),
+])
+def test_what_is_not_a_street(gaz, text, absent):
+    assert not [m for m in gaz.geoparse(text) if m.rule == "street"]

@@ -122,6 +122,8 @@ def _candidates(mentions: list, sent, vocab) -> list:
     out = []
     for m in mentions:
         rel = m.start - s
+        if m.place is None and m.rule == "street":
+            continue            # a street: no point of its own; the town it is in places it
         if m.rule == "demonym" and not DEMONYM_PLACE.match(text[m.end - s:m.end - s + 20]):
             continue
         if any(a <= rel < b for a, b in origins):
