@@ -59,10 +59,9 @@ def build_progress(show: Callable[[str, float], None]):
 class _Progress(logging.Handler):
     def __init__(self, show):
         super().__init__(logging.INFO)
-        self.show, self.calls = show, 0
+        self.show = show
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.calls += 1
         self.show(str(getattr(record, "stage", "")), float(getattr(record, "fraction", 0.0)))
 
 

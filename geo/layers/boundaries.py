@@ -44,6 +44,14 @@ def local_crs(geom: BaseGeometry) -> CRS:
                           "+units=m +no_defs")
 
 
+def country_name(code: str) -> str:
+    """Natural Earth's name of a country by ISO alpha-2 or alpha-3 code (the code itself if
+    unknown)."""
+    c = countries()
+    rows = c[(c.iso2 == code.upper()) | (c.iso3 == code.upper())]
+    return str(rows.name.iloc[0]) if len(rows) else code
+
+
 def country_shape(code: str) -> BaseGeometry:
     """The (multi)polygon of a country by ISO alpha-2 or alpha-3 code (case-insensitive)."""
     code = code.strip().upper()

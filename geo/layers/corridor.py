@@ -30,7 +30,13 @@ from shapely.geometry import Point, box
 from geo.actors import load_actors
 from geo.geodesy import circle
 from geo.layers.areas import projection_for, to_crs_values
-from geo.layers.boundaries import border_line, corridor, countries, within_corridor
+from geo.layers.boundaries import (
+    border_line,
+    corridor,
+    countries,
+    country_name,
+    within_corridor,
+)
 from geo.theatres import Question, Theatre
 
 WGS84 = "EPSG:4326"
@@ -39,6 +45,11 @@ CROSSING_COLUMNS = ["name", "country_code", "place_id", "source", "source_confid
                     "approximate", "uncertainty_km", "geometry"]
 ZONE_COLUMNS = ["layer", "name", "bloc", "radius_km", "centre", "centre_lat", "centre_lon",
                 "source", "theatre", "geometry"]
+
+
+def no_rows() -> gpd.GeoDataFrame:
+    """An empty layers frame (a ``layer`` column, EPSG:4326)."""
+    return gpd.GeoDataFrame({"layer": []}, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
 
 
 def border_crossings(theatre: Theatre) -> gpd.GeoDataFrame:
@@ -77,8 +88,7 @@ def corridor_layers(events: gpd.GeoDataFrame, at: gpd.GeoDataFrame | None = None
     One frame, a ``layer`` column naming each row's layer and ``theatre`` its theatre; empty
     without a theatre."""
     if theatre is None:
-        return gpd.GeoDataFrame({"layer": []}, geometry=gpd.GeoSeries([], crs=WGS84),
-                                crs=WGS84)
+        return no_rows()
     parts, areas = [], []
     for border in theatre.borders:
         width = float(border.corridor_km if width_km is None else width_km)
@@ -107,8 +117,7 @@ def corridor_layers(events: gpd.GeoDataFrame, at: gpd.GeoDataFrame | None = None
     parts = [p if p.crs is not None and p.crs == WGS84 else p.to_crs(WGS84)
              for p in parts if len(p)]
     if not parts:
-        return gpd.GeoDataFrame({"layer": []}, geometry=gpd.GeoSeries([], crs=WGS84),
-                                crs=WGS84)
+        return no_rows()
     out = pd.concat(parts, ignore_index=True)
     out["theatre"] = theatre.id
     front = ["layer", "name"]
@@ -208,9 +217,7 @@ def anchor_label(question: Question, k: int) -> str:
     a = question.anchors[k]
     if not a.country:
         return a.name
-    c = countries()
-    rows = c[c.iso2 == a.country]
-    name = str(rows["name"].iloc[0]) if len(rows) and a.name == a.country else a.name
+    name = country_name(a.country) if a.name == a.country else a.name
     return f"{name} border" if k == 0 else name
 
 

@@ -24,7 +24,7 @@ from geo.layers.control import (
     control_at,
     control_observations,
 )
-from geo.layers.corridor import corridor_layers, land_corridor
+from geo.layers.corridor import corridor_layers, land_corridor, no_rows
 from geo.text.dates import to_day
 from geo.theatres import Theatre, select_theatres
 
@@ -77,7 +77,7 @@ def _fronts(d: Day) -> gpd.GeoDataFrame:
 
 def _corridor(d: Day) -> gpd.GeoDataFrame:
     if not d.theatres:
-        return _empty()
+        return no_rows()
     events = recent_events(d.events, d.day, d.event_window_days)
     return _concat([corridor_layers(events, d.at, t, width_km=d.corridor_km)
                     for t in d.theatres])
@@ -88,14 +88,10 @@ def _land(d: Day) -> gpd.GeoDataFrame:
                     .assign(theatre=t.id) for t in d.theatres for q in t.questions])
 
 
-def _empty() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"layer": []}, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
-
-
 def _concat(parts: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     parts = [p for p in parts if len(p)]
     if not parts:
-        return _empty()
+        return no_rows()
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry",
                             crs=WGS84)
 
@@ -239,8 +235,7 @@ def _guarded(compute: Callable[[], gpd.GeoDataFrame], functions: tuple, dropped:
         for layer in REGISTRY:
             if layer.compute in functions:
                 dropped.setdefault(layer.name, reason)
-        return gpd.GeoDataFrame({"layer": []}, geometry=gpd.GeoSeries([], crs=WGS84),
-                                crs=WGS84)
+        return no_rows()
 
 
 def dropped_layers(frame) -> dict[str, str]:

@@ -39,7 +39,7 @@ def focus_countries(events: pd.DataFrame) -> Counter:
     rest = located.geometry.values[~known.to_numpy()]
     if len(rest):
         world = natural_earth.countries()
-        points = shapely.points(shapely.get_coordinates(shapely.centroid(np.asarray(rest))))
+        points = shapely.centroid(np.asarray(rest))
         where, country = world.sindex.query(points, predicate="within")
         first = dict(zip(where.tolist(), country.tolist(), strict=True))    # one per point
         counts.update(str(world["iso2"].iloc[c]) for c in first.values())

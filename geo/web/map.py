@@ -33,6 +33,7 @@ from geo.layers.boundaries import (
     border_line,
     corridor,
     countries,
+    country_name,
     local_crs,
     map_countries,
 )
@@ -100,13 +101,6 @@ def bloc_styles(blocs: dict | None = None) -> dict[str, tuple[str, str]]:
 
 # -- the map -----------------------------------------------------------------------------
 
-def country_shape_name(code: str) -> str:
-    """Natural Earth's name of a country by ISO code (the code itself if unknown)."""
-    c = countries()
-    rows = c[(c.iso2 == code.upper()) | (c.iso3 == code.upper())]
-    return str(rows.name.iloc[0]) if len(rows) else code
-
-
 VIEW_KM = 400.0           # rivers, lakes and labels: within this distance of the events
 MIN_VIEW_DEG = 4.0        # the initial view spans at least this many degrees each way
 FOCUS_KM = 100.0          # countries are drawn in detail within this distance of the events
@@ -161,7 +155,7 @@ def theatre_borders(theatres, corridor_km: float | None = None):
         for b in t.borders:
             width = b.corridor_km if corridor_km is None else corridor_km
             line, line_json, zone, zone_json, area = _border_and_corridor(b.countries, width)
-            name = "–".join(country_shape_name(c) for c in b.countries) + " border"
+            name = "–".join(country_name(c) for c in b.countries) + " border"
             out.append((name, line, line_json, zone, zone_json, float(width)))
             areas.append(area)
     if not areas:
