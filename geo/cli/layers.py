@@ -75,9 +75,12 @@ def cmd_layers(args: argparse.Namespace) -> int:
     answer = layers[(layers.layer == "land_corridor") & (layers.kind == "answer")] \
         if "kind" in layers.columns else layers.iloc[:0]
     counts = layers.layer.value_counts()
+    rough = layers[layers["approximate"].fillna(False).astype(bool)].layer.value_counts() \
+        if "approximate" in layers.columns else counts.iloc[:0]
     theatres = layers.attrs.get("theatres") or ["none"]
     print(f"{n_articles} articles, {len(events)} events -> {out}: "
-          + ", ".join(f"{k} {counts[k]}" for k in counts.index)
+          + ", ".join(f"{k} {counts[k]}" + (f" ({rough[k]} approximate)" if k in rough else "")
+                      for k in counts.index)
           + "".join(f"; {name}" for name in answer.name)
           + f"; theatre: {', '.join(theatres)}", file=sys.stderr)
     if expired := layers.attrs.get("expired"):

@@ -32,7 +32,7 @@ from datetime import timedelta
 
 from geo.events.fatalities import count_fatalities
 from geo.events.model import SPEECH, Event
-from geo.events.places import locate
+from geo.events.places import locate, text_place
 from geo.events.vocabulary import Rule, Vocabulary, load_vocabulary
 from geo.text.dates import find_dates, find_dates_in_window, find_day_offsets
 from geo.text.discourse import Discourse
@@ -114,8 +114,10 @@ def extract_events(article, gazetteer, actors, vocabulary: Vocabulary | None = N
     vocab = vocabulary or load_vocabulary()
     text = article.text
     region = actors.theatre_countries(text)     # "ISWAP": a prior for Nigeria's places
-    places = _Spans(m for m in gazetteer.geoparse(text, region=region or None)
-                    if m.place is not None)
+    # places the gazetteer locates or knows, and names it does not know that the text calls
+    # places ("the border town of X") or places itself ("X in Y district"); not streets
+    places = _Spans(text_place(m) for m in gazetteer.geoparse(text, region=region or None)
+                    if m.place is not None or m.rule != "street")
     setting = actors.setting(Counter(m.place.country_code for m in places.items
                                      if m.place.country_code), article.published)
     known = actors.find(text, setting)

@@ -37,8 +37,8 @@ from functools import lru_cache
 from shapely.geometry import Point
 from shapely.ops import nearest_points
 
+from geo.events.borders import country_shapes
 from geo.events.model import SPEECH, Event, copy_event
-from geo.events.places import country_shapes
 from geo.geodesy import km
 
 SAME_PLACE_KM = 25.0
@@ -276,7 +276,8 @@ def signature(e: Event) -> tuple:
 def _rank(e: Event) -> tuple:
     located = e.lat is not None
     prec = e.precision.acled if e.precision else 9
-    return (e.place is None, not located, e.approximate, prec, e.article_id, e.sentence_start)
+    return (e.place is None, not located, prec, e.approximate, e.uncertainty_km or 0.0,
+            e.article_id, e.sentence_start)
 
 
 def merge_group(g: list[Event]) -> Event:

@@ -8,11 +8,13 @@ trigger. Left out: places inside an actor's name ("US jets"), national adjective
 movement started ("a rapid advance from the area around Tal Afar, west of Mosul"), and a
 country or national capital that the sentence names as an actor's sponsor or origin
 ("pro-Iranian militias … would give Tehran an advantage", "backed by Tehran", "Iraq's
-militias") unless it is named as a place ("in Tehran"). Relative locations ("west of Mosul",
-"75 km north-west of Tanf", "50 km from Mosul") become an approximate point with an
-uncertainty radius, and so do curated overlay points derived from nearby places (their
-``uncertainty_km`` column); a country or province named with a border is an approximate
-border location; "the X and Y villages" give one event per place. With no place named,
+militias") unless it is named as a place ("in Tehran"). Relative locations ("west of Mosul":
+``RELATIVE_OFFSET_KM`` to that side; "75 km north-west of Tanf"; "50 km from Mosul") become an
+approximate point with an uncertainty radius, and so do curated overlay points derived from
+nearby places (their ``uncertainty_km`` column); a country or province named with a border
+is an approximate border location, and a place no source locates that the text puts on a
+border ("the border village of X") an approximate point on that border near the article's
+place closest to it; "the X and Y villages" give one event per place. With no place named,
 "inside the city" takes the last place told and a bare "the border" the last border named
 (``geo.text.discourse``). Coordinates (lat, lon) degrees, distances km.
 """
@@ -20,14 +22,13 @@ border location; "the X and Y villages" give one event per place. With no place 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-from shapely.ops import nearest_points
+from dataclasses import replace
 
 from gazetteer.precision import Precision
-from gazetteer.sources.natural_earth import countries
+from gazetteer.types import Place
+from geo.events.borders import border_point, nearest_on, shared_border
 from geo.events.model import copy_event
-from geo.geodesy import destination, km
+from geo.geodesy import destination
 
 # "in X", "near the town of X"; "of X" only after a place word, a direction, a distance or
 # "control" ("the village of X", "south of X", "took control of X"): "members of the Beja
@@ -72,9 +73,31 @@ SPONSOR_BEFORE = re.compile(r"(?:\bpro\s*[-‐–]\s*|\b(?:backed|supported|spon
                             r"trained|aided|directed|controlled)\s+by\s+(?:the\s+)?)$",
                             re.IGNORECASE)
 POSSESSIVE = re.compile(r"^[’']s\s+")
+TEXT_PLACE = "text:"           # id prefix of a place only the article names (``text_place``)
 APPROX_RADIUS_KM = 50.0        # "west of Mosul": a radius, not a point
+#: "west of Mosul" with no distance: the point is this far from Mosul on that side (the
+#: place's own ground may be someone else's), the radius APPROX_RADIUS_KM around it; a
+#: coder's point for such a report (the town's) stays within 25 km
+RELATIVE_OFFSET_KM = 20.0
+# A place no source locates, said to lie on a border: "the border village of X", "X border
+# post", "X village on the Iraqi border with Syria", "X, a town near the border"
+ON_BORDER_BEFORE = re.compile(r"\b(?:borders?|frontier)\s+(?:village|town|city|post|area|"
+                              r"settlement|outpost|crossing|point)s?\s+(?:of\s+)?(?:the\s+)?$",
+                              re.IGNORECASE)
+ON_BORDER_AFTER = re.compile(
+    r"^(?:\s+(?:village|town|city|area|post|settlement|outpost)s?)?\s*,?\s*"
+    r"(?:(?:a|an|the)\s+(?:[\w’'-]+\s+){0,2}?(?:village|town|city|area|post|settlement|outpost)"
+    r"\s+)?(?:(?:right\s+)?on|near|along|at|by|close\s+to)\s+the\s+(?:[\w’'-]+\s+){0,2}?"
+    r"(?:borders?|frontier)\b", re.IGNORECASE)
+#: the article's place nearest to the border says where along it a border village lies: near
+#: the border point closest to it, within twice its distance from the border (the stretch of
+#: border within that distance of the place), never closer than BORDER_NEAR_MIN_KM; a place
+#: farther than BORDER_NEAR_MAX_KM from the border says nothing: the middle of the border then
+BORDER_NEAR_MIN_KM = 25.0
+BORDER_NEAR_MAX_KM = 150.0
 BORDER_PRECISION = Precision(3, 5)     # UCDP: a linear feature (a border)
 RELATIVE_PRECISION = Precision(2, 2)   # ACLED: near a known point; UCDP: within ~25 km
+NEAR_BORDER_PRECISION = Precision(2, 5)    # near a known point, on a linear feature
 
 
 def locate(ev, mentions: list, sent, trigger_at: int, span: str, vocab, ctx) -> list:
@@ -92,8 +115,8 @@ def locate(ev, mentions: list, sent, trigger_at: int, span: str, vocab, ctx) -> 
     aim_from = aim.start() if aim else len(text) + 1
 
     def rank(m) -> tuple:
-        return (m.start - s >= aim_from, not _placed(m, text, s), _level(m.place),
-                not m.place.located, abs(m.start - s - trigger_at))
+        return (m.start - s >= aim_from, _unplaceable(m, text, s), not _placed(m, text, s),
+                _level(m.place), not m.place.located, abs(m.start - s - trigger_at))
 
     best = min(cands, key=rank)
     places = [best] if ev.modality in ("planned", "statement") else \
@@ -102,6 +125,8 @@ def locate(ev, mentions: list, sent, trigger_at: int, span: str, vocab, ctx) -> 
     out += [copy_event(ev, event_id=f"{ev.event_id}p{j}") for j in range(1, len(places))]
     for e, m in zip(out, places, strict=True):
         _set_place(e, m, text, s)
+        if not m.place.located:
+            _on_named_border(e, m, sent, ctx)
         if BORDER.search(text) and m.place.feature_code.startswith("PCL"):
             others = [x.place.country_code for x in mentions
                       if x.place.feature_code.startswith("PCL") and x is not m]
@@ -170,6 +195,36 @@ def _level(place) -> int:
     return 1 if code in ("ADM2", "ADM3", "ADM1", "RGN", "DSRT", "AREA") else 2
 
 
+def _unplaceable(m, text: str, s: int) -> bool:
+    """A name only the text knows, with nothing saying where it lies (neither an anchor nor a
+    border): it comes after every place a source knows, even a country or a name the text
+    does not call a place ("captured Marawi on the island of X": Marawi)."""
+    return m.place.id.startswith(TEXT_PLACE) and m.approx is None and \
+        not _border_cue(m, text, s)
+
+
+def _border_cue(m, text: str, s: int) -> bool:
+    """Whether the sentence ``text`` (starting at offset ``s``) calls mention ``m`` a place on
+    a border ("the border village of X", "X, on the frontier with Y")."""
+    return bool(ON_BORDER_BEFORE.search(text[max(0, m.start - s - 40):m.start - s])
+                or ON_BORDER_AFTER.match(text[m.end - s:m.end - s + 80]))
+
+
+def text_place(m):
+    """A mention of a name no source knows that the text calls a place ("the border town of
+    X") or places ("the village of X in Y district", ``m.approx``), given a place of its own:
+    unlocated, id ``text:<name>``, a populated place in the anchor's country and province
+    when the text names an anchor. A mention that has a place is returned as it is."""
+    if m.place is not None:
+        return m
+    anchor = m.approx.anchor if m.approx is not None else None
+    place = Place(id=f"{TEXT_PLACE}{m.text.casefold()}", name=m.text, lat=None, lon=None,
+                  country_code=anchor.country_code if anchor else "", feature_class="P",
+                  feature_code="PPL", admin1=anchor.admin1 if anchor else "",
+                  source="named in the article; no offline source locates it")
+    return replace(m, place=place)
+
+
 def _set_place(ev, m, text: str, s: int) -> None:
     place = m.place
     ev.place, ev.location_text, ev.precision = place, m.text, place.precision
@@ -179,17 +234,21 @@ def _set_place(ev, m, text: str, s: int) -> None:
     relative = RELATIVE.search(before)
     away = None if relative else DISTANCE_FROM.search(before)
     if relative and place.located:
+        ev.location_text = f"{relative.group(0).strip()} {m.text}"     # "west of Mosul"
         bearing = BEARINGS[re.sub(r"[\s-]", "", relative.group("dir").lower())]
         if relative.group("km"):
             dist = _km(relative)
             lat, lon = destination(place.lat, place.lon, dist, bearing)
             ev.lat, ev.lon = round(lat, 5), round(lon, 5)
             ev.uncertainty_km = round(5 + 0.25 * dist, 1)
-        else:
+        else:       # somewhere on that side: off the place's own ground, within the radius
+            lat, lon = destination(place.lat, place.lon, RELATIVE_OFFSET_KM, bearing)
+            ev.lat, ev.lon = round(lat, 5), round(lon, 5)
             ev.uncertainty_km = APPROX_RADIUS_KM
         ev.approximate = True
         ev.precision = RELATIVE_PRECISION
     elif away and place.located:
+        ev.location_text = f"{away.group(0).strip()} {m.text}"         # "50 km from Mosul"
         ev.approximate, ev.precision = True, RELATIVE_PRECISION
         ev.uncertainty_km = round(max(_km(away), 1.0), 1)
     elif place.feature_code == "ADM1" and BORDER.search(text):
@@ -197,6 +256,14 @@ def _set_place(ev, m, text: str, s: int) -> None:
         ev.precision = BORDER_PRECISION
     elif (radius := _overlay_uncertainty(place)) is not None:
         ev.approximate, ev.uncertainty_km = True, radius    # a derived point (see its source)
+    elif not place.located and m.approx is not None:
+        # "the village of X in Y district", "X, near Y": Y's point, within the radius the
+        # gazetteer gives the relation
+        near = m.approx
+        ev.lat, ev.lon = near.anchor.lat, near.anchor.lon
+        ev.approximate, ev.uncertainty_km = True, near.uncertainty_km
+        ev.precision = near.precision
+        ev.location_text = f"{m.text} ({near.relation} {near.anchor.name})"
 
 
 def _km(m: re.Match) -> float:
@@ -232,6 +299,48 @@ def _on_border(ev, place, others: list[str], ctx) -> None:
             return
 
 
+def _on_named_border(ev, m, sent, ctx) -> None:
+    """A place no source locates that the sentence puts on a border ("the border village of
+    X"): an approximate point on its country's border with the neighbour the sentence names
+    (else the article's most named neighbour), at the stretch nearest to the article's
+    located place closest to that border (in the same province when the article names one
+    there), within twice that place's distance from the border (at least
+    ``BORDER_NEAR_MIN_KM``; ACLED geo_precision 2, UCDP where_prec 5); with no such place
+    within ``BORDER_NEAR_MAX_KM``, the middle of the border and a radius reaching its ends
+    (precision 3). ``location_text`` says which border and which place."""
+    place, text, s = m.place, sent.text, sent.start
+    if not _border_cue(m, text, s):
+        return
+    named = [x.place.country_code for x in sent.places
+             if x.place.feature_code.startswith("PCL")]
+    countries = [c for c in dict.fromkeys([*named, *ctx.countries()]) if c]
+    pair = next(((a, b) for a in ([place.country_code] if place.country_code else countries)
+                 for b in countries if b != a and shared_border(a, b) is not None), None)
+    if pair is None:
+        return
+    cc, other = pair
+    line = shared_border(cc, other)
+    # the province the text puts it in ("in the Sumy region"), else the article's places on
+    # either side of the border, the same province first
+    anchor = m.approx.anchor if m.approx is not None and m.approx.anchor.located else None
+    refs = [anchor] if anchor is not None else ctx.located_in(cc) + ctx.located_in(other)
+    same = [p for p in refs if place.admin1 and p.admin1 == place.admin1]
+    near = min(((p, nearest_on(line, p.lat, p.lon)) for p in same or refs),
+               key=lambda pn: pn[1][2], default=None)
+    if near is not None and near[1][2] <= BORDER_NEAR_MAX_KM:
+        ref, (lat, lon, dist) = near
+        radius, precision = max(BORDER_NEAR_MIN_KM, 2.0 * dist), NEAR_BORDER_PRECISION
+        where = f"{cc}-{other} border, near {ref.name}"
+    else:
+        (lat, lon, radius), precision = border_point(cc, other), BORDER_PRECISION
+        where = f"{cc}-{other} border"
+    if ev.lat is not None and ev.uncertainty_km is not None and ev.uncertainty_km <= radius:
+        return              # what the text said already places it more closely
+    ev.lat, ev.lon, ev.uncertainty_km = lat, lon, round(radius, 1)
+    ev.approximate, ev.precision = True, precision
+    ev.location_text = f"{m.text} ({where})"
+
+
 def _coordinated(best, cands: list, text: str, s: int) -> list:
     """Further places listed with ``best`` ("the Wadi al-Midar and Taru villages")."""
     level = _level(best.place)
@@ -261,31 +370,3 @@ def _refer_back(ev, sent, span: str, vocab, ctx) -> None:
         place = ctx.border
         ev.place, ev.location_text, ev.lat, ev.lon = place, b.group(0), place.lat, place.lon
         _on_border(ev, place, [], ctx)
-
-
-@lru_cache(maxsize=1)
-def country_shapes() -> dict:
-    """ISO alpha-2 -> Natural Earth country polygon (lon, lat); empty if unavailable."""
-    try:
-        frame = countries()
-    except Exception:       # noqa: BLE001 - borders are a refinement, never a failure
-        return {}
-    return {row.iso2: row.geometry for row in frame.itertuples() if row.geometry is not None}
-
-
-@lru_cache(maxsize=512)
-def border_point(cc_a: str, cc_b: str) -> tuple[float, float, float] | None:
-    """(lat, lon, radius km) of the middle of the border two countries share, the radius
-    reaching its farthest point; None when they share none."""
-    shapes = country_shapes()
-    a, b = shapes.get(cc_a), shapes.get(cc_b)
-    if a is None or b is None:
-        return None
-    shared = a.buffer(0.02).intersection(b.boundary)
-    if shared.is_empty or shared.length < 0.05:
-        return None
-    mid = nearest_points(shared, shared.centroid)[0]
-    coords = [c for part in getattr(shared, "geoms", [shared])
-              for c in getattr(part, "coords", [])]
-    radius = max((km((mid.y, mid.x), (y, x)) for x, y in coords), default=0.0)
-    return round(mid.y, 5), round(mid.x, 5), round(max(radius, 10.0), 1)

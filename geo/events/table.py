@@ -31,8 +31,8 @@ INT_COLUMNS = ("year", "time_precision", "inter1", "inter2", "interaction", "iso
                "geo_precision", "fatalities", "timestamp")
 OUR_COLUMNS = [
     "bloc1", "bloc2", "claimed_by", "n_sources", "sources", "sentences", "approximate",
-    "uncertainty_km", "date_source", "first_date", "last_date", "date_prec", "where_prec",
-    "modality", "control", "place_id", "rule", "disagreements",
+    "uncertainty_km", "located_as", "date_source", "first_date", "last_date", "date_prec",
+    "where_prec", "modality", "control", "place_id", "rule", "disagreements",
 ]
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
 DATE_PREC = {"day": 1, "week": 3, "month": 4, "year": 5}
@@ -152,6 +152,8 @@ def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
             "sources": json.dumps(sources, ensure_ascii=False),
             "sentences": " | ".join(s["sentence"] for s in sources),
             "approximate": ev.approximate, "uncertainty_km": ev.uncertainty_km,
+            # how the text names the location and, when approximate, how it was placed
+            "located_as": ev.location_text if ev.place else "",
             "date_source": ev.date_source,
             "first_date": ev.first_date.isoformat() if ev.first_date else None,
             "last_date": ev.last_date.isoformat() if ev.last_date else None,

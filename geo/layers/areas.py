@@ -18,8 +18,9 @@ styling. Contested places give their cells as ``status`` "contested" areas with 
 places whose last observation is a loss give no area (nobody is known to hold them). A place
 farther than ``radius_km`` from every other observation therefore holds a disc of that radius:
 the radius is the reach of one report. Approximate places (a relative location such as "west
-of Mosul", ``approximate`` True in ``control_at``) claim no cell: their point is not where the
-report happened.
+of Mosul", a border village placed on its border; ``approximate`` True in ``control_at``, with
+an uncertainty no larger than ``control_at`` admits) claim their cell like any place, and the
+areas they are part of, and the frontlines of those areas, say so (``approximate`` True).
 
 **Method (frontlines).** Where two areas of blocs that are hostile to each other
 (``geo.actors.ActorDictionary.hostile``) share a boundary, that shared boundary is a
@@ -79,9 +80,10 @@ QUAD_SEGS = 16          # a disc is a polygon of 4 * QUAD_SEGS sides
 CELL_CACHE_SIZE = 8     # sets of places whose cells are kept (one per region and date)
 AREA_COLUMNS = ["layer", "area_id", "bloc", "status", "n_places", "places", "place_keys",
                 "event_ids", "confidence", "confidence_min", "since", "observed", "area_km2",
-                "geometry"]
+                "approximate", "geometry"]
 FRONT_COLUMNS = ["layer", "front_id", "bloc_a", "bloc_b", "area_a", "area_b", "length_km",
-                 "places_a", "places_b", "event_ids_a", "event_ids_b", "confidence", "geometry"]
+                 "places_a", "places_b", "event_ids_a", "event_ids_b", "confidence",
+                 "approximate", "geometry"]
 
 
 def projection_for(geoms) -> str:
@@ -596,10 +598,7 @@ def _register(state: _AreaState) -> None:
 def _located_rows(at: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if not len(at):
         return at
-    keep = at.geometry.notna() & ~at.geometry.is_empty
-    if "approximate" in at.columns:
-        keep &= ~at["approximate"].fillna(False).astype(bool)
-    return at[keep]
+    return at[at.geometry.notna() & ~at.geometry.is_empty]
 
 
 def control_areas(at: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None = None, *,
@@ -744,9 +743,10 @@ def _area_frame(located: pd.DataFrame, geoms: list, blocs: list, statuses: list,
     conf = located["confidence"].astype(float).tolist()
     since = located["since"].tolist()
     observed = located["observed"].tolist()
+    rough = _approximate(located)
     cols: dict[str, list] = {c: [] for c in ("n_places", "places", "place_keys", "event_ids",
                                              "confidence", "confidence_min", "since",
-                                             "observed")}
+                                             "observed", "approximate")}
     for m in members:
         c = [conf[i] for i in m]
         cols["n_places"].append(len(m))
@@ -757,6 +757,7 @@ def _area_frame(located: pd.DataFrame, geoms: list, blocs: list, statuses: list,
         cols["confidence_min"].append(round(min(c), 4) if m else 0.0)
         cols["since"].append(min(since[i] for i in m) if m else "")
         cols["observed"].append(max(observed[i] for i in m) if m else "")
+        cols["approximate"].append(any(rough[i] for i in m))
     area_km2 = np.round(shapely.area(np.asarray(geoms, dtype=object)) / 1e6, 3)
     frame = pd.DataFrame({"bloc": blocs, "status": statuses, **cols, "area_km2": area_km2})
     return _layer_frame(frame, geoms, crs, "control_area", "area_id", "A", AREA_COLUMNS,
@@ -963,6 +964,7 @@ def _ridge_fronts(held: gpd.GeoDataFrame, state: _AreaState, positions: list, ac
                 found[(i, j)] = line
     cols = {c: held[c].tolist() for c in ("bloc", "area_id", "places", "event_ids")}
     conf = held["confidence"].astype(float).tolist()
+    rough = _approximate(held)
     rows = []
     for (i, j) in sorted(found):
         line = found[(i, j)]
@@ -977,8 +979,16 @@ def _ridge_fronts(held: gpd.GeoDataFrame, state: _AreaState, positions: list, ac
                      "length_km": round(n / 1000.0, 3), "places_a": cols["places"][i],
                      "places_b": cols["places"][j], "event_ids_a": cols["event_ids"][i],
                      "event_ids_b": cols["event_ids"][j], "confidence": min(conf[i], conf[j]),
-                     "geometry": line})
+                     "approximate": bool(rough[i] or rough[j]), "geometry": line})
     return rows, state.crs
+
+
+def _approximate(frame: pd.DataFrame) -> list[bool]:
+    """Per row, whether it rests on an approximately placed place (column ``approximate``;
+    False where the column is missing, as in areas read from an older file)."""
+    if "approximate" not in frame.columns:
+        return [False] * len(frame)
+    return frame["approximate"].fillna(False).astype(bool).tolist()
 
 
 def _shared_boundary(a, b, tolerance_m: float):
@@ -998,6 +1008,7 @@ def _overlay_fronts(held: gpd.GeoDataFrame, actors, tolerance_m: float, min_leng
     geoms = held.geometry.to_crs(crs).values
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="dwithin", distance=tolerance_m)
+    rough = _approximate(held)
     rows = []
     for i, j in sorted(zip(left.tolist(), right.tolist(), strict=True)):
         if i >= j:
@@ -1013,7 +1024,7 @@ def _overlay_fronts(held: gpd.GeoDataFrame, actors, tolerance_m: float, min_leng
                      "places_a": a.places, "places_b": b.places,
                      "event_ids_a": a.event_ids, "event_ids_b": b.event_ids,
                      "confidence": min(float(a.confidence), float(b.confidence)),
-                     "geometry": line})
+                     "approximate": bool(rough[i] or rough[j]), "geometry": line})
     return rows, crs
 
 

@@ -18,9 +18,11 @@ counted but never drawn —; approximate points (a relative location: "west of M
 north-west of Tanf") are kept with ``approximate`` True and their ``uncertainty_km`` radius, as
 a place of their own (``place_key`` "approx:lat,lon:r<km>km", ``location`` saying
 "approximate"), so that they never stand for the town they are measured from; approximate
-points with no radius or one over ``max_uncertainty_km`` km (a country, a province or a
-border named as the location) are left out. Every row keeps its event id, sources (JSON) and
-sentences.
+points with no radius or one over ``max_uncertainty_km`` km are left out when the place is a
+country, a province or a border named as the location (ACLED ``geo_precision`` 3), and kept
+unlocated when it is a named place placed only roughly (``geo_precision`` 2: "the border
+village of X", placed on the border near the article's closest place). Every row keeps its
+event id, sources (JSON) and sentences.
 
 ``control_at(observations, day)`` gives, per place, the latest observation known on ``day``:
 an observation is known from its ``first_date`` (the earliest day the event may have happened)
@@ -95,20 +97,27 @@ def control_observations(events: gpd.GeoDataFrame, *,
                             errors="coerce")
         approx = ev.get("approximate", pd.Series(False, index=ev.index)).fillna(False) \
             .astype(bool)
-        precise = ~(approx & (unc.isna() | (unc > max_uncertainty_km)))
+        vague = approx & (unc.isna() | (unc > max_uncertainty_km))
         has_place = ev.get("place_id", pd.Series("", index=ev.index)).fillna("").astype(bool)
+        near_town = pd.to_numeric(ev.get("geo_precision", pd.Series(np.nan, index=ev.index)),
+                                  errors="coerce") <= 2
+        # a named place placed only roughly ("the border village of X"): evidence counted,
+        # never drawn, like a place no source locates
+        unplaced = vague & has_place & near_town
         keep = ctrl.isin(CONTROL_STATUS.keys()) & modality.isin(["asserted", "situation"]) & \
-            (located | has_place) & precise & ev["event_date"].notna()
+            (located | has_place) & (~vague | unplaced) & ev["event_date"].notna()
         for i, (_, r) in zip(np.flatnonzero(keep.to_numpy()), ev[keep].iterrows(),
                              strict=True):
             r = r.to_dict()
+            if unplaced.iloc[i]:
+                r["geometry"] = None
             status = CONTROL_STATUS[r["control"]]
             bloc1, bloc2 = r.get("bloc1") or "", r.get("bloc2") or ""
             rough = bool(approx.iloc[i]) and _located(r["geometry"])
             radius = float(unc.iloc[i]) if rough else None
             location = r.get("location") or ""
-            if rough:
-                location = f"{location} (approximate, ±{radius:g} km)"
+            if rough:       # "west of Mosul (approximate, ±50 km)", not "Mosul"
+                location = f"{r.get('located_as') or location} (approximate, ±{radius:g} km)"
             common = {
                 "place_key": _place_key(r, rough, radius), "location": location,
                 "date": r["event_date"], "first_date": r.get("first_date") or r["event_date"],

@@ -100,13 +100,14 @@ def land_corridor_answer(frame: gpd.GeoDataFrame) -> dict:
 # -- summary -------------------------------------------------------------------------------
 
 _SUMMARY_COLUMNS = ("layer", "date", "bloc", "status", "contested", "located", "name",
-                    "area_km2", "length_km", "kind", "answer")
+                    "area_km2", "length_km", "kind", "answer", "approximate")
 
 
 def control_summary(frame: gpd.GeoDataFrame, styles: dict | None = None) -> dict:
     """What one day's layers (``geo.layers.registry.layers_for_date``) say: ``day``; per bloc
     (``blocs``: name, places held, areas, km²), ``contested`` places, ``unlocated`` control
-    places (evidence not drawn), ``frontlines`` (count, km) and the land-corridor ``answer``
+    places (evidence not drawn), ``frontlines`` (count, km; ``frontlines_approximate``: how
+    many rest on approximately placed places) and the land-corridor ``answer``
     (yes/no) and its one-line ``answer_text``; ``not_drawn``: the layers that could not be
     computed and why (``geo.layers.registry.dropped_note``), or ''."""
     styles = styles or {}
@@ -140,6 +141,8 @@ def control_summary(frame: gpd.GeoDataFrame, styles: dict | None = None) -> dict
             "contested": sorted(map(_text, contested.get("name", []))),
             "unlocated": int((~located).sum()),
             "frontlines": len(fronts),
+            "frontlines_approximate": int(fronts["approximate"].fillna(False).astype(bool)
+                                          .sum()) if "approximate" in fronts else 0,
             "frontline_km": round(float(pd.to_numeric(fronts.get("length_km"), errors="coerce")
                                         .sum()), 1) if len(fronts) else 0.0,
             "answer": ans["answer"], "answer_text": ans["text"], "not_drawn": note}
@@ -154,7 +157,10 @@ def summary_lines(summary: dict) -> list[str]:
                      f"area(s), {info['km2']:,.0f} km²")
     if summary["contested"]:
         lines.append("Contested: " + ", ".join(summary["contested"]))
-    lines.append(f"Frontlines: {summary['frontlines']} ({summary['frontline_km']:,.1f} km)")
+    rough = summary.get("frontlines_approximate")
+    lines.append(f"Frontlines: {summary['frontlines']} ({summary['frontline_km']:,.1f} km"
+                 + (f"; {rough} approximate: resting on places the text only describes)"
+                    if rough else ")"))
     if summary["unlocated"]:
         lines.append(f"{summary['unlocated']} control place(s) without coordinates "
                      "(evidence only, not drawn)")

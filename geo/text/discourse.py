@@ -33,11 +33,21 @@ class Discourse:
         self._day: tuple[int, date] | None = None
         self.border = None                                     # gazetteer Place
         self._countries: Counter = Counter()
+        self._located: dict[str, object] = {}                  # place id -> located Place
 
     def count_places(self, mentions) -> None:
         """Take in the article's place mentions (for ``countries``)."""
         self._countries.update(m.place.country_code for m in mentions
                                if m.place.country_code)
+        for m in mentions:
+            p = m.place
+            if p.located and not p.feature_code.startswith("PCL") and p.country_code:
+                self._located.setdefault(p.id, p)
+
+    def located_in(self, cc: str) -> list:
+        """The located places (not countries) the article names in country ``cc``, in the
+        order first named."""
+        return [p for p in self._located.values() if p.country_code == cc]
 
     def countries(self) -> list[str]:
         """The article's countries, most often named first (places in them count)."""

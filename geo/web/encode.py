@@ -421,7 +421,7 @@ def _encode_row(row, key: str, tables: _Tables, lookup, wkb=_NO_WKB
         props |= {"b": tables.bloc(row.get("bloc")),
                   "x": int(_text(row.get("status")) == "contested"), "p": names,
                   "si": esc(row.get("since")), "o": esc(row.get("observed")),
-                  "a": _num(row.get("area_km2"), 0)}
+                  "a": _num(row.get("area_km2"), 0), "ap": int(is_true(row.get("approximate")))}
         if more:
             props["pm"] = more
         ids = ("event_ids",)
@@ -429,7 +429,8 @@ def _encode_row(row, key: str, tables: _Tables, lookup, wkb=_NO_WKB
         pa, ma = tables.name_list(tables.json_list(row.get("places_a")))
         pb, mb = tables.name_list(tables.json_list(row.get("places_b")))
         props |= {"b": tables.bloc(row.get("bloc_a")), "b2": tables.bloc(row.get("bloc_b")),
-                  "p": pa, "p2": pb, "km": _num(row.get("length_km"), 1)}
+                  "p": pa, "p2": pb, "km": _num(row.get("length_km"), 1),
+                  "ap": int(is_true(row.get("approximate")))}
         if ma or mb:
             props |= {"pm": ma, "pm2": mb}
         ids = ("event_ids_a", "event_ids_b")
@@ -437,7 +438,8 @@ def _encode_row(row, key: str, tables: _Tables, lookup, wkb=_NO_WKB
         props |= {"b": tables.bloc(row.get("bloc")), "x": int(is_true(row.get("contested"))),
                   "s": esc(row.get("status")), "n": tables.name(row.get("name")),
                   "bs": tuple([tables.bloc(b) for b in tables.json_list(row.get("blocs"))]),
-                  "si": esc(row.get("since")), "o": esc(row.get("observed"))}
+                  "si": esc(row.get("since")), "o": esc(row.get("observed")),
+                  "ap": int(is_true(row.get("approximate")))}
         ids = ("event_ids",)
     elif key == "cross":
         props |= {"n": tables.name(row.get("name")), "src": esc(row.get("source"))}

@@ -13,7 +13,8 @@ from geo.events.vocabulary import load_vocabulary
 from geo.layers.registry import BLOC_COLOURED, BY_NAME, REGISTRY
 from geo.web.html import UNKNOWN_COLOR, cell_text, color, escape_cell
 
-_HATCH = ('<li><span class="cm-swatch cm-hatch-swatch"></span>contested or low confidence '
+_HATCH = ('<li><span class="cm-swatch cm-hatch-swatch"></span>contested, low confidence or '
+          'approximate: resting on places the text only describes, such as "west of X" '
           '(hatched, dashed)</li>')
 
 

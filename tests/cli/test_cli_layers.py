@@ -33,6 +33,11 @@ def seed_layers(tmp_path_factory):
     return gpd.read_file(out)
 
 
+def _listed(value) -> list:
+    """A list column as read back from GeoJSON (a list or array), or its JSON text."""
+    return json.loads(value) if isinstance(value, str) else list(value)
+
+
 @pytest.mark.slow
 def test_seed_layers_written_with_every_layer(seed_layers):
     assert {"control", "control_area", "border", "corridor", "border_crossing",
@@ -43,8 +48,9 @@ def test_seed_layers_written_with_every_layer(seed_layers):
 @pytest.mark.slow
 def test_seed_pmu_border_villages_are_taken_but_unlocated(seed_layers):
     """The extractor gives PMU (iran_axis) captures of border villages near al-Ba'aj; the
-    gazetteer knows the villages but has no coordinates for them, so they are evidence
-    without a geometry (and no area)."""
+    gazetteer knows the villages but has no coordinates for them, and the border puts them
+    only within about 60 km (over the 50 km a claim needs), so they are evidence without a
+    geometry (and no area)."""
     control = seed_layers[seed_layers.layer == "control"]
     taken = control[(control.bloc == "iran_axis") & (control.status == "taken")]
     assert {"Umm Jrais", "Wadi al-Midar", "Taru", "al-Khibrah"} <= set(taken.name)
@@ -94,7 +100,25 @@ def test_seed_control_places_after_the_place_rules(seed_layers):
     mosul = control[control.name == "Mosul"]
     assert list(mosul.bloc) == ["islamic_state"]
     areas = seed_layers[seed_layers.layer == "control_area"]
-    assert not any("approximate" in p for p in areas.places)     # no cell for it
+    rough_areas = areas[areas.approximate.fillna(False).astype(bool)]   # its cell says so
+    assert len(rough_areas) == 1
+    assert any("west of Mosul" in p for p in _listed(rough_areas.places.iloc[0]))
+    assert not any("approximate" in p for ps in areas[~areas.approximate.fillna(False)
+                                                       .astype(bool)].places
+                   for p in _listed(ps))
+
+
+@pytest.mark.slow
+def test_seed_frontline_west_of_mosul_is_approximate_with_both_sides_evidence(seed_layers):
+    """The PMU's captures "west of Mosul" (placed 20 km west, ±50 km) meet IS-held Mosul: a
+    frontline, marked approximate, with the event ids of both sides."""
+    fronts = seed_layers[seed_layers.layer == "frontline"]
+    assert len(fronts) >= 1 and fronts.approximate.astype(bool).all()
+    f = fronts.iloc[0]
+    assert {f.bloc_a, f.bloc_b} == {"iran_axis", "islamic_state"} and f.length_km > 10
+    assert _listed(f.event_ids_a) and _listed(f.event_ids_b)
+    sides = _listed(f.places_a) + _listed(f.places_b)
+    assert "Mosul" in sides and any(p.startswith("west of Mosul") for p in sides)
 
 
 @pytest.mark.slow

@@ -324,6 +324,21 @@ def test_control_layers_and_summary_follow_the_day():
     assert nothing["blocs"] == {} and "No control reported" in d.control_summary_markdown(nothing)
 
 
+@pytest.mark.parametrize("rough, says", [(True, "1 approximate"), (False, None)])
+def test_the_control_summary_says_when_a_frontline_is_approximate(rough, says):
+    from browser_util import control_events
+
+    from geo.actors import load_actors
+
+    ev = control_events()
+    ev["approximate"] = (ev.location == "Place B") & rough
+    ev["uncertainty_km"] = ev["approximate"].map({True: 40.0, False: None})
+    summary = d.control_summary(d.control_layers(ev, "2017-05-02"), load_actors())
+    assert summary["frontlines"] == 1 and summary["frontlines_approximate"] == int(rough)
+    text = d.control_summary_markdown(summary)
+    assert (says in text) if says else "approximate" not in text
+
+
 def test_control_summary_markdown_escapes_names():
     summary = {"day": "2017-06-01", "blocs": {"x": {"name": "[click](http://x) *b*", "places": 1,
                                                     "areas": 1, "km2": 10.0}},

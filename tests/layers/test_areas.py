@@ -7,6 +7,7 @@ import json
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pytest
 import shapely
 from shapely.geometry import Point
 from test_control import ev
@@ -199,12 +200,26 @@ def test_frontlines_from_cell_edges_match_the_polygon_method():
     assert np.median(gap) < 150.0 and gap.max() < 600.0
 
 
-def test_approximate_places_claim_no_cell():
-    rough = ev(9, 40.15, 34.1, "us_coalition", "captured", "2017-05-05", bloc2="islamic_state",
+@pytest.mark.parametrize("lon, lat, front", [
+    (40.45, 34.1, True),       # next to iran_axis's places: it meets them
+    (39.85, 34.1, True),       # next to islamic_state's places
+    (41.5, 34.1, False),       # 110 km from any place: a disc of its own, no front
+])
+def test_approximate_places_claim_a_cell_and_say_so(lon, lat, front):
+    """An approximately placed capture ("west of X", ±50 km) claims its cell like any
+    place; its area, and any frontline of that area, is marked approximate, the others not."""
+    rough = ev(9, lon, lat, "us_coalition", "captured", "2017-05-05", bloc2="iran_axis",
                approximate=True, uncertainty_km=50.0)
-    areas, _ = layers(two_sides([rough]), "2017-05-10")
-    assert "us_coalition" not in set(areas.bloc)
-    assert sorted(areas.bloc) == ["iran_axis", "islamic_state"]
+    areas, fronts = layers(two_sides([rough]), "2017-05-10")
+    assert sorted(areas.bloc) == ["iran_axis", "islamic_state", "us_coalition"]
+    assert dict(zip(areas.bloc, areas.approximate, strict=True)) == {
+        "iran_axis": False, "islamic_state": False, "us_coalition": True}
+    rough_fronts = fronts[fronts.approximate.astype(bool)]
+    assert all("us_coalition" in (f.bloc_a, f.bloc_b) for f in rough_fronts.itertuples())
+    assert (len(rough_fronts) > 0) == front
+    exact = fronts[~fronts.approximate.astype(bool)]
+    assert {(f.bloc_a, f.bloc_b) for f in exact.itertuples()} <= {
+        ("islamic_state", "iran_axis"), ("iran_axis", "islamic_state")}
 
 
 # -- memoised work across dates equals a fresh computation ----------------------------------

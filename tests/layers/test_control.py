@@ -91,6 +91,29 @@ def test_bad_day_raises():
         control_at(obs, "2017-02-30")
 
 
+@pytest.mark.parametrize("precision, radius, kept", [
+    (2, 61.0, True),       # "the border village of X", near the article's town: evidence only
+    (3, 295.0, False),     # a country named with its border: no observation
+    (3, 61.0, False),      # the middle of a border: no observation
+])
+def test_a_roughly_placed_named_place_is_unlocated_evidence(precision, radius, kept):
+    row = {**ev(1, 22.3, 13.4, "rsf", "captured", "2023-05-30", place="text:um dukhunayr",
+                approximate=True, uncertainty_km=radius), "geo_precision": precision}
+    obs = control_observations(frame([row]))
+    assert len(obs) == int(kept)
+    if kept:
+        assert list(obs.place_key) == ["text:um dukhunayr"]
+        assert not obs.located.any() and not obs.approximate.any()
+
+
+def test_an_approximate_place_is_named_as_the_text_placed_it():
+    row = {**ev(1, 42.9, 36.33, "iran_axis", "captured", "2017-05-30", place="geonames:99072",
+                approximate=True, uncertainty_km=50.0), "location": "Mosul",
+           "located_as": "west of Mosul"}
+    obs = control_observations(frame([row]))
+    assert list(obs.location) == ["west of Mosul (approximate, ±50 km)"]
+
+
 def test_relative_location_is_kept_approximate_as_a_place_of_its_own():
     """"west of Mosul" (50 km) is kept, flagged, and never taken for Mosul itself; a country
     named as the place (295 km) is still left out."""

@@ -357,6 +357,24 @@ def test_control_evidence_escapes_untrusted_text(control_page):
     assert XSS not in json.dumps(data) and any("&lt;script&gt;" in n for n in data["names"])
 
 
+@pytest.mark.parametrize("rough_place, rough_bloc", [("Place B", "iran_axis"),
+                                                     ("Place A", "islamic_state")])
+def test_approximate_areas_and_frontlines_are_marked_in_the_page(rough_place, rough_bloc):
+    """A holder placed approximately (±40 km): its area and the frontline it makes carry
+    ``ap`` (drawn dashed, hatched, and said in the popup); the other side's area does not."""
+    ev = control_events()
+    rough = ev.location == rough_place
+    ev["approximate"] = rough
+    ev["uncertainty_km"] = rough.map({True: 40.0, False: None})
+    data = control_payload(webmap.map_html(webmap.build_map(ev, max_control_dates=2)))
+    blocs = [b[0] for b in data["blocs"]]
+    areas = [f for f in data["features"] if f["l"] == "area"]
+    fronts = [f for f in data["features"] if f["l"] == "front"]
+    assert fronts and all(f["ap"] == 1 for f in fronts)
+    marked = {blocs[f["b"]] for f in areas if f["ap"]}
+    assert rough_bloc in marked and {blocs[f["b"]] for f in areas} - marked
+
+
 def test_control_layer_selection_and_no_control():
     ev = control_events()
     m = webmap.build_map(ev, layers={"Events", "Frontlines", "Land corridor"})

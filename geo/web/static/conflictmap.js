@@ -2,7 +2,7 @@
  * layers and a legend, on plain Leaflet (no other library). Coordinates are [lat, lon] as
  * Leaflet wants them (the control data's GeoJSON geometries are [lon, lat] and are swapped by
  * L.GeoJSON.coordsToLatLng); dates are ISO days (YYYY-MM-DD) counted in UTC. Popup and tooltip
- * strings arrive HTML-escaped by the Python side (geo/webmap.py, geo/map_layers.py); this
+ * strings arrive HTML-escaped by the Python side (geo/web/encode.py, geo/web/markers.py); this
  * script only joins those pieces with numbers, and sets plain text with textContent.
  *
  * window.conflictmap.maps[i] is the state of the i-th map on the page: total and shown
@@ -25,7 +25,10 @@
   var DAY = 86400000;
   var CELL_PX = 56;          /* clustering grid, screen pixels */
   var MAX_RING_M = 100000;   /* uncertainty rings wider than this show only on hover */
-  var LOW = 0.35;            /* confidence below which areas are hatched (geo/map_layers.py) */
+  var LOW = 0.35;            /* confidence below which areas are hatched (geo/web/encode.py LOW_CONFIDENCE) */
+  /* the popup line of an area, frontline or place that rests on an approximate placement */
+  var APPROX = "approximate: rests on a place the text only describes " +
+    "(\u201cwest of X\u201d, \u201cthe border village of X\u201d); see the evidence";
   var SHAPES = {
     circle: '<circle cx="9" cy="9" r="6.5"/>',
     triangle: '<path d="M9 1.5 16.5 15.5H1.5Z"/>',
@@ -496,7 +499,7 @@
     var dynamic = {area: [], front: [], place: [], path: []};
     var ctl = {index: -1, date: null, counts: {}, state: state, snapshots: snaps.length};
 
-    /* Every string below from data is HTML-escaped by geo/map_layers.py; the rest are fixed
+    /* Every string below from data is HTML-escaped by geo/web/encode.py; the rest are fixed
      * labels and numbers. */
     function blocName(i) { return i >= 0 && blocs[i] ? blocs[i][1] : "no bloc"; }
     function colorOf(f) {
@@ -517,19 +520,21 @@
         return (f.x ? "<h4>Contested <small>" + nameList(f.p.slice(0, 3)) + "</small></h4>"
                     : "<h4>" + blocName(f.b) + " <small>held area</small></h4>") +
           dl([["Places", nameList(f.p, f.pm)], ["Since", f.si], ["Last report", f.o],
-              ["Area", f.a !== null && f.a !== undefined ? thousands(f.a) + " km\u00b2" : ""]]);
+              ["Area", f.a !== null && f.a !== undefined ? thousands(f.a) + " km\u00b2" : ""],
+              ["Placement", f.ap ? APPROX : ""]]);
       }
       if (f.l === "front") {
         return "<h4>Frontline <small>" + blocName(f.b) + " \u2013 " + blocName(f.b2) +
           "</small></h4>" + dl([[blocName(f.b), nameList(f.p, f.pm)],
                                 [blocName(f.b2), nameList(f.p2, f.pm2)],
-                                ["Length", f.km !== null ? (+f.km).toFixed(1) + " km" : ""]]);
+                                ["Length", f.km !== null ? (+f.km).toFixed(1) + " km" : ""],
+                                ["Placement", f.ap ? APPROX : ""]]);
       }
       if (f.l === "place") {
         var holder = f.x ? "contested" : f.s === "lost" ? "nobody known (lost)" : blocName(f.b);
         return "<h4>" + names[f.n] + " <small>" + f.s + "</small></h4>" +
           dl([["Held by", holder], ["Blocs seen", (f.bs || []).map(blocName).join(", ")],
-              ["Since", f.si], ["Last report", f.o]]);
+              ["Since", f.si], ["Last report", f.o], ["Placement", f.ap ? APPROX : ""]]);
       }
       if (f.l === "cross") {
         return "<h4>" + names[f.n] + " <small>border crossing</small></h4>" +
@@ -579,7 +584,7 @@
 
     function build(fi, conf) {
       var f = feats[fi], g = geoms[f.g], layer = null, c = colorOf(f);
-      var low = typeof conf === "number" && conf < LOW, weak = low || !!f.x;
+      var low = typeof conf === "number" && conf < LOW, weak = low || !!f.x || !!f.ap;
       var k = typeof conf === "number" ? conf : 0.6;
       if (!g) { return null; }
       if (f.l === "area") {
@@ -587,11 +592,13 @@
           pane: AREAS, color: c, weight: weak ? 1.5 : 1.2, opacity: 0.9,
           dashArray: weak ? "6 4" : null, fillColor: weak ? hatch(c) : c,
           fillOpacity: weak ? 0.9 : 0.15 + 0.45 * k,
-          className: "cm-area" + (f.x ? " cm-contested" : "") + (low ? " cm-low" : "")});
+          className: "cm-area" + (f.x ? " cm-contested" : "") + (low ? " cm-low" : "") +
+            (f.ap ? " cm-approx" : "")});
       } else if (f.l === "front") {
         layer = L.polyline(toLatLngs(g), {
           pane: LINES, color: "#ff1744", weight: 5, opacity: 0.95, lineCap: "round",
-          dashArray: low ? "9 6" : null, className: "cm-front"});
+          dashArray: low || f.ap ? "9 6" : null,
+          className: "cm-front" + (f.ap ? " cm-approx" : "")});
       } else if (f.l === "place") {
         layer = L.circleMarker(L.GeoJSON.coordsToLatLng(g.coordinates), {
           pane: POINTS, radius: 5.5, color: f.x ? "#d50000" : "#fff", weight: f.x ? 2 : 1.5,
@@ -697,7 +704,7 @@
       button.type = "button";
       button.title = "Show or hide the legend";
       var body = L.DomUtil.create("div", "cm-legend-body", box);
-      body.innerHTML = html;   /* built and escaped in geo/webmap.py */
+      body.innerHTML = html;   /* built and escaped in geo/web/legend.py */
       function label() {
         var open = !L.DomUtil.hasClass(box, "cm-collapsed");
         button.textContent = open ? "Legend \u25BE" : "Legend \u25B8";
