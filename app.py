@@ -96,8 +96,9 @@ def first_run_index() -> None:
         return
     bar = st.progress(0.0, text="Building the place index (first run only)…")
     with dash.build_progress(lambda stage, fraction: bar.progress(
-            fraction, text=f"Building the place index (first run only): {stage}")):
-        gazetteer()
+            fraction, text=f"Building the place index (first run only): {stage}, "
+                           f"{fraction:.0%}")):
+        dash.build_index()      # not the cached gazetteer(): it would replay the bar
     bar.empty()
 
 

@@ -17,6 +17,7 @@ from geo.dashboard.corpus import (
     Corpus,
     add_article,
     build_corpus,
+    build_index,
     build_progress,
     corpus_key,
     corpus_mentions,
@@ -63,8 +64,8 @@ from geo.dashboard.panels import (
 from geo.dashboard.serve import events_csv, events_geojson, publish_map_data, serve_map_assets
 from geo.theatres import select_theatres, theatre_choices
 
-__all__ = ["build_progress", "index_ready", "LOADS", "Corpus", "add_article", "build_corpus",
-           "corpus_key", "corpus_mentions",
+__all__ = ["build_index", "build_progress", "index_ready", "LOADS", "Corpus", "add_article",
+           "build_corpus", "corpus_key", "corpus_mentions",
            "load_actor_dictionary", "load_gazetteer", "seed_corpus", "store_corpus",
            "store_version", "MAX_LISTED", "METRICS", "UNATTRIBUTED", "EventIndex",
            "clicked_events", "date_bounds", "date_filter", "event_index", "events_at",

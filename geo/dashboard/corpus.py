@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from gazetteer import Gazetteer
-from gazetteer.index import PROGRESS, index_exists
+from gazetteer.index import PROGRESS, index_exists, open_index
 from geo.actors import load_actors
 from geo.errors import InputError
 from geo.events import pipeline
@@ -41,6 +41,13 @@ def load_gazetteer():
 def index_ready() -> bool:
     """Whether the gazetteer index is built (False: the first run builds it, minutes)."""
     return index_exists()
+
+
+def build_index() -> None:
+    """Build the gazetteer index if it is missing (reporting to ``build_progress``), and
+    nothing else: call it outside any cached function, so that the page elements showing
+    the progress are never part of a cached result (Streamlit would replay them)."""
+    open_index().close()
 
 
 @contextmanager

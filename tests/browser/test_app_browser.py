@@ -218,3 +218,47 @@ def test_dashboard_draws_offline_and_the_slider_changes_the_map(browser, app_url
     assert watch.errors == [], watch.errors
     assert watch.refused == [], watch.refused
     page.close()
+
+
+def test_first_run_shows_the_index_build_stages_and_percentage(browser, tmp_path):
+    """With an empty index cache the dashboard builds the gazetteer index first: the page
+    shows the build's stage and percentage as it goes (rising), then the map; the build
+    leaves the finished index in the cache and no temporary file."""
+    from browser_util import AppDidNotStart, streamlit_app
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    try:
+        with streamlit_app(tmp_path / "streamlit.log",
+                           env={"CONFLICTMAP_CACHE_DIR": str(cache)}) as url:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            watch = Watch(page)
+            page.goto(url)
+            bar = page.locator('[data-testid="stProgress"]')
+            bar.first.wait_for(timeout=120_000)
+            seen: list[tuple[str, int]] = []
+            pattern = re.compile(r"Building the place index \(first run only\)(?:: (.+), "
+                                 r"(\d+)%)?")
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while time.monotonic() < deadline and not _markers(page):
+                try:
+                    text = page.get_by_text(pattern).first.inner_text(timeout=500)
+                except PlaywrightError:
+                    text = ""
+                m = pattern.search(text)
+                if m and m.group(1) and (not seen or seen[-1] != (m.group(1),
+                                                                 int(m.group(2)))):
+                    seen.append((m.group(1), int(m.group(2))))
+                    if len(seen) == 2:
+                        shot(page, tmp_path, "dashboard-first-run")
+                time.sleep(0.2)
+            assert _wait_markers(page) > 0
+            assert watch.refused == [], watch.refused
+    except AppDidNotStart as exc:
+        pytest.fail(str(exc))
+    print("build progress seen:", seen)
+    assert len({stage for stage, _ in seen}) >= 2, seen          # more than one stage
+    percents = [p for _, p in seen]
+    assert percents == sorted(percents) and 0 <= percents[0] < percents[-1] <= 100, seen
+    assert [p.name for p in cache.rglob("*") if ".tmp" in p.name] == []
+    assert any(p.is_file() and p.stat().st_size > 1_000_000 for p in cache.rglob("*"))
