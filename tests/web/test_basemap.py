@@ -56,6 +56,23 @@ def test_country_town_and_place_labels():
                 if abs(lat - 36.34) < 0.05 and abs(lon - 43.13) < 0.05]
 
 
+@pytest.mark.parametrize("view, names, not_names", [
+    (IRAQ_VIEW, {"Euphrates", "Tigris"}, set()),
+    (box(28.0, 44.0, 40.0, 52.5), {"Dnieper"}, {"Euphrates"}),        # Ukraine
+    (box(28.0, 3.0, 36.0, 16.0), {"White Nile"}, set()),               # South Sudan, Sudan
+])
+def test_rivers_and_lakes_drawn_are_named(view, names, not_names):
+    """River and lake names (Natural Earth label points, the gazetteer's physical.csv) come
+    with the drawn water of the view, and only where water is drawn."""
+    rows = [r for r in basemap.map_labels(view) if r[3] == "water"]
+    found = {r[2] for r in rows}
+    assert names <= found and not (not_names & found)
+    assert all(r[4] == basemap.WATER_ZOOM for r in rows) and len(rows) <= basemap.MAX_WATER
+    drawn = gpd.GeoDataFrame.from_features(json.loads(basemap.water_json(view))["features"])
+    for lat, lon, *_ in rows:                            # each on drawn water (~5 km)
+        assert drawn.distance(Point(lon, lat)).min() < 0.1
+
+
 @pytest.mark.parametrize("max_towns", [0, 3])
 def test_town_labels_are_bounded(max_towns):
     rows = basemap.map_labels(IRAQ_VIEW, None, max_towns=max_towns)

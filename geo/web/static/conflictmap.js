@@ -375,7 +375,7 @@
   };
 
   /* Labels [lat, lon, text, kind, minZoom] (plain text, set with textContent): country
-   * names, towns, the events' places; each shown from its zoom on, so a wide view is not a
+   * names, towns, rivers and lakes, the events' places; each shown from its zoom on, so a wide view is not a
    * wall of names. */
   cm.addLabels = function (map, group, labels) {
     var items = labels.map(function (l) {
@@ -388,9 +388,9 @@
       return {marker: marker, zoom: l[4]};
     });
     if (!map.getPane("cmLabels")) { map.createPane("cmLabels").style.zIndex = 450; }
-    /* the events' places first, then countries, then towns (biggest first): a label that
+    /* the events' places first, then countries, towns (biggest first), water: a label that
      * would overlap one already placed at this zoom is left out */
-    var RANK = {place: 0, country: 1, town: 2};
+    var RANK = {place: 0, country: 1, town: 2, water: 3};
     items.forEach(function (it, i) { it.order = i; it.kind = labels[i][3];
                                      it.text = labels[i][2]; it.at = [labels[i][0], labels[i][1]]; });
     var ordered = items.slice().sort(function (a, b) {
