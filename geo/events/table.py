@@ -17,6 +17,7 @@ from gazetteer.errors import GazetteerError
 from gazetteer.sources.natural_earth import countries
 from geo.events.acled import acled_conventions
 from geo.events.model import Event
+from geo.events.vocabulary import load_vocabulary
 
 #: ACLED's export columns, in its order (ACLED Codebook 2023 / the API's CSV)
 ACLED_COLUMNS = [
@@ -111,7 +112,7 @@ def cell_sources(cell) -> list[dict]:
 def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
     """One row per (merged) event; unlocated events have an empty geometry."""
     rows, counters = [], {}
-    conv = acled_conventions()
+    conv, vocab = acled_conventions(), load_vocabulary()
     for ev in events:
         cc = ev.place.country_code if ev.place else ""
         a3, numeric, country = countries_by_iso2().get(cc, ("XXX", 0, ""))
@@ -145,7 +146,9 @@ def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
             "geo_precision": ev.precision.acled if ev.precision else None,
             # the outlets (ACLED's source), not the headlines; the sources column keeps those
             "source": "; ".join(sorted({s.get("source") for s in sources if s.get("source")})),
-            "source_scale": "", "tags": "", "timestamp": _timestamp(sources),
+            "source_scale": "", "tags": vocab.crowd_tag(
+                ev.event_type, [ev.sentence, *(s.get("sentence") for s in sources)]),
+            "timestamp": _timestamp(sources),
             "notes": ev.sentence, "fatalities": ev.fatalities or 0,
             "bloc1": getattr(ev.actor1, "bloc", ""), "bloc2": getattr(ev.actor2, "bloc", ""),
             "claimed_by": ev.claimed_by or "", "n_sources": len(sources),

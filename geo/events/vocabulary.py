@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -98,6 +99,24 @@ class Vocabulary:
     #: id, "" for none) and the event types it applies to
     unknown_perpetrator: str = ""
     perpetrated: tuple[str, ...] = ()
+    #: ``[crowd_size]``: the event types whose crowd size ACLED tags, the pattern that finds
+    #: it and the tag's value when the text gives none
+    crowd_types: tuple[str, ...] = ()
+    crowd_size: re.Pattern | None = None
+    crowd_no_report: str = "no report"
+
+    def crowd_tag(self, event_type: str, sentences: Iterable[str]) -> str:
+        """ACLED's crowd-size tag of a demonstration ("crowd size=hundreds"; "crowd
+        size=no report" when no sentence gives one), '' for other event types."""
+        if event_type not in self.crowd_types or self.crowd_size is None:
+            return ""
+        for sentence in sentences:
+            m = self.crowd_size.search(sentence or "")
+            if m:
+                size = m.group("size") or m.group("of") or \
+                    (m.group("crowd") or "").strip() or "a crowd"
+                return "crowd size=" + " ".join(size.lower().split())
+        return f"crowd size={self.crowd_no_report}"
 
     def crowd(self, event_type: str, sub_event_type: str) -> Crowd | None:
         """The ``[[crowd]]`` entry of an event's sub-type, else of its type; None for
@@ -150,11 +169,18 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
         perpetrated = tuple(perp.get("event_types", []))
         if any(t not in {x.name for x in types} for t in perpetrated):
             raise ValueError(f"[perpetrator] event_types: unknown type in {perpetrated}")
+        size = data.get("crowd_size", {})
+        crowd_types = tuple(size.get("event_types", []))
+        if any(t not in {x.name for x in types} for t in crowd_types):
+            raise ValueError(f"[crowd_size] event_types: unknown type in {crowd_types}")
         return Vocabulary(rules, *(cues[k] for k in (
             "negation", "planned", "claim", "hypothetical", "background", "subordinate",
             "origin", "speech_after", "speech_before", "speaker_pronoun", "pronoun_subject",
             "place_anaphor", "border")), types=types, recodes=recodes, crowds=crowds,
-            unknown_perpetrator=str(perp.get("actor", "")), perpetrated=perpetrated)
+            unknown_perpetrator=str(perp.get("actor", "")), perpetrated=perpetrated,
+            crowd_types=crowd_types,
+            crowd_size=re.compile(size["pattern"], re.IGNORECASE) if "pattern" in size
+            else None, crowd_no_report=str(size.get("no_report", "no report")))
     except (OSError, KeyError, TypeError, ValueError, re.error) as exc:
         raise DataError(f"event vocabulary {path}: {exc}") from exc
 
