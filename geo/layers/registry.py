@@ -3,14 +3,15 @@ its name and key on the web map, and its legend entry, in one place; and
 :func:`layers_for_date`, every layer of one day as one GeoDataFrame with a ``layer`` column.
 
 A new layer is one :class:`Layer` here (and its drawing in ``geo/web/static/conflictmap.js``,
-keyed by ``key``): ``layers_for_date`` computes it, the map gives it a menu entry, the encoder
-ships its features and the legend lists it.
+keyed by its features' ``key``): ``layers_for_date`` computes it, the map gives it a menu
+entry, the encoder ships its features with the properties its :class:`Feature` declares and
+the legend lists it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import geopandas as gpd
@@ -48,12 +49,40 @@ class Day:
 
 
 @dataclass(frozen=True)
+class Field:
+    """One property of a layer's features on the web map: ``prop`` (its key in the page's
+    data), read from the layers frame's ``column`` and encoded by ``kind`` (see
+    ``geo.web.encode``): "bloc" (the bloc's index), "blocs" (a JSON list of blocs: indices),
+    "name" (a place name's index), "names" (a JSON list of names: indices, at most
+    ``MAX_PLACES``, the count left out in property ``more``), "text" (escaped text), "km"
+    (a number, one decimal), "count" (a number, no decimals), "flag" (0 or 1) or
+    "is:<value>" (1 when the column is that value)."""
+
+    prop: str
+    column: str
+    kind: str
+    more: str = ""
+
+
+@dataclass(frozen=True)
+class Feature:
+    """How the rows of a layer become features of the page: ``key`` (the page script's kind
+    of feature, which draws it), ``fields`` in order, and ``evidence``: the columns of event
+    ids whose sources its popup lists."""
+
+    key: str
+    fields: tuple[Field, ...] = ()
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Layer:
     """One layer: ``name`` (the ``layer`` column), ``compute`` (Day → frame of its rows; layers
     computed together share one function, called once), ``title`` (its name in the map's
     layer menu; None: not drawn with the control layers), ``key`` (its features' key in the
-    page's script), ``legend`` (legend items, fixed HTML) and ``static`` (the same every
-    day: shipped once)."""
+    page's script), ``legend`` (legend items, fixed HTML), ``static`` (the same every day:
+    shipped once) and ``features``: how its rows are encoded for the page, by the row's
+    ``kind`` ("" for every row; a kind not listed is not drawn)."""
 
     name: str
     compute: Callable[[Day], gpd.GeoDataFrame]
@@ -61,6 +90,7 @@ class Layer:
     key: str | None = None
     legend: str = ""
     static: bool = False
+    features: dict[str, Feature] = field(default_factory=dict)
 
 
 def _places(d: Day) -> gpd.GeoDataFrame:
@@ -99,22 +129,49 @@ def _concat(parts: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
 #: every layer, in the order ``layers_for_date`` gives them
 REGISTRY: tuple[Layer, ...] = (
     Layer("control", _places, "Control places", "place",
-          '<li><span class="cm-dot"></span>control place (opacity: confidence)</li>'),
-    Layer("control_area", _areas, "Control areas", "area"),
+          '<li><span class="cm-dot"></span>control place (opacity: confidence)</li>',
+          features={"": Feature("place", (
+              Field("b", "bloc", "bloc"), Field("x", "contested", "flag"),
+              Field("s", "status", "text"), Field("n", "name", "name"),
+              Field("bs", "blocs", "blocs"), Field("si", "since", "text"),
+              Field("o", "observed", "text"), Field("ap", "approximate", "flag")),
+              ("event_ids",))}),
+    Layer("control_area", _areas, "Control areas", "area",
+          features={"": Feature("area", (
+              Field("b", "bloc", "bloc"), Field("x", "status", "is:contested"),
+              Field("p", "places", "names", "pm"), Field("si", "since", "text"),
+              Field("o", "observed", "text"), Field("a", "area_km2", "count"),
+              Field("ap", "approximate", "flag")), ("event_ids",))}),
     Layer("frontline", _fronts, "Frontlines", "front",
-          '<li><span class="cm-line cm-line-front"></span>frontline</li>'),
+          '<li><span class="cm-line cm-line-front"></span>frontline</li>',
+          features={"": Feature("front", (
+              Field("b", "bloc_a", "bloc"), Field("b2", "bloc_b", "bloc"),
+              Field("p", "places_a", "names", "pm"), Field("p2", "places_b", "names", "pm2"),
+              Field("km", "length_km", "km"), Field("ap", "approximate", "flag")),
+              ("event_ids_a", "event_ids_b"))}),
     Layer("border", _corridor),
     Layer("corridor", _corridor),
     Layer("border_crossing", _corridor, "Border crossings", "cross",
-          '<li><span class="cm-crossing-key"></span>border crossing</li>', static=True),
+          '<li><span class="cm-crossing-key"></span>border crossing</li>', static=True,
+          features={"": Feature("cross", (Field("n", "name", "name"),
+                                          Field("src", "source", "text")))}),
     Layer("corridor_event", _corridor),
     Layer("corridor_control", _corridor),
     Layer("zone", _corridor, "Named zones", "zone",
           '<li><span class="cm-line cm-line-zone"></span>named zone (the theatre\'s data: '
-          'name, radius and source in its popup)</li>', static=True),
+          'name, radius and source in its popup)</li>', static=True,
+          features={"": Feature("zone", (
+              Field("n", "name", "name"), Field("b", "bloc", "bloc"),
+              Field("r", "radius_km", "km"), Field("ce", "centre", "text"),
+              Field("src", "source", "text")))}),
     Layer("land_corridor", _land, "Land corridor", "path",
           '<li><span class="cm-line cm-line-path"></span>land corridor: held ground on the '
-          'path</li><li><span class="cm-line cm-line-gap"></span>land corridor: gap</li>'),
+          'path</li><li><span class="cm-line cm-line-gap"></span>land corridor: gap</li>',
+          features={
+              "path_area": Feature("path", (Field("b", "bloc", "bloc"),
+                                            Field("id", "area_id", "text")), ("event_ids",)),
+              "gap": Feature("gap", (Field("km", "gap_km", "km"), Field("leg", "leg", "text"),
+                                     Field("n", "name", "text")))}),
 )
 LAYERS = tuple(layer.name for layer in REGISTRY)
 BY_NAME = {layer.name: layer for layer in REGISTRY}
@@ -122,8 +179,8 @@ BY_NAME = {layer.name: layer for layer in REGISTRY}
 MAP_ORDER = ("control_area", "frontline", "control", "border_crossing", "zone",
              "land_corridor")
 MAP_LAYERS = tuple(BY_NAME[name] for name in MAP_ORDER)
-#: the page script's key of a ``layer`` value (the land corridor's rows: see ``encode``)
-KEYS = {layer.name: layer.key for layer in REGISTRY if layer.key and layer.key != "path"}
+#: the layers the page draws: ``layer`` value → {row ``kind`` ("" for any) → Feature}
+FEATURES = {layer.name: layer.features for layer in REGISTRY if layer.features}
 STATIC = tuple(layer.name for layer in REGISTRY if layer.static)
 #: the control layers whose places are coloured by bloc (the legend's swatches)
 BLOC_COLOURED = ("control_area", "control")

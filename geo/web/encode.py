@@ -23,7 +23,7 @@ import pandas as pd
 import shapely
 
 from geo.events.table import json_list
-from geo.layers.registry import KEYS, STATIC, dropped_note
+from geo.layers.registry import BY_NAME, FEATURES, STATIC, Feature, dropped_note
 from geo.layers.snapshots import land_corridor_answer
 from geo.web.html import cell_text, color, is_true
 
@@ -402,63 +402,53 @@ def _num(value, ndigits: int = 1) -> float | None:
     return None if math.isnan(out) else out
 
 
-def _encode_row(row, key: str, tables: _Tables, lookup, wkb=_NO_WKB
+def _encode_row(row, feature: Feature, tables: _Tables, lookup, wkb=_NO_WKB
                 ) -> tuple[int, float | None] | None:
-    """The feature index and confidence of one layers row (page layer ``key``), None when it
-    has no geometry (``wkb``: its geometry's WKB from ``tables.prepare``, None when missing
-    or empty). Text is escaped (names, dates, sources); see ``encode_snapshots``."""
+    """The feature index and confidence of one layers row, encoded as its layer's
+    ``feature`` declares (``geo.layers.registry``), None when it has no geometry (``wkb``:
+    its geometry's WKB from ``tables.prepare``, None when missing or empty). Text is escaped
+    (names, dates, sources); see ``encode_snapshots``."""
     if wkb is None:
         return None
     g = tables.geom(row.get("geometry"), None if wkb is _NO_WKB else wkb)
     if g is None:
         return None
-    conf = _num(row.get("confidence"), 2)
-    esc = tables.escaped
-    props: dict = {"l": key, "g": g}
-    ids: tuple[str, ...] = ()
-    if key == "area":
-        names, more = tables.name_list(tables.json_list(row.get("places")))
-        props |= {"b": tables.bloc(row.get("bloc")),
-                  "x": int(_text(row.get("status")) == "contested"), "p": names,
-                  "si": esc(row.get("since")), "o": esc(row.get("observed")),
-                  "a": _num(row.get("area_km2"), 0), "ap": int(is_true(row.get("approximate")))}
-        if more:
-            props["pm"] = more
-        ids = ("event_ids",)
-    elif key == "front":
-        pa, ma = tables.name_list(tables.json_list(row.get("places_a")))
-        pb, mb = tables.name_list(tables.json_list(row.get("places_b")))
-        props |= {"b": tables.bloc(row.get("bloc_a")), "b2": tables.bloc(row.get("bloc_b")),
-                  "p": pa, "p2": pb, "km": _num(row.get("length_km"), 1),
-                  "ap": int(is_true(row.get("approximate")))}
-        if ma or mb:
-            props |= {"pm": ma, "pm2": mb}
-        ids = ("event_ids_a", "event_ids_b")
-    elif key == "place":
-        props |= {"b": tables.bloc(row.get("bloc")), "x": int(is_true(row.get("contested"))),
-                  "s": esc(row.get("status")), "n": tables.name(row.get("name")),
-                  "bs": tuple([tables.bloc(b) for b in tables.json_list(row.get("blocs"))]),
-                  "si": esc(row.get("since")), "o": esc(row.get("observed")),
-                  "ap": int(is_true(row.get("approximate")))}
-        ids = ("event_ids",)
-    elif key == "cross":
-        props |= {"n": tables.name(row.get("name")), "src": esc(row.get("source"))}
-    elif key == "zone":
-        props |= {"n": tables.name(row.get("name")), "b": tables.bloc(row.get("bloc")),
-                  "r": _num(row.get("radius_km"), 1), "ce": esc(row.get("centre")),
-                  "src": esc(row.get("source"))}
-    elif _text(row.get("kind")) == "path_area":
-        props |= {"b": tables.bloc(row.get("bloc")), "id": esc(row.get("area_id"))}
-        ids = ("event_ids",)
-    else:                                           # a land-corridor gap
-        props |= {"l": "gap", "km": _num(row.get("gap_km"), 1),
-                  "leg": esc(row.get("leg")), "n": esc(row.get("name"))}
-    if ids:
-        refs, more = _source_refs(row, lookup, ids, tables)
+    props: dict = {"l": feature.key, "g": g}
+    more: dict = {}
+    for f in feature.fields:
+        if f.kind == "names":
+            props[f.prop], more[f.more] = tables.name_list(tables.json_list(row.get(f.column)))
+        else:
+            props[f.prop] = _encode_value(f.kind, row.get(f.column), tables)
+    if any(more.values()):
+        props |= more
+    if feature.evidence:
+        refs, extra = _source_refs(row, lookup, feature.evidence, tables)
         props["ev"] = refs
-        if more:
-            props["more"] = more
-    return tables.feature(props), conf
+        if extra:
+            props["more"] = extra
+    return tables.feature(props), _num(row.get("confidence"), 2)
+
+
+def _encode_value(kind: str, value, tables: _Tables):
+    """One property of a feature (``geo.layers.registry.Field`` kinds but "names")."""
+    if kind == "bloc":
+        return tables.bloc(value)
+    if kind == "name":
+        return tables.name(value)
+    if kind == "text":
+        return tables.escaped(value)
+    if kind == "flag":
+        return int(is_true(value))
+    if kind == "km":
+        return _num(value, 1)
+    if kind == "count":
+        return _num(value, 0)
+    if kind == "blocs":
+        return tuple([tables.bloc(b) for b in tables.json_list(value)])
+    if kind.startswith("is:"):
+        return int(_text(value) == kind[3:])
+    raise ValueError(f"unknown field kind {kind!r}")
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -469,13 +459,16 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [dict(zip(cols, row, strict=True)) for row in zip(*values, strict=True)]
 
 
-def _key(row) -> str | None:
-    """The page's layer key of a layers row (``path`` for the land corridor's held areas and
-    gaps), None for rows the map does not draw."""
+def _feature(row) -> tuple[str, Feature] | None:
+    """The layer key (the map's layer menu entry: ``path`` for the land corridor's held
+    areas and gaps alike) and the :class:`Feature` a layers row is drawn as, None for rows
+    the map does not draw."""
     layer = _text(row.get("layer"))
-    if layer == "land_corridor":
-        return "path" if _text(row.get("kind")) in ("path_area", "gap") else None
-    return KEYS.get(layer)
+    features = FEATURES.get(layer)
+    if not features:
+        return None
+    feature = features.get(_text(row.get("kind"))) or features.get("")
+    return (BY_NAME[layer].key, feature) if feature is not None else None
 
 
 def encode_snapshots(snapshots: dict[str, gpd.GeoDataFrame], styles: dict,
@@ -533,15 +526,16 @@ def encode_snapshots(snapshots: dict[str, gpd.GeoDataFrame], styles: dict,
                          if _text(r.get("layer")) == "control_area"}
             todo = []
             for row in rows:
-                key = _key(row)
-                if key is None or (wanted is not None and key not in wanted):
+                drawn = _feature(row)
+                if drawn is None or (wanted is not None and drawn[0] not in wanted):
                     continue
-                if key == "path" and _text(row.get("area_id")) in area_geom:
+                key, feature = drawn
+                if feature.key == "path" and _text(row.get("area_id")) in area_geom:
                     row = {**row, "geometry": area_geom[_text(row.get("area_id"))]}
-                todo.append((row, key))
-            wkbs = tables.prepare(row.get("geometry") for row, _ in todo)
-            for (row, key), wkb in zip(todo, wkbs, strict=True):
-                enc = _encode_row(row, key, tables, lookup, wkb)
+                todo.append((row, key, feature))
+            wkbs = tables.prepare(row.get("geometry") for row, _, _ in todo)
+            for (row, key, feature), wkb in zip(todo, wkbs, strict=True):
+                enc = _encode_row(row, feature, tables, lookup, wkb)
                 if enc is None:
                     continue
                 if _text(row.get("layer")) in STATIC:

@@ -375,6 +375,27 @@ def test_approximate_areas_and_frontlines_are_marked_in_the_page(rough_place, ro
     assert rough_bloc in marked and {blocs[f["b"]] for f in areas} - marked
 
 
+def test_every_drawn_layer_declares_its_features_and_the_page_draws_each_kind():
+    """The registry is the one place a layer is declared: each layer of the map's menu says
+    how its rows become features, with fields the encoder knows, and the page script draws
+    every feature kind it ships."""
+    from geo.layers.registry import MAP_LAYERS
+    from geo.web.encode import _encode_value, _Tables
+
+    script, tables = assets.own_asset("conflictmap.js"), _Tables({}, 0.0, None)
+    for layer in MAP_LAYERS:
+        assert layer.features, layer.name
+        for feature in layer.features.values():
+            assert f'f.l === "{feature.key}"' in script, feature.key
+            for field in feature.fields:
+                if field.kind == "names":
+                    assert field.more
+                else:
+                    _encode_value(field.kind, None, tables)     # raises for an unknown kind
+    with pytest.raises(ValueError, match="unknown field kind"):
+        _encode_value("colour", None, tables)
+
+
 def test_control_layer_selection_and_no_control():
     ev = control_events()
     m = webmap.build_map(ev, layers={"Events", "Frontlines", "Land corridor"})
