@@ -428,7 +428,7 @@ class Gazetteer:
                 decisions[k] = None                  # a person, an organisation: not a place
         kept = [k for k, d in enumerate(decisions) if d is not None]
         items, decisions = [items[k] for k in kept], [decisions[k] for k in kept]
-        gate(items, decisions, demonyms, focus)
+        gate(items, decisions, demonyms, focus, self.cues.variant_countries)
         approx = contain(text, items, decisions)
         mentions = []
         made: dict[tuple, Candidate] = {}        # repeated names share their (immutable) rows

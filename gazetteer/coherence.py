@@ -1,8 +1,12 @@
 """Text-level geography after ranking: the coherence gate and the containing place.
 
 * **Coherence.** The text's *anchors* are its strongly supported places (countries, first-order
-  divisions, capitals, towns of 100,000 or more, curated rows, places a container supports,
-  and places the context chose decisively); its *focus* is their countries and its demonyms'.
+  divisions and capitals by an exact name, towns of 100,000 or more by their own name, curated
+  rows, places a container supports, and places the context chose decisively); its *focus* is
+  their countries and its demonyms'. A spelling variant or fuzzy match outside the
+  transliteration countries never lies outside the countries of the text's strong anchors
+  ("Spin" is not Spain in a text about Pakistan): it becomes "no match", however few the
+  anchors.
   In a text with at least MIN_ANCHORS anchors, one of them a located place (not only
   countries and demonyms, which often name actors), a weakly supported place (a village by its
   name alone) that lies outside the focus and more than FAR_KM from every anchor's point is
@@ -97,13 +101,17 @@ RADIUS_KM = {"town": 15.0, "district": 30.0, "province": 100.0}
 def strong(it: Item, cand: Candidate, rule: str) -> bool:
     """A decision that needs no support from the text's geography."""
     p = cand.place
-    return (p.feature_code in AREA_CODES or p.population >= STRONG_POPULATION
+    exact = cand.match == "exact"
+    primary = bool(it.cands) and it.best >= 0 and it.cands[it.best][1]
+    return ((exact and p.feature_code in AREA_CODES)
+            or (exact and primary and p.population >= STRONG_POPULATION)
             or p.id.startswith("overlay:") or rule.startswith(STRONG_RULES)
             or bool(it.contained and it.contained[it.best]))
 
 
 def gate(items: Sequence[Item], decisions: list[tuple], demonyms: Counter,
-         region: frozenset[str] = frozenset()) -> None:
+         region: frozenset[str] = frozenset(),
+         variant_countries: frozenset[str] = frozenset()) -> None:
     """Turn incoherent decisions into "no match", in place (see the module docstring).
     ``decisions`` are ``rank.decide`` triples aligned with ``items``. With a ``region``
     (the countries the caller says the text is about), a weakly supported place outside the
@@ -119,6 +127,18 @@ def gate(items: Sequence[Item], decisions: list[tuple], demonyms: Counter,
     few = len({key for key, _p, _c in anchors}) < MIN_ANCHORS
     # a lone anchor must be a division the ranker is sure of to measure others against: a
     # capital's name is often a homonym ("Paris", Tennessee) or a government ("Washington")
+    # a spelling variant or a fuzzy match outside the transliteration countries never carries
+    # a name out of the countries the text's strong anchors name ("Spin" is not Spain in a
+    # text about Pakistan), however few they are
+    sure = {cand.place.country_code for it, (cand, _c, rule) in zip(items, decisions,
+                                                                      strict=True)
+            if cand is not None and cand.match == "exact" and strong(it, cand, rule)}
+    sure = (sure | set(demonyms) | region) - {""}
+    for i, (cand, conf, _rule) in enumerate(decisions):
+        cc = cand.place.country_code if cand is not None else ""
+        if cand is not None and cand.match != "exact" and sure and cc not in sure and \
+                cc not in variant_countries:
+            decisions[i] = (None, conf, "no_match:incoherent")
     points = [(key, p.point) for key, p, conf in anchors
               if p.located and p.feature_code not in WIDE_CODES
               and (not few or (conf >= LONE_ANCHOR_CONFIDENCE and p.feature_class == "A"))]

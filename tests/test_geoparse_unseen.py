@@ -184,6 +184,31 @@ def test_a_lone_division_is_anchor_enough_for_a_far_weak_homonym(gaz, text, surf
     assert m is None or (m.place is None and m.point is None)
 
 
+@pytest.mark.parametrize("text, surface, far", [
+    # a spelling variant outside the transliteration countries ("Spin" ~ Spain)
+    ("Militants attacked a checkpoint in Spin Kalay, Pakistani officials said.", "Spin", "ES"),
+    # a far town named by one of its alternate names is no strong anchor of its own
+    ("Malian soldiers were ambushed near Boni, the army said, days after an attack in Mopti.",
+     "Boni", "DE"),
+])
+def test_a_variant_or_alternate_name_never_carries_a_place_out_of_the_texts_countries(
+        gaz, text, surface, far):
+    m = parse(gaz, text).get(surface)
+    assert m is None or m.place is None or m.place.country_code != far
+
+
+@pytest.mark.parametrize("text, surface, cc", [
+    # Arabic transliteration variants stay in their countries' texts
+    ("Fighters took Tel Abyad after Syrian Kurdish forces withdrew.", "Tel Abyad", "SY"),
+    # a variant in the text's own country stays
+    ("Houthi forces clashed with tribesmen in Rada'a on Monday, Yemeni officials said.",
+     "Rada'a", "YE"),
+])
+def test_a_variant_in_the_texts_countries_stays(gaz, text, surface, cc):
+    m = parse(gaz, text)[surface]
+    assert m.place is not None and m.place.country_code == cc
+
+
 def test_a_lone_capital_is_no_anchor(gaz):
     # "Paris" is as likely Paris, Texas as the capital: it does not measure the county
     m = parse(gaz, "The Paris council met Lamar County officials on Tuesday.")["Lamar County"]
