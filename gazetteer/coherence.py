@@ -116,29 +116,28 @@ def gate(items: Sequence[Item], decisions: list[tuple], demonyms: Counter,
     ``decisions`` are ``rank.decide`` triples aligned with ``items``. With a ``region``
     (the countries the caller says the text is about), a weakly supported place outside the
     focus is incoherent even in a text with too few anchors to measure distances."""
-    anchors = []
+    anchors, sure = [], set(demonyms) | region      # sure: the strong anchors' countries
     for it, (cand, conf, rule) in zip(items, decisions, strict=True):
         if cand is None or cand.match != "exact":
             continue
-        if strong(it, cand, rule) or (len(it.cands) > 1 and it.shares
-                                      and it.shares[it.best] >= DECISIVE_SHARE):
-            anchors.append((it.key, cand.place, conf))
-    focus = {p.country_code for _, p, _c in anchors if p.country_code} | set(demonyms)
-    few = len({key for key, _p, _c in anchors}) < MIN_ANCHORS
-    # a lone anchor must be a division the ranker is sure of to measure others against: a
-    # capital's name is often a homonym ("Paris", Tennessee) or a government ("Washington")
+        if strong(it, cand, rule):
+            sure.add(cand.place.country_code)
+        elif not (len(it.cands) > 1 and it.shares and it.shares[it.best] >= DECISIVE_SHARE):
+            continue
+        anchors.append((it.key, cand.place, conf))
+    sure.discard("")
     # a spelling variant or a fuzzy match outside the transliteration countries never carries
     # a name out of the countries the text's strong anchors name ("Spin" is not Spain in a
     # text about Pakistan), however few they are
-    sure = {cand.place.country_code for it, (cand, _c, rule) in zip(items, decisions,
-                                                                      strict=True)
-            if cand is not None and cand.match == "exact" and strong(it, cand, rule)}
-    sure = (sure | set(demonyms) | region) - {""}
     for i, (cand, conf, _rule) in enumerate(decisions):
         cc = cand.place.country_code if cand is not None else ""
         if cand is not None and cand.match != "exact" and sure and cc not in sure and \
                 cc not in variant_countries:
             decisions[i] = (None, conf, "no_match:incoherent")
+    focus = {p.country_code for _, p, _c in anchors if p.country_code} | set(demonyms)
+    few = len({key for key, _p, _c in anchors}) < MIN_ANCHORS
+    # a lone anchor must be a division the ranker is sure of to measure others against: a
+    # capital's name is often a homonym ("Paris", Tennessee) or a government ("Washington")
     points = [(key, p.point) for key, p, conf in anchors
               if p.located and p.feature_code not in WIDE_CODES
               and (not few or (conf >= LONE_ANCHOR_CONFIDENCE and p.feature_class == "A"))]

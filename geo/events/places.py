@@ -314,12 +314,13 @@ def _on_named_border(ev, m, sent, ctx) -> None:
     named = [x.place.country_code for x in sent.places
              if x.place.feature_code.startswith("PCL")]
     countries = [c for c in dict.fromkeys([*named, *ctx.countries()]) if c]
-    pair = next(((a, b) for a in ([place.country_code] if place.country_code else countries)
-                 for b in countries if b != a and shared_border(a, b) is not None), None)
-    if pair is None:
+    found = next(((a, b, line) for a in ([place.country_code] if place.country_code
+                                          else countries)
+                  for b in countries if b != a
+                  and (line := shared_border(a, b)) is not None), None)
+    if found is None:
         return
-    cc, other = pair
-    line = shared_border(cc, other)
+    cc, other, line = found
     # the province the text puts it in ("in the Sumy region"), else the article's places on
     # either side of the border, the same province first
     anchor = m.approx.anchor if m.approx is not None and m.approx.anchor.located else None

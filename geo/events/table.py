@@ -146,8 +146,8 @@ def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
             "geo_precision": ev.precision.acled if ev.precision else None,
             # the outlets (ACLED's source), not the headlines; the sources column keeps those
             "source": "; ".join(sorted({s.get("source") for s in sources if s.get("source")})),
-            "source_scale": "", "tags": vocab.crowd_tag(
-                ev.event_type, [ev.sentence, *(s.get("sentence") for s in sources)]),
+            "source_scale": "",
+            "tags": vocab.crowd_tag(ev.event_type, (s.get("sentence") for s in sources)),
             "timestamp": _timestamp(sources),
             "notes": ev.sentence, "fatalities": ev.fatalities or 0,
             "bloc1": getattr(ev.actor1, "bloc", ""), "bloc2": getattr(ev.actor2, "bloc", ""),
