@@ -24,6 +24,7 @@ from .index import Index, open_index
 from .memo import LRU
 from .normalize import match_key, strip_articles, variant_key
 from .rank import MAJOR_CODES, Cand, Item, by_prior, decide, rank
+from .sources.geonames_cache import country_neighbours
 from .sources.overlay import OverlaySource
 from .streets import STREET_RULE, street_spans
 from .types import Candidate, Mention, Place
@@ -67,6 +68,7 @@ class Gazetteer:
         self._index = index
         self.online = online
         self.cues = cues_mod.load()
+        self.neighbours = country_neighbours()    # ISO alpha-2 -> land neighbours (GeoNames)
         self._ranked = LRU(EXACT_RANKED_MAX)      # key id -> (candidates, priors, facts)
         self._fuzzy_keys = LRU(EXACT_RANKED_MAX)  # variant key -> its fuzzy best key or ""
 
@@ -420,7 +422,7 @@ class Gazetteer:
         if focus:
             demonyms = demonyms + Counter({cc: REGION_WEIGHT for cc in focus})
         rank(items, text, demonyms, self.cues.division_abbrevs,
-             variant_countries=self.cues.variant_countries)
+             variant_countries=self.cues.variant_countries, neighbours=self.neighbours)
         decisions = [decide(it, threshold=not keep_all) for it in items]
         for k, (it, (cand, _conf, _rule)) in enumerate(zip(items, decisions, strict=True)):
             if cand is not None and not keep_all and \
@@ -477,11 +479,12 @@ def _candidate(made: dict, place: Place, match: str, score: float) -> Candidate:
 
 def _accept_marks(it: Item, place: Place, text: str, cues) -> bool:
     """Whether the winning place survives the span's context marks. Curated places and places
-    the other mentions clearly support (context bonus ≥ CONTEXT_SUPPORT) survive the name
-    rules."""
+    the other mentions clearly support (context bonus ≥ CONTEXT_SUPPORT, not counting what
+    neighbouring countries gave) survive the name rules."""
     major = place.feature_code in MAJOR_CODES or place.population >= 1_000_000
     supported = place.id.startswith("overlay:") or (
-        it.priors and it.scores[it.best] - it.priors[it.best] >= CONTEXT_SUPPORT)
+        it.priors and it.scores[it.best] - it.priors[it.best]
+        - (it.beside[it.best] if it.beside else 0.0) >= CONTEXT_SUPPORT)
     if "acronym" in it.marks and not _acronym_ok(place):
         return False                         # "EU", "NYC" pass; "ISIS" (a village) does not
     if "given_name" in it.marks and not supported and not (

@@ -7,6 +7,9 @@ of the text say about it:
 
 * focus countries: the share-weighted count of the other names' candidates in its country
   (countries and first-order divisions count double; demonyms count once each), over the total;
+* neighbouring countries: W_NEIGHBOUR × the share-weighted count of the other names'
+  candidates in the countries that share a land border with its country, over the same total
+  ("rockets fired from Gaza into Israel": the Gaza next to Israel);
 * first-order division: the share-weighted count of the other names' candidates in its
   (country, admin1), at most 1;
 * nearness: the max over the other names' points of share × closeness (1 within 25 km, 0.7
@@ -30,6 +33,7 @@ CLOSENESS = np.array([1.0, 0.7, 0.4, 0.15, 0.0])
 MAJOR_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCLIX", "TERR", "CONT", "ADM1", "PPLC"})
 # Context weights: focus-country share, same first-order division, nearness, containment.
 W_COUNTRY, W_ADMIN, W_NEAR, W_CONTAINER = 1.2, 1.0, 1.5, 2.5
+W_NEIGHBOUR = 0.5
 #: a variant or fuzzy candidate outside the transliteration countries (``variant_countries``)
 #: loses this much unless the other names put at least FOCUS_SHARE of their weight in its
 #: country: a spelling variant never carries a name to another region on its own
@@ -84,8 +88,8 @@ class ContextModel:
     is computed once per row)."""
 
     def __init__(self, items, priors: list[list[float]], containers: dict,
-                 demonym_countries: Counter, variant_countries: frozenset[str] = frozenset()
-                 ) -> None:
+                 demonym_countries: Counter, variant_countries: frozenset[str] = frozenset(),
+                 neighbours: dict[str, frozenset[str]] | None = None) -> None:
         owners: dict[str, int] = {}
         facts: list[tuple] = []
         row_owner: list[int] = []
@@ -141,6 +145,7 @@ class ContextModel:
             contained += [sum(c[0].country_code == bc and (ba is None or c[0].admin1 == ba)
                               for bc, ba in boxes) for c in cands] if boxes else [0] * len(cands)
         self.n, self.n_rows = len(cand_row), len(facts)
+        self.beside = np.zeros(self.n)           # set by ``scores``: see ``rank.Item.beside``
         self.prior = np.array([p for prs in priors for p in prs], dtype=float)
         self.group = np.repeat(np.arange(len(sizes)), sizes)
         self.row = np.array(cand_row, dtype=int)
@@ -149,12 +154,12 @@ class ContextModel:
         self.gated = np.array(gated, dtype=bool)
         self.starts = np.array([0, *accumulate(sizes[:-1])], dtype=int) if sizes \
             else np.zeros(0, int)
-        self._rows(facts, row_owner, len(owners), demonym_countries)
+        self._rows(facts, row_owner, len(owners), demonym_countries, neighbours or {})
         self.ambiguous = np.zeros(self.n_rows, bool)
         self.ambiguous[ambiguous_rows] = True
 
     def _rows(self, facts: list[tuple], row_owner: list[int], n_owners: int,
-              demonym_countries: Counter) -> None:
+              demonym_countries: Counter, neighbours: dict[str, frozenset[str]]) -> None:
         """The per-row arrays, and their values per candidate (``cand_*``)."""
         cc, a1, weight, lends_admin, point, lat, lon = zip(*facts, strict=True) if facts \
             else ((),) * 7
@@ -185,6 +190,13 @@ class ContextModel:
         self.demonyms = np.zeros(self.n_countries)
         for c, count in demonym_countries.items():
             self.demonyms[countries[c]] += count
+        # neighbouring countries among those in play (dense codes), or None when none border
+        pairs = [(i, countries[o]) for c, i in countries.items()
+                 for o in neighbours.get(c, ()) if o in countries]
+        self.adjacent = None
+        if pairs:
+            self.adjacent = np.zeros((self.n_countries, self.n_countries))
+            self.adjacent[tuple(np.array(pairs).T)] = 1.0
         row = self.row                          # per candidate, gathered once
         self.cand_point, self.cand_weight = self.point[row], self.weight[row]
         self.cand_owner, self.cand_country = self.owner[row], self.country[row]
@@ -212,6 +224,7 @@ class ContextModel:
         bonus = (country + self._admin_bonus(w, lends)
                  + W_NEAR * self._nearness(w, lends, None if final else self.ambiguous))
         scores = self.prior + self.container_bonus + bonus[self.row]
+        self.beside = self._beside[self.row]     # the part of it the neighbours gave
         if self.gated.any():
             unfocused = country[self.row] < W_COUNTRY * FOCUS_SHARE
             scores = scores - GATE_PENALTY * (self.gated & unfocused)
@@ -225,7 +238,18 @@ class ContextModel:
         mine_sum = np.bincount(self.cand_owner, w, minlength=self.n_owners)[self.owner]
         rest = np.maximum(1.0, (float(total.sum()) or 1.0) - mine_sum)
         others = np.maximum(0.0, total[self.country] - mine)
-        return np.where(self.has_cc, W_COUNTRY * others / rest, 0.0)
+        bonus = W_COUNTRY * others
+        self._beside = np.zeros(self.n_rows)
+        if self.adjacent is not None:
+            # the weight next door, less the name's own there (a name never supports itself)
+            own = np.bincount(self.cand_owner * self.n_countries + self.cand_country, w,
+                              minlength=self.n_owners * self.n_countries
+                              ).reshape(self.n_owners, self.n_countries)
+            beside = (self.adjacent @ total)[self.country] - \
+                (own @ self.adjacent)[self.owner, self.country]
+            self._beside = np.where(self.has_cc, W_NEIGHBOUR * np.maximum(0.0, beside) / rest,
+                                    0.0)
+        return np.where(self.has_cc, bonus / rest, 0.0) + self._beside
 
     def _admin_bonus(self, shares: np.ndarray, lends: np.ndarray) -> np.ndarray:
         """Per row: W_ADMIN × the other names' weight in the row's division, at most 1."""

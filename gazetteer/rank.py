@@ -73,6 +73,9 @@ class Item:
     priors: list[float] = field(default_factory=list)
     shares: list[float] = field(default_factory=list)       # softmax of ``scores``
     contained: list[float] = field(default_factory=list)    # container bonus per candidate
+    #: per candidate, the part of its score its country's neighbours gave: it orders
+    #: candidates but never makes a word a place (``decide``'s threshold leaves it out)
+    beside: list[float] = field(default_factory=list)
     best: int = -1
     rule: str = ""
     #: ``context.place_facts`` of ``cands`` when known (cached with them); their place ids are
@@ -128,7 +131,8 @@ def by_prior(cands: list[Cand], limit: int = MAX_CANDIDATES
 
 def rank(items: list[Item], text: str, demonym_countries: Counter,
          division_abbrevs: dict[str, tuple[str, str]], rounds: int = 2,
-         variant_countries: frozenset[str] = frozenset()) -> None:
+         variant_countries: frozenset[str] = frozenset(),
+         neighbours: dict[str, frozenset[str]] | None = None) -> None:
     """Score every candidate of every item in place and set ``best``: priors (``by_prior``,
     unless the item has them), then ``rounds`` rounds of context evidence
     (``context.ContextModel``), each from the previous round's shares, then one sense per
@@ -140,7 +144,7 @@ def rank(items: list[Item], text: str, demonym_countries: Counter,
             it.facts = it.flags = None
         priors.append(it.priors)
     model = ContextModel(items, priors, _containers(items, text, division_abbrevs, priors),
-                         demonym_countries, variant_countries)
+                         demonym_countries, variant_countries, neighbours)
     scores = model.prior
     if not model.ambiguous.any():
         rounds = 1                        # every share is 1 whatever the scores: one round
@@ -151,9 +155,10 @@ def rank(items: list[Item], text: str, demonym_countries: Counter,
     totals = model.split(model.name_totals(scores))
     shares = model.split(model.shares(scores))
     contained = model.split(model.container_bonus)
-    for it, sc, tot, sh, co in zip(items, model.split(scores), totals, shares, contained,
-                                   strict=True):
-        it.scores, it.shares, it.contained = sc, sh, co
+    beside = model.split(model.beside)
+    for it, sc, tot, sh, co, bs in zip(items, model.split(scores), totals, shares, contained,
+                                       beside, strict=True):
+        it.scores, it.shares, it.contained, it.beside = sc, sh, co, bs
         it.best = _first_best(tot, sc)
 
 
@@ -202,7 +207,7 @@ def decide(it: Item, threshold: bool = True) -> tuple[Candidate | None, float, s
     conf *= MATCH_CONFIDENCE[match]
     kind = "exact_multiword" if match == "exact" and (" " in it.key or it.marks & CUE_MARKS) \
         else match
-    if threshold and best < MIN_SCORE[kind]:
+    if threshold and best - (it.beside[it.best] if it.beside else 0.0) < MIN_SCORE[kind]:
         return None, conf, "no_match:below_threshold"
     rule = it.rule or ("only_candidate" if len(it.cands) == 1
                        else "context" if _context_won(it) else "prior")

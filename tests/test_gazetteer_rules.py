@@ -4,10 +4,11 @@ division abbreviations, capitals, division points, decisions with place cues."""
 import pytest
 
 from gazetteer import cues as cues_mod
+from gazetteer.api import _accept_marks
 from gazetteer.coherence import _relation
 from gazetteer.rank import Item, decide
 from gazetteer.sources.airports import airport_names
-from gazetteer.sources.geonames_cache import _capital_ids
+from gazetteer.sources.geonames_cache import _capital_ids, country_neighbours
 from gazetteer.sources.physical import feature_names
 from gazetteer.types import Place
 
@@ -90,6 +91,35 @@ def test_a_place_cue_lowers_the_bar_for_one_word_names(marks, score, decided):
     cand, _conf, rule = decide(it)
     assert (cand is not None) is decided
     assert decide(it, threshold=False)[0] is not None      # resolve() never abstains on this
+
+
+@pytest.mark.parametrize("score, beside, decided", [
+    (1.5, 0.0, True),                        # over the 1.3 bar on its own
+    (1.5, 0.4, False),                       # over it only through a neighbouring country
+    (1.9, 0.4, True),
+])
+def test_neighbouring_countries_order_candidates_but_never_make_a_word_a_place(
+        score, beside, decided):
+    it = Item("Xyz", 0, 3, "xyz", [(_place(), True, "exact", 1.0)], set(),
+              scores=[score], priors=[1.0], shares=[1.0], best=0, beside=[beside])
+    assert (decide(it)[0] is not None) is decided
+
+
+@pytest.mark.parametrize("beside, kept", [(0.0, True), (0.5, False)])
+def test_a_neighbouring_country_is_no_support_for_a_given_name(beside, kept):
+    """"Angus cattle" in a text about the United States is no Canadian town: support that
+    only a neighbouring country gives never keeps a given name as a place."""
+    place = _place(pop=1000)
+    it = Item("Angus", 0, 5, "angus", [(place, True, "exact", 1.0)], {"lone_given_name"},
+              scores=[3.0], priors=[1.3], shares=[1.0], best=0, beside=[beside])
+    assert _accept_marks(it, place, "Angus cattle sold well.", cues_mod.load()) is kept
+
+
+def test_country_neighbours_are_geonames_land_borders_both_ways():
+    nb = country_neighbours()
+    assert {"IL", "EG", "JO"} <= nb["PS"] and "PS" in nb["IL"]
+    assert {"UG", "ET", "KE", "SD"} <= nb["SS"]
+    assert "US" not in nb.get("GB", set()) and all(cc in nb[o] for cc in nb for o in nb[cc])
 
 
 def test_division_points_outside_their_country_are_replaced_or_dropped():

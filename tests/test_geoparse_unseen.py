@@ -175,6 +175,20 @@ def test_a_far_homonym_outside_the_focus_is_no_match(gaz, text, surface):
         m.rule == "no_match:incoherent"
 
 
+@pytest.mark.parametrize("text, surface, cc", [
+    # the town beside the country the text names, not its namesake further away
+    ("Fighters from Bor crossed into Uganda.", "Bor", "SS"),                # not Serbia
+    ("Cattle raiders from Bor fled towards the Ethiopian border.", "Bor", "SS"),
+    ("Shells fired from Gaza landed in southern Israel.", "Gaza", "PS"),    # not Mozambique
+    ("Aid trucks waited at the crossing between Egypt and Gaza.", "Gaza", "PS"),
+    ("Militiamen from Cordoba fled across the border into Paraguay.", "Cordoba", "AR"),
+    ("Smugglers drove from Cordoba to Bolivia.", "Cordoba", "AR"),          # not Colombia
+])
+def test_a_neighbouring_country_decides_between_homonyms(gaz, text, surface, cc):
+    m = parse(gaz, text)[surface]
+    assert m.place is not None and m.place.country_code == cc
+
+
 @pytest.mark.parametrize("text, surface", [
     ("Militants attacked Varto overnight, Borno State officials said.", "Varto"),
     ("Bandits raided Bozova on Sunday, Zamfara State police said.", "Bozova"),

