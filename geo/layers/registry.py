@@ -2,10 +2,10 @@
 its name and key on the web map, and its legend entry, in one place; and
 :func:`layers_for_date`, every layer of one day as one GeoDataFrame with a ``layer`` column.
 
-A new layer is one :class:`Layer` here (and its drawing in ``geo/web/static/conflictmap.js``,
-keyed by its features' ``key``): ``layers_for_date`` computes it, the map gives it a menu
-entry, the encoder ships its features with the properties its :class:`Feature` declares and
-the legend lists it.
+A new layer is one :class:`Layer` here: ``layers_for_date`` computes it, the map gives it a
+menu entry, the encoder ships its features with the properties its :class:`Feature` declares,
+the page script draws and describes them as its :class:`Draw` says (the script has one
+drawing per figure, polygon, line, dot or icon, none per layer) and the legend lists it.
 """
 
 from __future__ import annotations
@@ -65,14 +65,60 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Draw:
+    """How the page draws and describes one kind of feature: data the page script reads
+    (``geo/web/static/conflictmap.js`` has no branch per kind).
+
+    ``figure``: "polygon", "line", "dot" (a circle of ``radius`` pixels) or "icon" (a
+    ``radius``-pixel square marker styled by ``css``). ``pane``: "areas", "lines", "points" or
+    "" (Leaflet's default). ``css``: the class of the drawn element; ``flags``: the feature
+    states appended as classes ("contested" → ``cm-contested``, "low" → ``cm-low``, "approx"
+    → ``cm-approx``). ``style``: Leaflet path options; the colour "bloc" is the feature's bloc
+    colour (grey when contested, lost or of no bloc), "hatch" a hatching in it, and a
+    ``[base, slope]`` pair is ``base + slope × confidence`` (0.6 when the feature has none).
+    ``weak``: the options that replace them when the feature is in a state of ``weak_when``.
+
+    Text is templates over the feature's properties: ``{p}`` an escaped property, ``{p|fmt}``
+    or ``{p|fmt|q}`` formatted (see the page script: bloc, blocs, holder, status, name, names
+    (q: the property counting names left out), first3, km, num, area, approx, declared).
+    ``title`` heads the popup (``title_contested`` for a contested feature), ``rows`` are its
+    (label, value) lines (a line whose value is empty is left out), ``text`` follows them and
+    ``tip``/``tip_contested`` are its tooltip (``tip_options`` Leaflet tooltip options).
+    Templates are fixed here; values arrive HTML-escaped from ``geo.web.encode`` and are put
+    in once, never read as templates."""
+
+    figure: str
+    css: str
+    pane: str = ""
+    style: dict = field(default_factory=dict)
+    weak: dict = field(default_factory=dict)
+    weak_when: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    radius: float = 0
+    title: str = ""
+    title_contested: str = ""
+    rows: tuple[tuple[str, str], ...] = ()
+    text: str = ""
+    tip: str = ""
+    tip_contested: str = ""
+    tip_options: dict = field(default_factory=lambda: {"sticky": True})
+
+    def spec(self) -> dict:
+        """The JSON the page reads (empty entries left out)."""
+        return {k: list(v) if isinstance(v, tuple) else v
+                for k, v in self.__dict__.items() if v not in ("", 0, (), {})}
+
+
+@dataclass(frozen=True)
 class Feature:
     """How the rows of a layer become features of the page: ``key`` (the page script's kind
     of feature, which draws it), ``fields`` in order, and ``evidence``: the columns of event
-    ids whose sources its popup lists."""
+    ids whose sources its popup lists; ``draw``: how the page draws and describes it."""
 
     key: str
     fields: tuple[Field, ...] = ()
     evidence: tuple[str, ...] = ()
+    draw: Draw | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +172,10 @@ def _concat(parts: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
                             crs=WGS84)
 
 
+#: the popup line of a feature that rests on a place the text only describes
+_PLACEMENT = ("Placement", "{ap|approx}")
+_CORRIDOR = "#6a1b9a"
+
 #: every layer, in the order ``layers_for_date`` gives them
 REGISTRY: tuple[Layer, ...] = (
     Layer("control", _places, "Control places", "place",
@@ -135,26 +185,57 @@ REGISTRY: tuple[Layer, ...] = (
               Field("s", "status", "text"), Field("n", "name", "name"),
               Field("bs", "blocs", "blocs"), Field("si", "since", "text"),
               Field("o", "observed", "text"), Field("ap", "approximate", "flag")),
-              ("event_ids",))}),
+              ("event_ids",), Draw(
+                  "dot", "cm-control-place", "points", radius=5.5,
+                  style={"color": "#fff", "weight": 1.5, "fillColor": "bloc",
+                         "fillOpacity": [0.35, 0.6]},
+                  weak={"color": "#d50000", "weight": 2}, weak_when=("contested",),
+                  title="{n|name} <small>{s}</small>",
+                  rows=(("Held by", "{b|holder}"), ("Blocs seen", "{bs|blocs}"),
+                        ("Since", "{si}"), ("Last report", "{o}"), _PLACEMENT),
+                  tip="{n|name}: {b|status}", tip_options={"direction": "top"}))}),
     Layer("control_area", _areas, "Control areas", "area",
           features={"": Feature("area", (
               Field("b", "bloc", "bloc"), Field("x", "status", "is:contested"),
               Field("p", "places", "names", "pm"), Field("si", "since", "text"),
               Field("o", "observed", "text"), Field("a", "area_km2", "count"),
-              Field("ap", "approximate", "flag")), ("event_ids",))}),
+              Field("ap", "approximate", "flag")), ("event_ids",), Draw(
+                  "polygon", "cm-area", "areas", flags=("contested", "low", "approx"),
+                  style={"color": "bloc", "weight": 1.2, "opacity": 0.9, "fillColor": "bloc",
+                         "fillOpacity": [0.15, 0.45]},
+                  weak={"weight": 1.5, "dashArray": "6 4", "fillColor": "hatch",
+                        "fillOpacity": 0.9},
+                  weak_when=("low", "contested", "approx"),
+                  title="{b|bloc} <small>held area</small>",
+                  title_contested="Contested <small>{p|first3}</small>",
+                  rows=(("Places", "{p|names|pm}"), ("Since", "{si}"),
+                        ("Last report", "{o}"), ("Area", "{a|area}"), _PLACEMENT),
+                  tip="{b|bloc}: {p|first3}", tip_contested="Contested: {p|first3}"))}),
     Layer("frontline", _fronts, "Frontlines", "front",
           '<li><span class="cm-line cm-line-front"></span>frontline</li>',
           features={"": Feature("front", (
               Field("b", "bloc_a", "bloc"), Field("b2", "bloc_b", "bloc"),
               Field("p", "places_a", "names", "pm"), Field("p2", "places_b", "names", "pm2"),
               Field("km", "length_km", "km"), Field("ap", "approximate", "flag")),
-              ("event_ids_a", "event_ids_b"))}),
+              ("event_ids_a", "event_ids_b"), Draw(
+                  "line", "cm-front", "lines", flags=("approx",),
+                  style={"color": "#ff1744", "weight": 5, "opacity": 0.95,
+                         "lineCap": "round"},
+                  weak={"dashArray": "9 6"}, weak_when=("low", "approx"),
+                  title="Frontline <small>{b|bloc} \u2013 {b2|bloc}</small>",
+                  rows=(("{b|bloc}", "{p|names|pm}"), ("{b2|bloc}", "{p2|names|pm2}"),
+                        ("Length", "{km|km}"), _PLACEMENT),
+                  tip="Frontline: {b|bloc} \u2013 {b2|bloc}"))}),
     Layer("border", _corridor),
     Layer("corridor", _corridor),
     Layer("border_crossing", _corridor, "Border crossings", "cross",
           '<li><span class="cm-crossing-key"></span>border crossing</li>', static=True,
           features={"": Feature("cross", (Field("n", "name", "name"),
-                                          Field("src", "source", "text")))}),
+                                          Field("src", "source", "text")), (), Draw(
+              "icon", "cm-crossing", radius=14,
+              title="{n|name} <small>border crossing</small>",
+              text="<p><small>Source: {src}</small></p>", tip="{n|name}",
+              tip_options={"direction": "top"}))}),
     Layer("corridor_event", _corridor),
     Layer("corridor_control", _corridor),
     Layer("zone", _corridor, "Named zones", "zone",
@@ -163,15 +244,36 @@ REGISTRY: tuple[Layer, ...] = (
           features={"": Feature("zone", (
               Field("n", "name", "name"), Field("b", "bloc", "bloc"),
               Field("r", "radius_km", "km"), Field("ce", "centre", "text"),
-              Field("src", "source", "text")))}),
+              Field("src", "source", "text")), (), Draw(
+                  "polygon", "cm-zone", "areas",
+                  style={"color": "bloc", "weight": 2, "dashArray": "10 6",
+                         "fillColor": "bloc", "fillOpacity": 0.05},
+                  title="{n|name}",
+                  text="<p>{r|num} km around the {ce} (geodesic circle){b|declared}.</p>"
+                       "<p><small>Source: {src}</small></p>",
+                  tip="{n|name}"))}),
     Layer("land_corridor", _land, "Land corridor", "path",
           '<li><span class="cm-line cm-line-path"></span>land corridor: held ground on the '
           'path</li><li><span class="cm-line cm-line-gap"></span>land corridor: gap</li>',
           features={
               "path_area": Feature("path", (Field("b", "bloc", "bloc"),
-                                            Field("id", "area_id", "text")), ("event_ids",)),
+                                            Field("id", "area_id", "text")), ("event_ids",),
+                                   Draw("polygon", "cm-corridor-path", "areas",
+                                        style={"color": _CORRIDOR, "weight": 3,
+                                               "fill": False},
+                                        title="Land corridor <small>{b|bloc} area {id} on "
+                                              "the path</small>",
+                                        tip="Land corridor: {b|bloc} area")),
               "gap": Feature("gap", (Field("km", "gap_km", "km"), Field("leg", "leg", "text"),
-                                     Field("n", "name", "text")))}),
+                                     Field("n", "name", "text")), (), Draw(
+                  "line", "cm-corridor-gap", "lines",
+                  style={"color": _CORRIDOR, "weight": 3.5, "dashArray": "1 8",
+                         "lineCap": "round"},
+                  title="Land-corridor gap <small>{km|km}</small>",
+                  rows=(("Leg", "{leg}"), ("Between", "{n}")),
+                  text="<p>No control by the question's blocs is reported on this "
+                       "stretch.</p>",
+                  tip="Land-corridor gap: {km|km}"))}),
 )
 LAYERS = tuple(layer.name for layer in REGISTRY)
 BY_NAME = {layer.name: layer for layer in REGISTRY}
@@ -181,6 +283,10 @@ MAP_ORDER = ("control_area", "frontline", "control", "border_crossing", "zone",
 MAP_LAYERS = tuple(BY_NAME[name] for name in MAP_ORDER)
 #: the layers the page draws: ``layer`` value → {row ``kind`` ("" for any) → Feature}
 FEATURES = {layer.name: layer.features for layer in REGISTRY if layer.features}
+#: what the page script needs to draw every kind of feature: feature key → the
+#: ``Draw.spec`` plus its layer menu entry (``group``) and whether it is ``static``
+DRAWN = {feature.key: {**feature.draw.spec(), "group": layer.key, "static": layer.static}
+         for layer in REGISTRY for feature in layer.features.values() if feature.draw}
 STATIC = tuple(layer.name for layer in REGISTRY if layer.static)
 #: the control layers whose places are coloured by bloc (the legend's swatches)
 BLOC_COLOURED = ("control_area", "control")

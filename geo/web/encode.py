@@ -23,7 +23,15 @@ import pandas as pd
 import shapely
 
 from geo.events.table import json_list
-from geo.layers.registry import BY_NAME, FEATURES, STATIC, Feature, dropped_note
+from geo.layers.registry import (
+    BLOC_COLOURED,
+    BY_NAME,
+    DRAWN,
+    FEATURES,
+    STATIC,
+    Feature,
+    dropped_note,
+)
 from geo.layers.snapshots import land_corridor_answer
 from geo.web.html import cell_text, color, is_true
 
@@ -499,7 +507,8 @@ def encode_snapshots(snapshots: dict[str, gpd.GeoDataFrame], styles: dict,
          "snapshots": [{"date": day, "f": [[feature index, confidence or null], ...],
                         "answer": "yes"|"no"|"", "text": plain-text answer line,
                         "note": plain text, the layers not computed (only when some)}, ...],
-         "present": [bloc index, ...]}          # blocs holding ground on some day (legend)
+         "present": [bloc index, ...],          # blocs holding ground on some day (legend)
+         "kinds": {feature key: how the page draws it}}   # ``registry.DRAWN``
 
     Every string but ``text`` and ``note`` is HTML-escaped; the page's script joins them
     into popups with fixed labels and numbers only, and sets ``text`` and ``note`` with
@@ -529,12 +538,12 @@ def encode_snapshots(snapshots: dict[str, gpd.GeoDataFrame], styles: dict,
                 drawn = _feature(row)
                 if drawn is None or (wanted is not None and drawn[0] not in wanted):
                     continue
-                key, feature = drawn
+                feature = drawn[1]
                 if feature.key == "path" and _text(row.get("area_id")) in area_geom:
                     row = {**row, "geometry": area_geom[_text(row.get("area_id"))]}
-                todo.append((row, key, feature))
-            wkbs = tables.prepare(row.get("geometry") for row, _, _ in todo)
-            for (row, key, feature), wkb in zip(todo, wkbs, strict=True):
+                todo.append((row, feature))
+            wkbs = tables.prepare(row.get("geometry") for row, _ in todo)
+            for (row, feature), wkb in zip(todo, wkbs, strict=True):
                 enc = _encode_row(row, feature, tables, lookup, wkb)
                 if enc is None:
                     continue
@@ -542,7 +551,7 @@ def encode_snapshots(snapshots: dict[str, gpd.GeoDataFrame], styles: dict,
                     static[enc[0]] = True
                     continue
                 entries.append((enc[0], enc[1]))
-                if key in ("area", "place") and _text(row.get("bloc")):
+                if _text(row.get("layer")) in BLOC_COLOURED and _text(row.get("bloc")):
                     present.add(tables.bloc(row.get("bloc")))
         snap = {"date": day, "f": entries, **land_corridor_answer(frame)}
         if note := dropped_note(frame):
@@ -551,4 +560,4 @@ def encode_snapshots(snapshots: dict[str, gpd.GeoDataFrame], styles: dict,
     return {"dates": [s["date"] for s in out_snaps], "geoms": tables.geoms,
             "evidence": tables.evidence, "names": tables.names, "blocs": tables.blocs,
             "features": tables.features, "static": list(static), "snapshots": out_snaps,
-            "present": sorted(present)}
+            "present": sorted(present), "kinds": DRAWN}

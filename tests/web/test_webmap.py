@@ -377,16 +377,29 @@ def test_approximate_areas_and_frontlines_are_marked_in_the_page(rough_place, ro
 
 def test_every_drawn_layer_declares_its_features_and_the_page_draws_each_kind():
     """The registry is the one place a layer is declared: each layer of the map's menu says
-    how its rows become features, with fields the encoder knows, and the page script draws
-    every feature kind it ships."""
+    how its rows become features, with fields the encoder knows, and how the page draws and
+    describes them, with a figure the page script draws and templates that name only the
+    feature's own properties and formats the script has."""
+    import re
+
     from geo.layers.registry import MAP_LAYERS
     from geo.web.encode import _encode_value, _Tables
 
     script, tables = assets.own_asset("conflictmap.js"), _Tables({}, 0.0, None)
+    formats = set(re.findall(r"^      (\w+): function", script, re.M))
+    assert {"bloc", "names", "km", "approx"} <= formats
     for layer in MAP_LAYERS:
         assert layer.features, layer.name
         for feature in layer.features.values():
-            assert f'f.l === "{feature.key}"' in script, feature.key
+            draw = feature.draw
+            assert draw is not None and f'k.figure === "{draw.figure}"' in script, feature.key
+            props = {f.prop for f in feature.fields} | {f.more for f in feature.fields}
+            templates = [draw.title, draw.title_contested, draw.text, draw.tip,
+                         draw.tip_contested, *(t for row in draw.rows for t in row)]
+            for prop, how, arg in re.findall(r"\{(\w+)(?:\|(\w+))?(?:\|(\w+))?\}",
+                                             " ".join(templates)):
+                assert prop in props and (not how or how in formats), (feature.key, prop, how)
+                assert not arg or arg in props
             for field in feature.fields:
                 if field.kind == "names":
                     assert field.more

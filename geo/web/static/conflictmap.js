@@ -489,14 +489,29 @@
     return String(Math.round(+x)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   }
 
+  /* Fill a template of geo/layers/registry.py (Draw) with a feature's properties, in one
+   * pass: "{p}" the property, "{p|fmt}" or "{p|fmt|q}" formatted. Properties arrive
+   * HTML-escaped (geo/web/encode.py); what is put in is never read as a template again. */
+  function fill(template, f, fmt) {
+    return (template || "").replace(/\{(\w+)(?:\|(\w+))?(?:\|(\w+))?\}/g,
+      function (all, prop, how, arg) {
+        var v = f[prop];
+        if (how) { return fmt[how] ? fmt[how](v, f, arg) : ""; }
+        return v === null || v === undefined ? "" : String(v);
+      });
+  }
+
   cm.addControl = function (map, state, groups, data) {
     var feats = data.features || [], geoms = data.geoms || [], evidence = data.evidence || [];
-    var names = data.names || [], blocs = data.blocs || [];
+    var names = data.names || [], blocs = data.blocs || [], kinds = data.kinds || {};
     var snaps = data.snapshots || [], days = snaps.map(function (s) { return day(s.date); });
     var hatch = hatcher(map);
-    var AREAS = pane(map, "cm-areas", 210), LINES = pane(map, "cm-lines", 220);
-    var POINTS = pane(map, "cm-points", 230);
-    var dynamic = {area: [], front: [], place: [], path: []};
+    var PANES = {areas: pane(map, "cm-areas", 210), lines: pane(map, "cm-lines", 220),
+                 points: pane(map, "cm-points", 230)};
+    var dynamic = {}, zero = {};
+    Object.keys(kinds).forEach(function (key) {
+      if (!kinds[key].static) { dynamic[kinds[key].group] = []; zero[key] = 0; }
+    });
     var ctl = {index: -1, date: null, counts: {}, state: state, snapshots: snaps.length};
 
     /* Every string below from data is HTML-escaped by geo/web/encode.py; the rest are fixed
@@ -510,65 +525,38 @@
       return (list || []).map(function (i) { return names[i]; }).join(", ") +
         (more ? " \u2026 and " + (+more) + " more" : "");
     }
+    function given(v) { return v !== null && v !== undefined; }
+    var FMT = {
+      bloc: function (v) { return blocName(v); },
+      blocs: function (v) { return (v || []).map(blocName).join(", "); },
+      holder: function (v, f) {
+        return f.x ? "contested" : f.s === "lost" ? "nobody known (lost)" : blocName(v); },
+      status: function (v, f) { return f.x ? "contested" : f.s === "lost" ? "lost" : blocName(v); },
+      name: function (v) { return given(v) && names[v] !== undefined ? names[v] : ""; },
+      names: function (v, f, more) { return nameList(v, more ? f[more] : 0); },
+      first3: function (v) {
+        v = v || [];
+        return nameList(v.slice(0, 3), v.length > 3 ? v.length - 3 : 0); },
+      km: function (v) { return given(v) ? (+v).toFixed(1) + " km" : ""; },
+      num: function (v) { return given(v) ? String(+v) : ""; },
+      area: function (v) { return given(v) ? thousands(v) + " km\u00b2" : ""; },
+      approx: function (v) { return v ? APPROX : ""; },
+      declared: function (v) { return v >= 0 ? ", declared by " + blocName(v) : ""; }
+    };
     function dl(rows) {
-      return "<dl>" + rows.filter(function (r) { return r[1]; }).map(function (r) {
+      return rows.length ? "<dl>" + rows.filter(function (r) { return r[1]; }).map(function (r) {
         return "<dt>" + r[0] + "</dt><dd>" + r[1] + "</dd>";
-      }).join("") + "</dl>";
+      }).join("") + "</dl>" : "";
     }
-    function head(f) {
-      if (f.l === "area") {
-        return (f.x ? "<h4>Contested <small>" + nameList(f.p.slice(0, 3)) + "</small></h4>"
-                    : "<h4>" + blocName(f.b) + " <small>held area</small></h4>") +
-          dl([["Places", nameList(f.p, f.pm)], ["Since", f.si], ["Last report", f.o],
-              ["Area", f.a !== null && f.a !== undefined ? thousands(f.a) + " km\u00b2" : ""],
-              ["Placement", f.ap ? APPROX : ""]]);
-      }
-      if (f.l === "front") {
-        return "<h4>Frontline <small>" + blocName(f.b) + " \u2013 " + blocName(f.b2) +
-          "</small></h4>" + dl([[blocName(f.b), nameList(f.p, f.pm)],
-                                [blocName(f.b2), nameList(f.p2, f.pm2)],
-                                ["Length", f.km !== null ? (+f.km).toFixed(1) + " km" : ""],
-                                ["Placement", f.ap ? APPROX : ""]]);
-      }
-      if (f.l === "place") {
-        var holder = f.x ? "contested" : f.s === "lost" ? "nobody known (lost)" : blocName(f.b);
-        return "<h4>" + names[f.n] + " <small>" + f.s + "</small></h4>" +
-          dl([["Held by", holder], ["Blocs seen", (f.bs || []).map(blocName).join(", ")],
-              ["Since", f.si], ["Last report", f.o], ["Placement", f.ap ? APPROX : ""]]);
-      }
-      if (f.l === "cross") {
-        return "<h4>" + names[f.n] + " <small>border crossing</small></h4>" +
-          "<p><small>Source: " + f.src + "</small></p>";
-      }
-      if (f.l === "zone") {
-        return "<h4>" + names[f.n] + "</h4><p>" + (+f.r) + " km around the " + f.ce +
-          " (geodesic circle)" + (f.b >= 0 ? ", declared by " + blocName(f.b) : "") +
-          ".</p><p><small>Source: " + f.src + "</small></p>";
-      }
-      if (f.l === "path") {
-        return "<h4>Land corridor <small>" + blocName(f.b) + " area " + f.id +
-          " on the path</small></h4>";
-      }
-      return "<h4>Land-corridor gap <small>" + (+f.km).toFixed(1) + " km</small></h4>" +
-        dl([["Leg", f.leg], ["Between", f.n]]) +
-        "<p>No control by the question's blocs is reported on this stretch.</p>";
+    function head(f, k) {
+      return "<h4>" + fill(f.x && k.title_contested ? k.title_contested : k.title, f, FMT) +
+        "</h4>" + dl((k.rows || []).map(function (r) {
+          return [fill(r[0], f, FMT), fill(r[1], f, FMT)]; })) + fill(k.text, f, FMT);
     }
-    function tip(f) {
-      if (f.l === "area") {
-        return (f.x ? "Contested: " : blocName(f.b) + ": ") + nameList(f.p.slice(0, 3),
-                                                                     f.p.length > 3);
-      }
-      if (f.l === "front") { return "Frontline: " + blocName(f.b) + " \u2013 " + blocName(f.b2); }
-      if (f.l === "place") {
-        return names[f.n] + ": " + (f.x ? "contested" : f.s === "lost" ? "lost" : blocName(f.b));
-      }
-      if (f.l === "cross" || f.l === "zone") { return names[f.n]; }
-      if (f.l === "path") { return "Land corridor: " + blocName(f.b) + " area"; }
-      return "Land-corridor gap: " + (+f.km).toFixed(1) + " km";
-    }
+    function tip(f, k) { return fill(f.x && k.tip_contested ? k.tip_contested : k.tip, f, FMT); }
 
-    function popupHtml(f, conf) {
-      var parts = [head(f)];
+    function popupHtml(f, k, conf) {
+      var parts = [head(f, k)];
       if (typeof conf === "number") {
         parts.push('<p class="cm-conf">confidence ' + conf.toFixed(2) +
                    (conf < LOW ? " (low)" : "") + "</p>");
@@ -582,54 +570,51 @@
       return parts.join("");
     }
 
+    /* The Leaflet options of feature f drawn as kind k (see Draw in geo/layers/registry.py). */
+    function options(f, k, conf) {
+      var state = {low: typeof conf === "number" && conf < LOW, contested: !!f.x,
+                   approx: !!f.ap};
+      var weak = (k.weak_when || []).some(function (w) { return state[w]; });
+      var style = {}, c = colorOf(f), level = typeof conf === "number" ? conf : 0.6;
+      [k.style || {}, weak ? k.weak || {} : {}].forEach(function (src) {
+        Object.keys(src).forEach(function (key) { style[key] = src[key]; });
+      });
+      Object.keys(style).forEach(function (key) {
+        var v = style[key];
+        if (v === "bloc") { style[key] = c; }
+        if (v === "hatch") { style[key] = hatch(c); }
+        if (Array.isArray(v)) { style[key] = v[0] + v[1] * level; }
+      });
+      if (k.pane) { style.pane = PANES[k.pane]; }
+      style.className = k.css + (k.flags || []).map(function (w) {
+        return state[w] ? " cm-" + w : ""; }).join("");
+      return style;
+    }
+
     function build(fi, conf) {
-      var f = feats[fi], g = geoms[f.g], layer = null, c = colorOf(f);
-      var low = typeof conf === "number" && conf < LOW, weak = low || !!f.x || !!f.ap;
-      var k = typeof conf === "number" ? conf : 0.6;
-      if (!g) { return null; }
-      if (f.l === "area") {
-        layer = L.polygon(toLatLngs(g), {
-          pane: AREAS, color: c, weight: weak ? 1.5 : 1.2, opacity: 0.9,
-          dashArray: weak ? "6 4" : null, fillColor: weak ? hatch(c) : c,
-          fillOpacity: weak ? 0.9 : 0.15 + 0.45 * k,
-          className: "cm-area" + (f.x ? " cm-contested" : "") + (low ? " cm-low" : "") +
-            (f.ap ? " cm-approx" : "")});
-      } else if (f.l === "front") {
-        layer = L.polyline(toLatLngs(g), {
-          pane: LINES, color: "#ff1744", weight: 5, opacity: 0.95, lineCap: "round",
-          dashArray: low || f.ap ? "9 6" : null,
-          className: "cm-front" + (f.ap ? " cm-approx" : "")});
-      } else if (f.l === "place") {
-        layer = L.circleMarker(L.GeoJSON.coordsToLatLng(g.coordinates), {
-          pane: POINTS, radius: 5.5, color: f.x ? "#d50000" : "#fff", weight: f.x ? 2 : 1.5,
-          fillColor: c, fillOpacity: 0.35 + 0.6 * k, className: "cm-control-place"});
-      } else if (f.l === "cross") {
+      var f = feats[fi], g = geoms[f.g], k = kinds[f.l], layer = null;
+      if (!g || !k) { return null; }
+      var o = options(f, k, conf);
+      if (k.figure === "polygon") {
+        layer = L.polygon(toLatLngs(g), o);
+      } else if (k.figure === "line") {
+        layer = L.polyline(toLatLngs(g), o);
+      } else if (k.figure === "dot") {
+        o.radius = k.radius;
+        layer = L.circleMarker(L.GeoJSON.coordsToLatLng(g.coordinates), o);
+      } else if (k.figure === "icon") {
         layer = L.marker(L.GeoJSON.coordsToLatLng(g.coordinates), {
-          icon: L.divIcon({className: "cm-crossing", iconSize: [14, 14], html: ""}),
+          icon: L.divIcon({className: o.className, iconSize: [k.radius, k.radius], html: ""}),
           keyboard: true});
-      } else if (f.l === "zone") {
-        layer = L.polygon(toLatLngs(g), {
-          pane: AREAS, color: c, weight: 2, dashArray: "10 6", fillColor: c,
-          fillOpacity: 0.05, className: "cm-zone"});
-      } else if (f.l === "path") {
-        layer = L.polygon(toLatLngs(g), {
-          pane: AREAS, color: "#6a1b9a", weight: 3, fill: false,
-          className: "cm-corridor-path"});
-      } else if (f.l === "gap") {
-        layer = L.polyline(toLatLngs(g), {
-          pane: LINES, color: "#6a1b9a", weight: 3.5, dashArray: "1 8", lineCap: "round",
-          className: "cm-corridor-gap"});
       }
       if (layer) {
-        layer.bindPopup(function () { return popupHtml(f, conf); },
+        layer.bindPopup(function () { return popupHtml(f, k, conf); },
                         {maxWidth: 420, className: "cm-popup"});
-        layer.bindTooltip(function () { return tip(f); },
-                          f.l === "place" || f.l === "cross" ? {direction: "top"}
-                                                             : {sticky: true});
+        layer.bindTooltip(function () { return tip(f, k); }, k.tip_options || {sticky: true});
       }
       return layer;
     }
-    function groupOf(key) { return groups[key === "gap" ? "path" : key] || null; }
+    function groupOf(key) { return kinds[key] ? groups[kinds[key].group] || null : null; }
 
     (data.static || []).forEach(function (fi) {
       var target = groupOf(feats[fi].l), layer = target && build(fi, null);
@@ -652,7 +637,8 @@
         dynamic[key].forEach(function (layer) { if (target) { target.removeLayer(layer); } });
         dynamic[key] = [];
       });
-      var counts = {area: 0, front: 0, place: 0, path: 0, gap: 0};
+      var counts = {};
+      Object.keys(zero).forEach(function (key) { counts[key] = 0; });
       var snap = i >= 0 ? snaps[i] : null;
       if (snap) {
         snap.f.forEach(function (entry) {
@@ -661,7 +647,7 @@
           var layer = build(entry[0], entry[1]);
           if (!layer) { return; }
           target.addLayer(layer);
-          dynamic[f.l === "gap" ? "path" : f.l].push(layer);
+          dynamic[kinds[f.l].group].push(layer);
           counts[f.l] += 1;
         });
       }
