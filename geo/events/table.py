@@ -17,6 +17,7 @@ from gazetteer.errors import GazetteerError
 from gazetteer.sources.natural_earth import countries
 from geo.events.acled import acled_conventions
 from geo.events.model import Event
+from geo.events.outlets import source_scale
 from geo.events.vocabulary import load_vocabulary
 
 #: ACLED's export columns, in its order (ACLED Codebook 2023 / the API's CSV)
@@ -146,7 +147,8 @@ def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
             "geo_precision": ev.precision.acled if ev.precision else None,
             # the outlets (ACLED's source), not the headlines; the sources column keeps those
             "source": "; ".join(sorted({s.get("source") for s in sources if s.get("source")})),
-            "source_scale": "",
+            "source_scale": source_scale((s.get("source") for s in sources), cc,
+                                         regions_by_iso2().get),
             "tags": vocab.crowd_tag(ev.event_type, (s.get("sentence") for s in sources)),
             "timestamp": _timestamp(sources),
             "notes": ev.sentence, "fatalities": ev.fatalities or 0,
