@@ -44,7 +44,7 @@ GATE_PENALTY, FOCUS_SHARE = 1.5, 0.3
 MIN_SHARE, MAX_POINTS = 0.05, 200
 TEMPERATURE = 0.5
 #: span marks (``gazetteer.find``) of mentions that lend no context to the others
-NO_CONTEXT_MARKS = frozenset({"facility", "abroad"})
+NO_CONTEXT_MARKS = frozenset({"facility", "abroad", "common_word"})
 _ROWS_PER_BLOCK = 4096          # nearness is computed in blocks of candidates (bounded memory)
 #: latitude difference (radians) beyond which two points are surely further apart than the last
 #: closeness band (great-circle distance ≥ EARTH_KM × latitude difference), with a margin

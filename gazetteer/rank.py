@@ -104,6 +104,8 @@ def prior(place: Place, primary: bool, match: str, similarity: float = 1.0) -> f
 
 def _prior(place: Place, primary: bool, match: str, similarity: float) -> float:
     feat = FEATURE_PRIOR.get(place.feature_code, 0.4 if place.feature_class == "P" else 0.3)
+    if place.feature_code == "PPLC" and not primary:
+        feat = FEATURE_PRIOR["PPL"]
     pop = min(1.2, math.log10(place.population + 1) / 7)
     curated = 0.6 if place.id.startswith("overlay:") else 0.0
     unlocated = UNLOCATED if place.lat is None and not curated else 0.0

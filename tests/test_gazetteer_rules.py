@@ -6,7 +6,7 @@ import pytest
 from gazetteer import cues as cues_mod
 from gazetteer.api import _accept_marks
 from gazetteer.coherence import _relation
-from gazetteer.rank import Item, decide
+from gazetteer.rank import Item, decide, prior
 from gazetteer.sources.airports import airport_names
 from gazetteer.sources.geonames_cache import _capital_ids, country_neighbours
 from gazetteer.sources.physical import feature_names
@@ -113,6 +113,13 @@ def test_a_neighbouring_country_is_no_support_for_a_given_name(beside, kept):
     it = Item("Angus", 0, 5, "angus", [(place, True, "exact", 1.0)], {"lone_given_name"},
               scores=[3.0], priors=[1.3], shares=[1.0], best=0, beside=[beside])
     assert _accept_marks(it, place, "Angus cattle sold well.", cues_mod.load()) is kept
+
+
+@pytest.mark.parametrize("primary, capital_bonus", [(True, True), (False, False)])
+def test_a_capital_keeps_its_bonus_only_under_its_own_name(primary, capital_bonus):
+    capital, town = _place("PPLC", 500_000), _place("PPL", 500_000)
+    gap = prior(capital, primary, "exact") - prior(town, primary, "exact")
+    assert (gap > 0.5) is capital_bonus and gap >= 0
 
 
 def test_country_neighbours_are_geonames_land_borders_both_ways():

@@ -189,6 +189,31 @@ def test_a_neighbouring_country_decides_between_homonyms(gaz, text, surface, cc)
     assert m.place is not None and m.place.country_code == cc
 
 
+@pytest.mark.parametrize("text, surface, cc", [
+    # a capital named by one of its many foreign or historic names is no capital: the city
+    # whose own name it is wins (Dili is "Delhi", Amman "Philadelphia", Quito "Kita" in
+    # some language)
+    ("Officials in Delhi said on Monday that talks would resume.", "Delhi", "IN"),
+    ("The mayor of Philadelphia spoke on Tuesday.", "Philadelphia", "US"),
+    ("Fans in Kita celebrated the win.", "Kita", "JP"),
+    ("Teachers rallied in Salem on Friday.", "Salem", "IN"),
+])
+def test_a_capital_s_alternate_name_carries_no_capital_bonus(gaz, text, surface, cc):
+    m = parse(gaz, text)[surface]
+    assert m.place is not None and m.place.country_code == cc
+
+
+@pytest.mark.parametrize("text, surface, cc", [
+    # "Farmers" is a town's name somewhere in Ohio; not taken for a place, it says nothing
+    # about where Delhi is
+    ("Farmers marched to Delhi.", "Delhi", "IN"),
+])
+def test_a_word_not_taken_for_a_place_lends_no_context(gaz, text, surface, cc):
+    found = parse(gaz, text)
+    assert "Farmers" not in found
+    assert found[surface].place.country_code == cc
+
+
 @pytest.mark.parametrize("text, surface", [
     ("Militants attacked Varto overnight, Borno State officials said.", "Varto"),
     ("Bandits raided Bozova on Sunday, Zamfara State police said.", "Bozova"),
