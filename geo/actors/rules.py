@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -51,6 +51,35 @@ class GenericRules:
     country_names: dict[str, str]
     country_the: frozenset[str]
     clan_labels: dict[str, str]
+    #: ACLED's identity group name -> the words that name it in a crowd's phrase
+    crowd_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @cached_property
+    def crowd_pattern(self) -> re.Pattern | None:
+        """One pattern over every crowd-group word (longest first), case-insensitive."""
+        words = sorted({w for _, ws in self.crowd_groups for w in ws}, key=len, reverse=True)
+        if not words:
+            return None
+        return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")(?![\w-])",
+                          re.IGNORECASE)
+
+    def crowd_group_names(self, text: str) -> tuple[str, ...]:
+        """The identity groups ``text`` (a crowd's own phrase) names, as ACLED names them
+        with the event country to be filled in ("Teachers (<event_country>)"), in order."""
+        if self.crowd_pattern is None:
+            return ()
+        return tuple(dict.fromkeys(f"{self._crowd_word[m.group(1).casefold()]} ({EVENT_COUNTRY})"
+                                   for m in self.crowd_pattern.finditer(text)))
+
+    @cached_property
+    def crowd_and_civilian_names(self) -> frozenset[str]:
+        """The name templates of the rules' crowds and civilians ("Protesters
+        (<event_country>)", "Civilians (<event_country>)"): never a crowd's associate."""
+        return frozenset(r.actor.name for r in self.rules if r.actor.inter in (5, 6, 7))
+
+    @cached_property
+    def _crowd_word(self) -> dict[str, str]:
+        return {w.casefold(): name for name, ws in self.crowd_groups for w in ws}
 
     def country_name(self, code: str) -> str:
         """ACLED's name of a country ("" when the code is unknown)."""
@@ -149,9 +178,15 @@ def parse_rules(path: Path) -> GenericRules:
             actor = Actor(f"rule:{rid}{suffix}", name, (), _BLOC.get(inter, "other"), inter,
                           "", "", "", row.get("kind", "generic"), theatres=("global",))
             compiled.append(RulePhrases(actor, tuple(dict.fromkeys(phrases))))
+    groups = data.get("crowd_groups", {})
+    if not all(isinstance(v, list) and all(isinstance(w, str) for w in v)
+               for v in groups.values()):
+        raise _fail(path, "[crowd_groups] must map group names to lists of words")
     return GenericRules(tuple(compiled), dict(names),
                         frozenset(data.get("country_article", {}).get("the", [])),
-                        dict(data.get("clan_labels", {})))
+                        dict(data.get("clan_labels", {})),
+                        tuple((name, tuple(words)) for name, words in groups.items()))
+
 
 
 @lru_cache(maxsize=4)

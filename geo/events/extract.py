@@ -255,7 +255,7 @@ def _sentence_events(sent: _Sentence, speakers: list, article, vocab: Vocabulary
         for j, place_ev in enumerate(found or [ev]):
             place_ev.fatalities = _share(fatalities, j, len(found or [ev]))
             _recode(place_ev, actors, vocab)
-            _crowd(place_ev, actors, vocab)
+            _crowd(place_ev, actors, vocab, trig.start)
             _perpetrator(place_ev, actors, vocab)
             out.append(place_ev)
     return out
@@ -524,19 +524,50 @@ def _recode(ev: Event, actors, vocab: Vocabulary) -> None:
                 setattr(ev, key, value)
 
 
-def _crowd(ev: Event, actors, vocab: Vocabulary) -> None:
+def _crowd(ev: Event, actors, vocab: Vocabulary, at: int = -1) -> None:
     """ACLED's actors of a crowd event (the vocabulary's ``[[crowd]]``): the crowd
     ("Protesters") in its role, the other side named in the text (police, a mob's victims)
-    in the other, crowds and civilians named in the text folded into the crowd."""
+    in the other, crowds and civilians named in the text folded into the crowd. When the
+    crowd is actor 1, who it is becomes its associated actors: the parties, movements and
+    unions the dictionary names among the sides, and the identity groups its own phrase
+    names (``crowd_groups`` of the generic rules: "hundreds of teachers protested" gives
+    "Teachers (<country>)"); ``at``: the trigger's offset in the sentence."""
     spec = vocab.crowd(ev.event_type, ev.sub_event_type)
     if spec is None or spec.actor not in actors.actors:
         return
     crowd = actors.actors[spec.actor]
     crowd_codes = (5, 6) if spec.victims else (5, 6, 7)
-    others = [a for a in (ev.actor1, ev.actor2)
-              if a is not None and getattr(a, "inter", 0) not in crowd_codes]
+    sides = [a for a in (ev.actor1, ev.actor2) if a is not None]
+    others = [a for a in sides if getattr(a, "inter", 0) not in crowd_codes]
     other = others[0] if others else actors.actors.get(spec.victims)
     ev.actor1, ev.actor2 = (crowd, other) if spec.role == 1 else (other, crowd)
+    if spec.role != 1:
+        return
+    named = [a.name for a in sides if getattr(a, "inter", 0) in (5, 6)
+             and not a.id.startswith("rule:") and a.id != crowd.id]
+    generic = actors.rules.crowd_and_civilian_names
+    ev.assoc_actor_1 = tuple(dict.fromkeys(
+        [*named, *actors.rules.crowd_group_names(_crowd_phrase(ev.sentence, at)),
+         *(n for n in ev.assoc_actor_1 if n not in generic)]))
+
+
+#: a leading subordinate clause ("After police detained two journalists, …") is not the crowd
+_LEADING_CLAUSE = re.compile(r"^\s*(?:after|when|as|while|following|despite|before|since|"
+                             r"because|although|though)\b[^,]*,", re.IGNORECASE)
+#: "(held) a protest by teachers", "a march of farmers": the crowd named after its action
+_CROWD_AFTER = re.compile(r"(?:[\w-]+\s+){0,3}?(?:protests?|demonstrations?|march(?:es)?|"
+                          r"rall(?:y|ies)|strikes?|sit-ins?|vigils?|walkouts?)\s+(?:by|of)\s+"
+                          r"([^,.;:]{1,60})", re.IGNORECASE)
+
+
+def _crowd_phrase(sentence: str, at: int) -> str:
+    """The words that say who a crowd is: its subject (the clause before the trigger at
+    ``at``, less a leading subordinate clause) and "by/of <…>" right after the trigger."""
+    if at < 0:
+        return ""
+    before = _LEADING_CLAUSE.sub("", _clause_before(sentence, at, 160))
+    after = _CROWD_AFTER.match(sentence, at)
+    return before + (" " + after.group(1) if after else "")
 
 
 def _perpetrator(ev: Event, actors, vocab: Vocabulary) -> None:
