@@ -1,7 +1,10 @@
 """Where an event happened: the place among a sentence's place mentions, or one it refers to.
 
 Places named after the trigger as its aim ("in their bid to seize X", "in order to", "to
-prevent") come last; then the locative place wins ("in", "at", "near", "the village of X"),
+prevent") come last; then places of the reporting clause ("officials in Kyiv said", "said in
+Khartoum that", "…, a source in Ouagadougou said": ``speech_frames``) and where the actors
+come from ("fighters from Tal Afar attacked …"), kept only when the event's clause names no
+place; then the locative place wins ("in", "at", "near", "the village of X"),
 then towns before regions before countries, located before unlocated, the nearest to the
 trigger. Left out: places inside an actor's name ("US jets"), national adjectives
 ("Iranian-backed") unless they name a side, border or territory ("the Syrian border"), where a
@@ -114,9 +117,15 @@ def locate(ev, mentions: list, sent, trigger_at: int, span: str, vocab, ctx) -> 
     aim = ctx.vocab.hypothetical.search(text, trigger_at + 1) if trigger_at < len(text) else None
     aim_from = aim.start() if aim else len(text) + 1
 
+    frames = speech_frames(text, trigger_at, ctx.vocab.speech_frame)
+
     def rank(m) -> tuple:
-        return (m.start - s >= aim_from, _unplaceable(m, text, s), not _placed(m, text, s),
-                _level(m.place), not m.place.located, abs(m.start - s - trigger_at))
+        rel = m.start - s
+        return (rel >= aim_from, any(a <= rel < b for a, b in frames) or
+                _actors_origin(text, rel, trigger_at, sent, ctx.vocab.people_from),
+                _unplaceable(m, text, s),
+                not _placed(m, text, s), _level(m.place), not m.place.located,
+                abs(rel - trigger_at))
 
     best = min(cands, key=rank)
     places = [best] if ev.modality in ("planned", "statement") else \
@@ -132,6 +141,57 @@ def locate(ev, mentions: list, sent, trigger_at: int, span: str, vocab, ctx) -> 
                       if x.place.feature_code.startswith("PCL") and x is not m]
             _on_border(e, m.place, others, ctx)
     return out
+
+
+def speech_frames(text: str, trigger_at: int, pattern: re.Pattern | None
+                  ) -> list[tuple[int, int]]:
+    """The reporting clauses of ``text`` (character ranges) around the event whose trigger
+    is at ``trigger_at``: where the speaker is, not where the event was. Before the event,
+    from its clause's start to the verb of saying and a "(in Y) that" after it ("Officials in
+    Kyiv said", "The army said in Khartoum that"), or "according to …," / "Speaking in Y,"
+    up to the comma; after it, from the comma that opens the attribution to the sentence's
+    end ("…, officials in Mogadishu said", "…, the mayor said from Moscow")."""
+    if pattern is None:
+        return []
+    out = []
+    for m in pattern.finditer(text):
+        opens_phrase = m.group(0).lower().startswith(("according", "speaking"))
+        if m.start() > trigger_at:
+            comma = text.rfind(",", trigger_at, m.start())
+            out.append((comma if comma >= 0 else m.start(), len(text)))
+        elif opens_phrase:
+            end = text.find(",", m.end())
+            if 0 <= end < trigger_at:
+                out.append((m.start(), end))
+        else:
+            cut = list(_FRAME_CUT.finditer(text, 0, m.start()))
+            that = _SAID_THAT.match(text, m.end())
+            end = that.end() if that and that.end() <= trigger_at else m.end()
+            out.append((cut[-1].end() if cut else 0, end))
+    return out
+
+
+#: where a reporting clause starts (the sentence's start otherwise)
+_FRAME_CUT = re.compile(r"[;:—–(\[\"“]")
+#: "said in Khartoum that", "told reporters in Kabul that": the speaker's place, then "that"
+_SAID_THAT = re.compile(r"[^,;:.]{0,60}?\bthat\b", re.IGNORECASE)
+#: between an actor and a place: "Fighters from Tal Afar", "militiamen, from the town of X"
+_ACTOR_FROM = re.compile(r"\s*,?\s*(?:who\s+(?:came|come)\s+)?from\s+(?:the\s+)?"
+                         r"(?:(?:town|city|village|area|district|province)\s+of\s+)?",
+                         re.IGNORECASE)
+
+
+def _actors_origin(text: str, rel: int, trigger_at: int, sent, people) -> bool:
+    """The mention at ``rel`` (before the trigger) follows an actor or a people noun
+    (``people``) and "from": where the actors come from ("Fighters from Tal Afar attacked
+    Sinjar"), not where they acted ("troops withdrew from Mawlaik": a verb before "from")."""
+    if rel >= trigger_at:
+        return False
+    ends = [a.end - sent.start for a in sent.actors]
+    if people is not None:
+        ends += [m.end() for m in re.finditer(r"\w+", text[:rel])
+                 if people.search(text, m.start(), m.end())]
+    return any(end <= rel and _ACTOR_FROM.fullmatch(text, end, rel) for end in ends)
 
 
 def _candidates(mentions: list, sent, vocab) -> list:

@@ -93,6 +93,10 @@ class Vocabulary:
     place_anaphor: re.Pattern
     border: re.Pattern
     types: tuple[EventType, ...] = ()
+    #: a speaker's verb or "according to": the reporting clause around it (``speech_frame``)
+    speech_frame: re.Pattern | None = None
+    #: people nouns: "<people> from X" before the event's verb is the actors' origin
+    people_from: re.Pattern | None = None
     recodes: tuple[Recode, ...] = ()
     crowds: tuple[Crowd, ...] = ()
     #: ACLED's actor 1 of a violent event whose perpetrator the text does not name (an actor
@@ -177,6 +181,7 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
             "negation", "planned", "claim", "hypothetical", "background", "subordinate",
             "origin", "speech_after", "speech_before", "speaker_pronoun", "pronoun_subject",
             "place_anaphor", "border")), types=types, recodes=recodes, crowds=crowds,
+            speech_frame=cues.get("speech_frame"), people_from=cues.get("people_from"),
             unknown_perpetrator=str(perp.get("actor", "")), perpetrated=perpetrated,
             crowd_types=crowd_types,
             crowd_size=re.compile(size["pattern"], re.IGNORECASE) if "pattern" in size
