@@ -64,6 +64,9 @@ FEATURE_AFTER = re.compile(r"^(?:\s+and\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}?)?\s+
                            r"city|district|province|governorate|camp|area|region|border "
                            r"crossing|crossing|base|airport|dam|junction)s?\b", re.IGNORECASE)
 COORDINATED = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s+)$", re.IGNORECASE)
+BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
+BETWEEN_AND = re.compile(r"\bbetween\s+(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,3},?\s+and\s+"
+                         r"(?:the\s+)?$", re.IGNORECASE)
 ORIGIN_END = re.compile(r"[;—–]|\b(?:to|towards?|into|and then|before|reaching)\b",
                         re.IGNORECASE)
 APPOSITIVE_FROM = re.compile(r",\s*(?:who\s+(?:are|is)\s+)?(?:originally\s+)?from\s[^,;]*,",
@@ -123,8 +126,8 @@ def locate(ev, mentions: list, sent, trigger_at: int, span: str, vocab, ctx) -> 
         rel = m.start - s
         return (rel >= aim_from, any(a <= rel < b for a, b in frames) or
                 _actors_origin(text, rel, trigger_at, sent, ctx.vocab.people_from),
-                _unplaceable(m, text, s),
-                not _placed(m, text, s), _level(m.place), not m.place.located,
+                _unplaceable(m, text, s), not _placed(m, text, s),
+                _stretch_end(m, text, s), _level(m.place), not m.place.located,
                 abs(rel - trigger_at))
 
     best = min(cands, key=rank)
@@ -179,6 +182,13 @@ _SAID_THAT = re.compile(r"[^,;:.]{0,60}?\bthat\b", re.IGNORECASE)
 _ACTOR_FROM = re.compile(r"\s*,?\s*(?:who\s+(?:came|come)\s+)?from\s+(?:the\s+)?"
                          r"(?:(?:town|city|village|area|district|province)\s+of\s+)?",
                          re.IGNORECASE)
+
+
+def _stretch_end(m, text: str, s: int) -> bool:
+    """An end of a stretch ("between Mogadishu and Afgooye"): a place described more
+    precisely ("about 10 km east of Afgooye") comes first."""
+    before = text[max(0, m.start - s - 60):m.start - s]
+    return bool(BETWEEN.search(before) or BETWEEN_AND.search(before))
 
 
 def _actors_origin(text: str, rel: int, trigger_at: int, sent, people) -> bool:
@@ -403,7 +413,8 @@ def _on_named_border(ev, m, sent, ctx) -> None:
 
 
 def _coordinated(best, cands: list, text: str, s: int) -> list:
-    """Further places listed with ``best`` ("the Wadi al-Midar and Taru villages")."""
+    """Further places listed with ``best`` ("the Wadi al-Midar and Taru villages"); not the
+    ends of a stretch ("on the road between Mogadishu and Afgooye": one event)."""
     level = _level(best.place)
     chain, out = [best], []
     for m in sorted(cands, key=lambda m: m.start):
@@ -411,6 +422,8 @@ def _coordinated(best, cands: list, text: str, s: int) -> list:
             continue
         for c in chain:
             lo, hi = (c, m) if c.start < m.start else (m, c)
+            if BETWEEN.search(text, max(0, lo.start - s - 30), lo.start - s):
+                continue
             if COORDINATED.match(text[lo.end - s:hi.start - s]):
                 chain.append(m)
                 out.append(m)

@@ -65,3 +65,17 @@ def test_speech_frames_cover_the_reporting_clause(text, trigger, framed, free):
         return any(a <= text.index(word) < b for a, b in frames)
 
     assert inside(framed) and not inside(free)
+
+
+@pytest.mark.parametrize("text, place, fatalities", [
+    # the ends of a stretch are one event, placed by the more precise description if any
+    ("A landmine hit a truck on the road between Kidal and Gao, about 30 km south of Kidal, "
+     "on Monday, killing four passengers.", "Kidal", 4),
+    ("Gunmen ambushed a convoy on the highway between Maiduguri and Damboa on Monday, killing "
+     "six soldiers.", None, 6),
+])
+def test_a_stretch_between_two_places_is_one_event(gaz, actors, text, place, fatalities):
+    article = article_from_text(f"Date: 2023-03-01\n\n{text}", "x", path="x.txt")
+    events = extract_events(article, gaz, actors)
+    assert len(events) == 1 and events[0].fatalities == fatalities
+    assert place is None or events[0].place.name == place
