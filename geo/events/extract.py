@@ -147,13 +147,36 @@ def extract_events(article, gazetteer, actors, vocabulary: Vocabulary | None = N
             _carry_over(sent, events, vocab)
         ctx.observe(sent, speakers, found)
         events += found
-    return [_localised(ev, actors, setting) for ev in events]
+    where = article_country({m.place.country_code for m in places.items
+                             if m.place is not None and m.rule != "demonym"}, region)
+    return [_localised(ev, actors, setting, where) for ev in events]
 
 
-def _localised(ev: Event, actors, setting) -> Event:
+def article_country(countries: set[str], region: frozenset[str]) -> str:
+    """The country (ISO alpha-2) of an article's unlocated events when the text leaves no
+    doubt: the one country all its places lie in (places named as places: "Ukrainian
+    drones" says who, not where), else, when it names no place, the one country its named
+    actors operate in (``region``); "" for an article across countries (a coder would look
+    for the place; a guess would put events in the wrong country)."""
+    if countries:
+        return next(iter(countries)) if len(countries) == 1 and "" not in countries else ""
+    return next(iter(region)) if len(region) == 1 else ""
+
+
+def _home(actor) -> str:
+    """The country a non-state armed group fights in (its dictionary ``country``; rebels,
+    political and identity militias: ACLED inter 2-4), "" for others: a state's forces act
+    abroad too."""
+    return getattr(actor, "country", "") if getattr(actor, "inter", 0) in (2, 3, 4) else ""
+
+
+def _localised(ev: Event, actors, setting, where: str = "") -> Event:
     """The event's actors named and coded for its country ("Civilians (Mali)"; a state force
     abroad with its ``inter_abroad`` code): the place's country, else the one the text names
-    most."""
+    most. ``ev.country`` is the place's country, else ``where`` (``article_country``), else
+    the home country of actor 1 when it is a non-state armed group."""
+    ev.country = ev.place.country_code if ev.place is not None and ev.place.country_code \
+        else where or _home(ev.actor1)
     country = ev.place.country_code if ev.place is not None and ev.place.country_code else \
         (setting.countries[0] if setting.countries else "")
     ev.actor1 = actors.localised(ev.actor1, country)

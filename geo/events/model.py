@@ -54,6 +54,14 @@ class Event:
     claimant_person: str | None = None  # the speaker's name when a person is named
     actor1_text: str = ""               # how actor1 was found: the mention, or "they" …
     sentence_index: int = -1            # the sentence's number in the article
+    #: ISO alpha-2 of where it happened: its place's country, else (unlocated) the
+    #: article's country when the text tells it (``geo.events.extract.article_country``)
+    country: str = ""
+
+
+def event_country(ev: Event) -> str:
+    """ISO alpha-2 of where ``ev`` happened: its place's country, else its ``country``."""
+    return ev.place.country_code if ev.place is not None else ev.country
 
 
 def copy_event(ev: Event, **changes) -> Event:

@@ -15,8 +15,9 @@ from shapely.geometry import Point
 from gazetteer import default_gazetteer
 from gazetteer.errors import GazetteerError
 from gazetteer.sources.natural_earth import countries
+from geo.actors.rules import load_rules
 from geo.events.acled import acled_conventions
-from geo.events.model import Event
+from geo.events.model import Event, event_country
 from geo.events.outlets import source_scale
 from geo.events.vocabulary import load_vocabulary
 
@@ -113,10 +114,11 @@ def cell_sources(cell) -> list[dict]:
 def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
     """One row per (merged) event; unlocated events have an empty geometry."""
     rows, counters = [], {}
-    conv, vocab = acled_conventions(), load_vocabulary()
+    conv, vocab, acled_names = acled_conventions(), load_vocabulary(), load_rules()
     for ev in events:
-        cc = ev.place.country_code if ev.place else ""
+        cc = event_country(ev)
         a3, numeric, country = countries_by_iso2().get(cc, ("XXX", 0, ""))
+        country = acled_names.country_name(cc) or country    # ACLED's name where it has one
         counters[a3] = counters.get(a3, 0) + 1
         inter1 = getattr(ev.actor1, "inter", 0) or 0
         inter2 = getattr(ev.actor2, "inter", 0) or 0

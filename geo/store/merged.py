@@ -64,6 +64,7 @@ import pyarrow.parquet as pq
 
 from geo.actors import load_actors
 from geo.events import merge
+from geo.events.model import event_country
 from geo.events.table import countries_by_iso2, events_frame
 from geo.store.tables import (
     UNDATED,
@@ -136,8 +137,7 @@ def _reading(ev) -> tuple[str, str]:
 def _a3(ev) -> str:
     """The country code ``events_frame`` numbers ``ev`` under."""
 
-    cc = ev.place.country_code if ev.place else ""
-    return countries_by_iso2().get(cc, ("XXX",))[0]
+    return countries_by_iso2().get(event_country(ev), ("XXX",))[0]
 
 
 @dataclass
