@@ -184,6 +184,7 @@ def _localised(ev: Event, actors, setting, where: str = "") -> Event:
     ev.claimant = actors.localised(ev.claimant, country)
     named = actors.rules.localised_name
     ev.assoc_actor_1 = tuple(named(n, country) for n in ev.assoc_actor_1)
+    ev.assoc_actor_2 = tuple(named(n, country) for n in ev.assoc_actor_2)
     ev.claimed_by = ev.claimed_by and named(ev.claimed_by, country)
     ev.actor1_text = named(ev.actor1_text, country)
     return ev
@@ -550,9 +551,10 @@ def _recode(ev: Event, actors, vocab: Vocabulary) -> None:
 def _crowd(ev: Event, actors, vocab: Vocabulary, at: int = -1) -> None:
     """ACLED's actors of a crowd event (the vocabulary's ``[[crowd]]``): the crowd
     ("Protesters") in its role, the other side named in the text (police, a mob's victims)
-    in the other, crowds and civilians named in the text folded into the crowd. When the
-    crowd is actor 1, who it is becomes its associated actors: the parties, movements and
-    unions the dictionary names among the sides, and the identity groups its own phrase
+    in the other, crowds and civilians named in the text folded into the crowd. Who the
+    crowd is becomes its associated actors (``assoc_actor_1``, or ``assoc_actor_2`` when
+    the crowd is actor 2, as in excessive force against protesters): the parties, movements
+    and unions the dictionary names among the sides, and the identity groups its own phrase
     names (``crowd_groups`` of the generic rules: "hundreds of teachers protested" gives
     "Teachers (<country>)"); ``at``: the trigger's offset in the sentence."""
     spec = vocab.crowd(ev.event_type, ev.sub_event_type)
@@ -564,14 +566,17 @@ def _crowd(ev: Event, actors, vocab: Vocabulary, at: int = -1) -> None:
     others = [a for a in sides if getattr(a, "inter", 0) not in crowd_codes]
     other = others[0] if others else actors.actors.get(spec.victims)
     ev.actor1, ev.actor2 = (crowd, other) if spec.role == 1 else (other, crowd)
-    if spec.role != 1:
-        return
     named = [a.name for a in sides if getattr(a, "inter", 0) in (5, 6)
              and not a.id.startswith("rule:") and a.id != crowd.id]
     generic = actors.rules.crowd_and_civilian_names
-    ev.assoc_actor_1 = tuple(dict.fromkeys(
-        [*named, *actors.rules.crowd_group_names(_crowd_phrase(ev.sentence, at)),
-         *(n for n in ev.assoc_actor_1 if n not in generic)]))
+    phrase = _crowd_phrase(ev.sentence, at) + " " + ev.trigger    # "fired at striking nurses"
+    groups = [*named, *actors.rules.crowd_group_names(phrase)]
+    if spec.role == 1:
+        ev.assoc_actor_1 = tuple(dict.fromkeys(
+            [*groups, *(n for n in ev.assoc_actor_1 if n not in generic)]))
+    else:                               # "police fired on striking teachers": actor 2's
+        ev.assoc_actor_1 = tuple(n for n in ev.assoc_actor_1 if n not in generic)
+        ev.assoc_actor_2 = tuple(dict.fromkeys(groups))
 
 
 #: a leading subordinate clause ("After police detained two journalists, …") is not the crowd

@@ -34,6 +34,7 @@ class Event:
     actor1: object | None = None        # geo.actors.Actor
     actor2: object | None = None
     assoc_actor_1: tuple = ()
+    assoc_actor_2: tuple = ()
     claimed_by: str | None = None
     place: Place | None = None
     location_text: str = ""

@@ -135,7 +135,8 @@ def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
             "disorder_type": disorder,
             "event_type": ev.event_type, "sub_event_type": ev.sub_event_type,
             "actor1": getattr(ev.actor1, "name", ""), "assoc_actor_1": "; ".join(ev.assoc_actor_1),
-            "inter1": inter1, "actor2": getattr(ev.actor2, "name", ""), "assoc_actor_2": "",
+            "inter1": inter1, "actor2": getattr(ev.actor2, "name", ""),
+            "assoc_actor_2": "; ".join(ev.assoc_actor_2),
             "inter2": inter2,
             "interaction": int(f"{min(inter1, inter2)}{max(inter1, inter2)}")
             if inter1 and inter2 else inter1 * 10,

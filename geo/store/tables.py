@@ -109,6 +109,7 @@ EXTRACTED_SCHEMA = pa.schema([
     ("last_date", _D), ("date_precision", _S), ("date_source", _S), ("fatalities", _I),
     ("family", _S), ("claimant", _S), ("claimant_person", _S), ("actor1_text", _S),
     ("sentence_index", _I), ("digest", _S), ("geometry", pa.binary()), ("country", _S),
+    ("assoc_actor_2", _S),
 ])
 
 MENTION_SCHEMA = pa.schema([
@@ -210,7 +211,9 @@ def event_row(ev, *, sha1: str, order: int, in_events: bool, in_control: bool,
     row["digest"] = hashlib.sha1(json.dumps(row, default=str, sort_keys=True,
                                             ensure_ascii=False).encode()).hexdigest()
     row["geometry"] = None      # filled for a whole batch by ``with_points``
-    row["country"] = ev.country  # follows from the place and the article: not in the digest
+    # written after the digest (columns added later: a store's older rows keep their digest)
+    row["country"] = ev.country
+    row["assoc_actor_2"] = json.dumps(list(ev.assoc_actor_2), ensure_ascii=False)
     return row
 
 
@@ -274,7 +277,8 @@ class _Decoder:
             date_precision=r["date_precision"], date_source=r["date_source"],
             fatalities=r["fatalities"], family=r["family"], claimant=self.actor(r["claimant"]),
             claimant_person=r["claimant_person"], actor1_text=r["actor1_text"],
-            sentence_index=r["sentence_index"], country=r.get("country") or "")
+            sentence_index=r["sentence_index"], country=r.get("country") or "",
+            assoc_actor_2=tuple(json.loads(r.get("assoc_actor_2") or "[]")))
 
 
 def row_events(rows: Iterable[dict], dictionary=None) -> list:

@@ -55,3 +55,24 @@ def test_the_crowd_s_groups_are_its_associated_actors(gaz, actors, text, actor1,
 def test_only_the_crowd_s_own_phrase_names_its_groups(gaz, actors, text, absent):
     row = _first(gaz, actors, text)
     assert row.event_type in ("Protests", "Riots") and absent not in row.assoc_actor_1
+
+
+@pytest.mark.parametrize("text, sub_type, actor2, assoc2", [
+    # the crowd as actor 2: who it is goes to assoc_actor_2
+    ("Police fired live rounds at striking teachers in Harare on Monday, killing two.",
+     "Excessive force against protesters", "Protesters (Zimbabwe)", "Teachers (Zimbabwe)"),
+    ("Soldiers opened fire on students protesting in Mandalay on Sunday, killing three.",
+     "Excessive force against protesters", "Protesters (Myanmar)", "Students (Myanmar)"),
+])
+def test_a_crowd_fired_on_keeps_its_groups_as_actor_2_s_associates(
+        gaz, actors, text, sub_type, actor2, assoc2):
+    row = _first(gaz, actors, text)
+    assert (row.sub_event_type, row.actor2, row.assoc_actor_2) == (sub_type, actor2, assoc2)
+
+
+def test_a_strike_fired_on_is_a_demonstration(gaz, actors):
+    """"striking doctors" are a crowd: police firing tear gas at them is a protest with
+    intervention, not an attack on civilians."""
+    row = _first(gaz, actors, "Police fired tear gas at striking doctors in Lagos on Tuesday.")
+    assert (row.event_type, row.sub_event_type, row.assoc_actor_1) == (
+        "Protests", "Protest with intervention", "Health Workers (Nigeria)")
