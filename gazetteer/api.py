@@ -35,6 +35,9 @@ HEAD_FEATURE_WORDS = frozenset({"river", "creek", "lake", "township", "park", "v
                                 "mountain", "mountains", "dam", "bay", "island", "forest"})
 #: context bonus above which a place survives the person/compound name rules
 CONTEXT_SUPPORT = 1.6
+#: a capital named by its own name survives a given-name reading ("Sofia Brennan") only from
+#: this many inhabitants: "Victoria Okonkwo" is no visit to the Seychelles' capital
+GIVEN_NAME_CAPITAL_POP = 100_000
 #: variant and fuzzy candidates whose stored name is less alike than this are dropped
 MIN_SIMILARITY = 0.75
 DROP_MARKS = frozenset({"person", "organisation", "calendar", "name_tail", "street"})
@@ -489,7 +492,8 @@ def _accept_marks(it: Item, place: Place, text: str, cues) -> bool:
         return False                         # "EU", "NYC" pass; "ISIS" (a village) does not
     if "given_name" in it.marks and not supported and not (
             place.feature_code in NATION_CODES
-            or (place.feature_code == "PPLC" and it.cands[it.best][1:3] == (True, "exact"))):
+            or (place.feature_code == "PPLC" and it.cands[it.best][1:3] == (True, "exact")
+                and place.population >= GIVEN_NAME_CAPITAL_POP)):
         return False                         # "Ben Paul": Bern by an alternate name
     if "lone_given_name" in it.marks and not (major or place.population >= 100_000
                                               or supported or place_cue(text, it.start, cues)):

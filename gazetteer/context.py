@@ -197,6 +197,7 @@ class ContextModel:
         if pairs:
             self.adjacent = np.zeros((self.n_countries, self.n_countries))
             self.adjacent[tuple(np.array(pairs).T)] = 1.0
+            self.cand_oc = self.owner[self.row] * self.n_countries + self.country[self.row]
         row = self.row                          # per candidate, gathered once
         self.cand_point, self.cand_weight = self.point[row], self.weight[row]
         self.cand_owner, self.cand_country = self.owner[row], self.country[row]
@@ -242,8 +243,7 @@ class ContextModel:
         self._beside = np.zeros(self.n_rows)
         if self.adjacent is not None:
             # the weight next door, less the name's own there (a name never supports itself)
-            own = np.bincount(self.cand_owner * self.n_countries + self.cand_country, w,
-                              minlength=self.n_owners * self.n_countries
+            own = np.bincount(self.cand_oc, w, minlength=self.n_owners * self.n_countries
                               ).reshape(self.n_owners, self.n_countries)
             beside = (self.adjacent @ total)[self.country] - \
                 (own @ self.adjacent)[self.owner, self.country]

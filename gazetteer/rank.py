@@ -157,7 +157,7 @@ def rank(items: list[Item], text: str, demonym_countries: Counter,
     totals = model.split(model.name_totals(scores))
     shares = model.split(model.shares(scores))
     contained = model.split(model.container_bonus)
-    beside = model.split(model.beside)
+    beside = model.split(model.beside) if model.beside.any() else [[]] * len(items)
     for it, sc, tot, sh, co, bs in zip(items, model.split(scores), totals, shares, contained,
                                        beside, strict=True):
         it.scores, it.shares, it.contained, it.beside = sc, sh, co, bs

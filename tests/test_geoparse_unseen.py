@@ -371,7 +371,7 @@ def test_ages_and_naming_make_a_person(gaz, text, absent):
 
 
 @pytest.mark.parametrize("text, absent", [
-    ("Victoria Okonkwo told reporters the clinic was full.", "Victoria"),   # Hong Kong's alias
+    ("Victoria Okonkwo told reporters the clinic was full.", "Victoria"),   # a small capital
     ("Ben Okafor said the road was shut.", "Ben"),                          # Bern's alias
     ("Carolina Estrada, a nurse, described the ward.", "Carolina"),
 ])
