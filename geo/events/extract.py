@@ -147,19 +147,20 @@ def extract_events(article, gazetteer, actors, vocabulary: Vocabulary | None = N
             _carry_over(sent, events, vocab)
         ctx.observe(sent, speakers, found)
         events += found
-    where = article_country({m.place.country_code for m in places.items
-                             if m.place is not None and m.rule != "demonym"}, region)
+    where = article_country({m.place.country_code for m in places.items if m.place is not None
+                             and m.place.country_code and m.rule != "demonym"}, region)
     return [_localised(ev, actors, setting, where) for ev in events]
 
 
 def article_country(countries: set[str], region: frozenset[str]) -> str:
     """The country (ISO alpha-2) of an article's unlocated events when the text leaves no
-    doubt: the one country all its places lie in (places named as places: "Ukrainian
-    drones" says who, not where), else, when it names no place, the one country its named
-    actors operate in (``region``); "" for an article across countries (a coder would look
-    for the place; a guess would put events in the wrong country)."""
+    doubt: the one country all its places lie in (``countries``: the countries of the places
+    it names as places, not demonyms: "Ukrainian drones" says who, not where; a sea has
+    none), else, when it names no place, the one country its named actors operate in
+    (``region``); "" for an article across countries (a coder would look for the place; a
+    guess would put events in the wrong country)."""
     if countries:
-        return next(iter(countries)) if len(countries) == 1 and "" not in countries else ""
+        return next(iter(countries)) if len(countries) == 1 else ""
     return next(iter(region)) if len(region) == 1 else ""
 
 
