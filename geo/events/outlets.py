@@ -69,6 +69,39 @@ def load_outlets() -> dict[str, Outlet]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _attribution() -> tuple[re.Pattern, re.Pattern, dict[str, Outlet]]:
+    """Patterns of an outlet named as the source of a report ("according to Reuters",
+    "state news agency SANA reported") over every name and alias as written (outlet names
+    are proper nouns: matched with their capitals), and the outlet of each written form."""
+    written: dict[str, Outlet] = {}
+    path = resources.files("geo.events") / "data" / "outlets.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            outlet = find_outlet(row["name"])
+            for name in (row["name"], *row["aliases"].split("|")):
+                name = name.strip()
+                if outlet is not None and len(name) > 1 and "." not in name:
+                    written.setdefault(name, outlet)
+    names = "|".join(map(re.escape, sorted(written, key=len, reverse=True)))
+    before = re.compile(r"\b(?:according to|told|cited by|quoted by|reported by|said to)\s+"
+                        r"(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(" + names + r")(?![\w-])")
+    after = re.compile(r"(?<![\w-])(" + names + r")(?:\s+(?:news agency|agency|reported|"
+                       r"said|says|reports|quoted|cited|broadcast|published))")
+    return before, after, written
+
+
+def attributed_outlets(sentence: str) -> list[str]:
+    """The outlets a sentence names as the source of its report ("..., state news agency
+    SANA reported", "according to Reuters"), by their names in the data, in order."""
+    if not sentence:
+        return []
+    before, after, written = _attribution()
+    found = sorted((m.start(1), written[m.group(1)].name)
+                   for pattern in (before, after) for m in pattern.finditer(sentence))
+    return list(dict.fromkeys(name for _, name in found))
+
+
 def find_outlet(name: str) -> Outlet | None:
     """The outlet a source field names ("Reuters", "SANA", "rudaw.net", a URL), or None."""
     return load_outlets().get(outlet_key(name)) if name else None

@@ -18,7 +18,7 @@ from gazetteer.sources.natural_earth import countries
 from geo.actors.rules import load_rules
 from geo.events.acled import acled_conventions
 from geo.events.model import Event, event_country
-from geo.events.outlets import source_scale
+from geo.events.outlets import attributed_outlets, source_scale
 from geo.events.vocabulary import load_vocabulary
 
 #: ACLED's export columns, in its order (ACLED Codebook 2023 / the API's CSV)
@@ -111,6 +111,16 @@ def cell_sources(cell) -> list[dict]:
     return [s for s in json_list(cell) if isinstance(s, dict)]
 
 
+def source_outlets(sources: list[dict]) -> list[str]:
+    """ACLED's ``source``: the outlet each source's metadata names, else those its sentence
+    names as the source of the report ("..., state news agency SANA reported";
+    ``geo.events.outlets.attributed_outlets``), sorted."""
+    out: set[str] = set()
+    for s in sources:
+        out.update([s["source"]] if s.get("source") else attributed_outlets(s.get("sentence")))
+    return sorted(out)
+
+
 def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
     """One row per (merged) event; unlocated events have an empty geometry."""
     rows, counters = [], {}
@@ -127,6 +137,7 @@ def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
                                   "published": ev.published.isoformat() if ev.published
                                   else None}]
         disorder = conv.disorder(ev.event_type, ev.sub_event_type)
+        outlets = source_outlets(sources)
         rows.append({
             "event_id_cnty": f"{a3}{counters[a3]}",
             "event_date": ev.last_date.isoformat() if ev.last_date else None,
@@ -149,9 +160,8 @@ def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
             "latitude": ev.lat, "longitude": ev.lon,
             "geo_precision": ev.precision.acled if ev.precision else None,
             # the outlets (ACLED's source), not the headlines; the sources column keeps those
-            "source": "; ".join(sorted({s.get("source") for s in sources if s.get("source")})),
-            "source_scale": source_scale((s.get("source") for s in sources), cc,
-                                         regions_by_iso2().get),
+            "source": "; ".join(outlets),
+            "source_scale": source_scale(outlets, cc, regions_by_iso2().get),
             "tags": vocab.crowd_tag(ev.event_type, (s.get("sentence") for s in sources)),
             "timestamp": _timestamp(sources),
             "notes": ev.sentence, "fatalities": ev.fatalities or 0,

@@ -12,7 +12,13 @@ import pytest
 from geo.actors import load_actors
 from geo.events.extract import extract_events
 from geo.events.merge import merge_events
-from geo.events.outlets import SCALES, find_outlet, outlet_key, source_scale
+from geo.events.outlets import (
+    SCALES,
+    attributed_outlets,
+    find_outlet,
+    outlet_key,
+    source_scale,
+)
 from geo.events.table import events_frame, regions_by_iso2
 from geo.text.articles import article_from_text
 
@@ -90,3 +96,28 @@ def test_the_events_table_scales_each_event_by_its_outlets(gaz, actors):
                                   "Al-Shabaab fighters attacked a police post in Mandera on "
                                   "Monday."))
     assert list(abroad.country) == ["Kenya"] and list(abroad.source_scale) == ["Regional"]
+
+
+@pytest.mark.parametrize("sentence, outlets", [
+    ("Government forces retook the town on Wednesday, state news agency SANA reported.",
+     ["Syrian Arab News Agency"]),
+    ("Eleven soldiers were killed, according to the Syrian Observatory for Human Rights.",
+     ["Syrian Observatory for Human Rights"]),
+    ("A police spokesman told Reuters that five people died in Kano.", ["Reuters"]),
+    ("Rudaw reported that Peshmerga forces repelled an attack near Makhmour.",
+     ["Rudaw Media Network"]),
+    # a word that is also an outlet's name, with no report attributed to it
+    ("Fighters attacked at dawn near the Dawn village market.", []),
+    ("Militants killed ten soldiers near Kidal.", []),
+])
+def test_an_outlet_the_sentence_names_as_its_source(sentence, outlets):
+    assert attributed_outlets(sentence) == outlets
+
+
+def test_the_metadata_s_outlet_comes_first_and_the_text_s_fills_in(gaz, actors):
+    text = "Al-Shabaab fighters attacked a base in Beledweyne on Monday, a resident told " \
+           "Garowe Online."
+    assert list(events_frame(_events(gaz, actors, "Reuters", text)).source) == ["Reuters"]
+    article = article_from_text(f"Date: 2023-03-01\n\n{text}", "x", path="x.txt")
+    row = events_frame(extract_events(article, gaz, actors)).iloc[0]
+    assert (row.source, row.source_scale) == ("Garowe Online", "National")
