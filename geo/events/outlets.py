@@ -28,6 +28,7 @@ SCALES = ("Local partner", "Other", "New media", "Subnational", "National", "Reg
 FIXED = {"international": "International", "regional": "Regional",
          "new_media": "New media", "other": "Other"}
 _WORDS = re.compile(r"[^\w.]+")
+_WORD = re.compile(r"[\w’'-]+")
 
 
 @dataclass(frozen=True)
@@ -69,37 +70,54 @@ def load_outlets() -> dict[str, Outlet]:
     return out
 
 
+#: a cue of attribution before an outlet's name ("according to (the state agency) X") and after
+#: it ("X reported", "X news agency")
+_CUE_BEFORE = re.compile(r"\b(?:according to|told|cited by|quoted by|reported by|said to)\s+"
+                         r"(?:the\s+)?")
+_CUE_AFTER = re.compile(r"\s+(?:news agency|agency|reported|said|says|reports|quoted|cited|"
+                        r"broadcast|published)\b")
+_LONGEST = 6                          # words in the longest outlet name looked for
+
+
 @lru_cache(maxsize=1)
-def _attribution() -> tuple[re.Pattern, re.Pattern, dict[str, Outlet]]:
-    """Patterns of an outlet named as the source of a report ("according to Reuters",
-    "state news agency SANA reported") over every name and alias as written (outlet names
-    are proper nouns: matched with their capitals), and the outlet of each written form."""
+def _written() -> dict[str, Outlet]:
+    """Every outlet name and alias as written (outlet names are proper nouns: matched with
+    their capitals), to its outlet."""
     written: dict[str, Outlet] = {}
     path = resources.files("geo.events") / "data" / "outlets.csv"
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             outlet = find_outlet(row["name"])
             for name in (row["name"], *row["aliases"].split("|")):
-                name = name.strip()
+                name = " ".join(name.split())
                 if outlet is not None and len(name) > 1 and "." not in name:
                     written.setdefault(name, outlet)
-    names = "|".join(map(re.escape, sorted(written, key=len, reverse=True)))
-    before = re.compile(r"\b(?:according to|told|cited by|quoted by|reported by|said to)\s+"
-                        r"(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(" + names + r")(?![\w-])")
-    after = re.compile(r"(?<![\w-])(" + names + r")(?:\s+(?:news agency|agency|reported|"
-                       r"said|says|reports|quoted|cited|broadcast|published))")
-    return before, after, written
+    return written
 
 
 def attributed_outlets(sentence: str) -> list[str]:
     """The outlets a sentence names as the source of its report ("..., state news agency
-    SANA reported", "according to Reuters"), by their names in the data, in order."""
+    SANA reported", "according to Reuters"), by their names in the data, in order: the
+    longest name ending right before a cue, or starting within three words after one."""
     if not sentence:
         return []
-    before, after, written = _attribution()
-    found = sorted((m.start(1), written[m.group(1)].name)
-                   for pattern in (before, after) for m in pattern.finditer(sentence))
-    return list(dict.fromkeys(name for _, name in found))
+    written, found = _written(), []
+    for cue in _CUE_AFTER.finditer(sentence):
+        words = _WORD.findall(sentence[max(0, cue.start() - 80):cue.start()])
+        for n in range(min(_LONGEST, len(words)), 0, -1):
+            outlet = written.get(" ".join(words[-n:]))
+            if outlet is not None:
+                found.append((cue.start(), outlet.name))
+                break
+    for cue in _CUE_BEFORE.finditer(sentence):
+        words = _WORD.findall(sentence[cue.end():cue.end() + 120])
+        hit = next(((skip, n) for skip in range(4)
+                    for n in range(min(_LONGEST, len(words) - skip), 0, -1)
+                    if " ".join(words[skip:skip + n]) in written), None)
+        if hit is not None:
+            skip, n = hit
+            found.append((cue.end(), written[" ".join(words[skip:skip + n])].name))
+    return list(dict.fromkeys(name for _, name in sorted(found)))
 
 
 def find_outlet(name: str) -> Outlet | None:
