@@ -176,10 +176,9 @@ def _localised(ev: Event, actors, setting, where: str = "") -> Event:
     abroad with its ``inter_abroad`` code): the place's country, else the one the text names
     most. ``ev.country`` is the place's country, else ``where`` (``article_country``), else
     the home country of actor 1 when it is a non-state armed group."""
-    ev.country = ev.place.country_code if ev.place is not None and ev.place.country_code \
-        else where or _home(ev.actor1)
-    country = ev.place.country_code if ev.place is not None and ev.place.country_code else \
-        (setting.countries[0] if setting.countries else "")
+    placed = ev.place.country_code if ev.place is not None else ""
+    ev.country = placed or where or _home(ev.actor1)
+    country = placed or (setting.countries[0] if setting.countries else "")
     ev.actor1 = actors.localised(ev.actor1, country)
     ev.actor2 = actors.localised(ev.actor2, country)
     ev.claimant = actors.localised(ev.claimant, country)

@@ -56,17 +56,24 @@ def outlet_key(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _outlet_rows() -> tuple[tuple[Outlet, tuple[str, ...]], ...]:
+    """Each row of ``data/outlets.csv``: its outlet and its names (name, then aliases)."""
+    path = resources.files("geo.events") / "data" / "outlets.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        return tuple((Outlet(row["name"], row["country"], row["scale"], row["area"],
+                             row["source"]),
+                      tuple(" ".join(n.split()) for n in (row["name"], *row["aliases"].split("|"))
+                            if n.strip()))
+                     for row in csv.DictReader(fh))
+
+
+@lru_cache(maxsize=1)
 def load_outlets() -> dict[str, Outlet]:
     """Every name and alias of ``data/outlets.csv`` (as ``outlet_key``) -> its outlet."""
-    path = resources.files("geo.events") / "data" / "outlets.csv"
     out: dict[str, Outlet] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            outlet = Outlet(row["name"], row["country"], row["scale"], row["area"],
-                            row["source"])
-            for name in (row["name"], *row["aliases"].split("|")):
-                if name.strip():
-                    out.setdefault(outlet_key(name), outlet)
+    for outlet, names in _outlet_rows():
+        for name in names:
+            out.setdefault(outlet_key(name), outlet)
     return out
 
 
@@ -84,14 +91,10 @@ def _written() -> dict[str, Outlet]:
     """Every outlet name and alias as written (outlet names are proper nouns: matched with
     their capitals), to its outlet."""
     written: dict[str, Outlet] = {}
-    path = resources.files("geo.events") / "data" / "outlets.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            outlet = find_outlet(row["name"])
-            for name in (row["name"], *row["aliases"].split("|")):
-                name = " ".join(name.split())
-                if outlet is not None and len(name) > 1 and "." not in name:
-                    written.setdefault(name, outlet)
+    for outlet, names in _outlet_rows():
+        for name in names:
+            if len(name) > 1 and "." not in name:
+                written.setdefault(name, outlet)
     return written
 
 
@@ -111,12 +114,11 @@ def attributed_outlets(sentence: str) -> list[str]:
                 break
     for cue in _CUE_BEFORE.finditer(sentence):
         words = _WORD.findall(sentence[cue.end():cue.end() + 120])
-        hit = next(((skip, n) for skip in range(4)
-                    for n in range(min(_LONGEST, len(words) - skip), 0, -1)
-                    if " ".join(words[skip:skip + n]) in written), None)
-        if hit is not None:
-            skip, n = hit
-            found.append((cue.end(), written[" ".join(words[skip:skip + n])].name))
+        name = next((joined for skip in range(4)
+                     for n in range(min(_LONGEST, len(words) - skip), 0, -1)
+                     if (joined := " ".join(words[skip:skip + n])) in written), None)
+        if name is not None:
+            found.append((cue.end(), written[name].name))
     return list(dict.fromkeys(name for _, name in sorted(found)))
 
 

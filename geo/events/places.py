@@ -180,7 +180,7 @@ _FRAME_CUT = re.compile(r"[;:—–(\[\"“]")
 _SAID_THAT = re.compile(r"[^,;:.]{0,60}?\bthat\b", re.IGNORECASE)
 #: between an actor and a place: "Fighters from Tal Afar", "militiamen, from the town of X"
 _ACTOR_FROM = re.compile(r"\s*,?\s*(?:who\s+(?:came|come)\s+)?from\s+(?:the\s+)?"
-                         r"(?:(?:town|city|village|area|district|province)\s+of\s+)?",
+                         r"(?:(?:town|city|village|area|district|province)\s+of\s+)?$",
                          re.IGNORECASE)
 
 
@@ -197,11 +197,12 @@ def _actors_origin(text: str, rel: int, trigger_at: int, sent, people) -> bool:
     Sinjar"), not where they acted ("troops withdrew from Mawlaik": a verb before "from")."""
     if rel >= trigger_at:
         return False
-    ends = [a.end - sent.start for a in sent.actors]
-    if people is not None:
-        ends += [m.end() for m in re.finditer(r"\w+", text[:rel])
-                 if people.search(text, m.start(), m.end())]
-    return any(end <= rel and _ACTOR_FROM.fullmatch(text, end, rel) for end in ends)
+    link = _ACTOR_FROM.search(text, 0, rel)
+    if link is None:
+        return False
+    head = link.start()                 # where the word before "from" ends
+    return any(a.end - sent.start == head for a in sent.actors) or (
+        people is not None and people.search(text, 0, head) is not None)
 
 
 def _candidates(mentions: list, sent, vocab) -> list:

@@ -572,9 +572,9 @@
 
     /* The Leaflet options of feature f drawn as kind k (see Draw in geo/layers/registry.py). */
     function options(f, k, conf) {
-      var state = {low: typeof conf === "number" && conf < LOW, contested: !!f.x,
-                   approx: !!f.ap};
-      var weak = (k.weak_when || []).some(function (w) { return state[w]; });
+      var is = {low: typeof conf === "number" && conf < LOW, contested: !!f.x,
+                approx: !!f.ap};
+      var weak = (k.weak_when || []).some(function (w) { return is[w]; });
       var style = {}, c = colorOf(f), level = typeof conf === "number" ? conf : 0.6;
       [k.style || {}, weak ? k.weak || {} : {}].forEach(function (src) {
         Object.keys(src).forEach(function (key) { style[key] = src[key]; });
@@ -587,7 +587,7 @@
       });
       if (k.pane) { style.pane = PANES[k.pane]; }
       style.className = k.css + (k.flags || []).map(function (w) {
-        return state[w] ? " cm-" + w : ""; }).join("");
+        return is[w] ? " cm-" + w : ""; }).join("");
       return style;
     }
 
