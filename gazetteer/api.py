@@ -96,8 +96,9 @@ class Gazetteer:
             rows += self._more_variants(name, rows)
             towns = {p.country_code for p, *_ in rows
                      if p.feature_class == "P" and p.population >= TOWN_OVER_DIVISION}
-            return rows + [r for r in self._bare_division(key)
-                           if r[0].country_code not in towns]   # "Raqqa": the city
+            have = {r[0].id for r in rows}          # a place is offered once, as its best match
+            return rows + [r for r in self._bare_division(key)      # "Raqqa": the city
+                           if r[0].country_code not in towns and r[0].id not in have]
         vkey = variant_key(name)
         if len(vkey) >= 3:
             rows = self._scored(key, self.index.places_by_variant(vkey), "variant")

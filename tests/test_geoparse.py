@@ -169,6 +169,25 @@ def test_resolve_brings_its_own_spans(gaz):
         gaz.resolve(text, [(5, 500)])
 
 
+@pytest.mark.parametrize("text, name, country", [
+    ("Rockets were fired from Gaza into Israel, and Israeli jets struck Gaza again.", "Gaza",
+     "PS"),
+    ("Mortars from Gaza fell near Israel's border; Egypt closed its crossing into Gaza.",
+     "Gaza", "PS"),
+])
+def test_resolve_decides_as_geoparse_when_a_division_has_its_name_twice(gaz, text, name,
+                                                                         country):
+    """A division the index holds both by its bare name and with its division word is one
+    candidate, not two whose scores add up (Gaza, the Mozambican province, counted twice)."""
+    assert len({c[0].id for c in gaz.candidates(name)}) == len(gaz.candidates(name))
+    spans = [(i, i + len(name)) for i in range(len(text)) if text.startswith(name, i)]
+    others = [(text.index(w), text.index(w) + len(w)) for w in ("Israel", "Egypt")
+              if w in text]
+    out = gaz.resolve(text, spans + others)
+    assert {m.place.country_code for m in out[:len(spans)]} == {country}
+    assert {m.place.country_code for m in gaz.geoparse(text) if m.text == name} == {country}
+
+
 def _decisions(mentions):
     return [(m.text, m.start, m.end, m.place.id if m.place else None, round(m.confidence, 6),
              m.rule, [(c.place.id, c.match, c.score) for c in m.candidates]) for m in mentions]
