@@ -30,13 +30,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
+from geo.events.crowds import assign_crowd, fold_force_on_crowds
 from geo.events.fatalities import count_fatalities
 from geo.events.model import SPEECH, Event
 from geo.events.places import locate, text_place
 from geo.events.vocabulary import Rule, Vocabulary, load_vocabulary
 from geo.text.dates import find_dates, find_dates_in_window, find_day_offsets
 from geo.text.discourse import Discourse
-from geo.text.mentions import sentence_bounds
+from geo.text.mentions import clause_before, sentence_bounds
 
 #: between two coordinated subjects: "A and B", "A, B", "A as well as B" (and a force noun)
 COORDINATED = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:,\s*(?:and\s+)?|and\s+|as\s+well\s+as\s+)"
@@ -46,7 +47,6 @@ CLAIM_RESPONSIBILITY = re.compile(r"\bclaim(?:ed|s|ing)?\s+responsibility\b", re
 HISTORICAL_DAYS = 365          # an event dated this long before publication is background
 PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 ADJECTIVAL = re.compile(r"\b(?:the|newly|recently|previously|a|an)\s+$", re.IGNORECASE)
-CLAUSE_CUT = re.compile(r"[;:—–()\[\]\"“”]")
 SUPPORT_BEFORE = re.compile(r"\b(?:alongside|in support of|in coordination with|backing|"
                             r"supporting|allied (?:to|with)|along with|together with|"
                             r"backed by|supported by|aided by)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -202,13 +202,6 @@ def _headline(sentence: str, article) -> bool:
 
 # -- triggers ---------------------------------------------------------------------------------
 
-def _clause_before(sentence: str, at: int, width: int = 45) -> str:
-    """The text before offset ``at`` in its clause (cut at ; : dashes brackets quotes)."""
-    before = sentence[max(0, at - width):at]
-    cut = list(CLAUSE_CUT.finditer(before))
-    return before[cut[-1].end():] if cut else before
-
-
 def _triggers(sentence: str, vocab: Vocabulary) -> list[_Trigger]:
     """Valid triggers of every rule, main-clause first, then in rule order and position."""
     out = []
@@ -218,7 +211,7 @@ def _triggers(sentence: str, vocab: Vocabulary) -> list[_Trigger]:
         if rule.requires is not None and not rule.requires.search(sentence):
             continue
         for m in rule.pattern.finditer(sentence):
-            clause = _clause_before(sentence, m.start())
+            clause = clause_before(sentence, m.start())
             first_word = m.group(0).split()[0].lower() if m.group(0).split() else ""
             if vocab.negation.search(clause[-25:]) or vocab.hypothetical.search(clause) or \
                     m.start() >= background_from or \
@@ -279,15 +272,15 @@ def _sentence_events(sent: _Sentence, speakers: list, article, vocab: Vocabulary
         for j, place_ev in enumerate(found or [ev]):
             place_ev.fatalities = _share(fatalities, j, len(found or [ev]))
             _recode(place_ev, actors, vocab)
-            _crowd(place_ev, actors, vocab, trig.start)
+            assign_crowd(place_ev, actors, vocab, trig.start, own)
             _perpetrator(place_ev, actors, vocab)
-            out.append(place_ev)
-    return out
+            out.append((place_ev, (trig.start, trig.end)))
+    return fold_force_on_crowds(out, sent.text, vocab, actors)
 
 
 def _event(ev_id: str, trig: _Trigger, sent: _Sentence, article, vocab: Vocabulary) -> Event:
     planned = trig.rule.name != "statement" and bool(
-        vocab.planned.search(_clause_before(sent.text, trig.start)))
+        vocab.planned.search(clause_before(sent.text, trig.start)))
     modality = "situation" if trig.rule.situation else "planned" if planned else \
         "statement" if trig.rule.name == "statement" else "asserted"
     speech = modality in SPEECH
@@ -388,7 +381,7 @@ def _actors(ev: Event, trig: _Trigger, doers: list, speakers: list, sent: _Sente
         first = next((a for a in after if BY_AGENT.match(sent.text[trig.end:a.start - s])
                       and not SUPPORT_BEFORE.search(sent.text[trig.end:a.start - s])), None)
     if first is None and ev.claimant is not None and (
-            ev.modality in SPEECH or WE.search(_clause_before(sent.text, trig.start, 200))):
+            ev.modality in SPEECH or WE.search(clause_before(sent.text, trig.start, 200))):
         ev.actor1, ev.actor1_text = ev.claimant, ev.claimant_person or ev.claimant.name
         return
     partner = None
@@ -410,7 +403,7 @@ def _actors(ev: Event, trig: _Trigger, doers: list, speakers: list, sent: _Sente
             first = None
         elif after:
             first = after[0]
-        elif ev.modality in SPEECH and WE.search(_clause_before(sent.text, trig.start, 200)) \
+        elif ev.modality in SPEECH and WE.search(clause_before(sent.text, trig.start, 200)) \
                 and (last := ctx.subject(sent.index)) is not None:
             ev.actor1, ev.actor1_text = last, "we"   # an unnamed speaker of the last actor
     if first is not None:
@@ -546,56 +539,6 @@ def _recode(ev: Event, actors, vocab: Vocabulary) -> None:
         if all(_holds(ev, key, value, actors) for key, value in rc.when):
             for key, value in rc.set:
                 setattr(ev, key, value)
-
-
-def _crowd(ev: Event, actors, vocab: Vocabulary, at: int = -1) -> None:
-    """ACLED's actors of a crowd event (the vocabulary's ``[[crowd]]``): the crowd
-    ("Protesters") in its role, the other side named in the text (police, a mob's victims)
-    in the other, crowds and civilians named in the text folded into the crowd. Who the
-    crowd is becomes its associated actors (``assoc_actor_1``, or ``assoc_actor_2`` when
-    the crowd is actor 2, as in excessive force against protesters): the parties, movements
-    and unions the dictionary names among the sides, and the identity groups its own phrase
-    names (``crowd_groups`` of the generic rules: "hundreds of teachers protested" gives
-    "Teachers (<country>)"); ``at``: the trigger's offset in the sentence."""
-    spec = vocab.crowd(ev.event_type, ev.sub_event_type)
-    if spec is None or spec.actor not in actors.actors:
-        return
-    crowd = actors.actors[spec.actor]
-    crowd_codes = (5, 6) if spec.victims else (5, 6, 7)
-    sides = [a for a in (ev.actor1, ev.actor2) if a is not None]
-    others = [a for a in sides if getattr(a, "inter", 0) not in crowd_codes]
-    other = others[0] if others else actors.actors.get(spec.victims)
-    ev.actor1, ev.actor2 = (crowd, other) if spec.role == 1 else (other, crowd)
-    named = [a.name for a in sides if getattr(a, "inter", 0) in (5, 6)
-             and not a.id.startswith("rule:") and a.id != crowd.id]
-    generic = actors.rules.crowd_and_civilian_names
-    phrase = _crowd_phrase(ev.sentence, at) + " " + ev.trigger    # "fired at striking nurses"
-    groups = [*named, *actors.rules.crowd_group_names(phrase)]
-    if spec.role == 1:
-        ev.assoc_actor_1 = tuple(dict.fromkeys(
-            [*groups, *(n for n in ev.assoc_actor_1 if n not in generic)]))
-    else:                               # "police fired on striking teachers": actor 2's
-        ev.assoc_actor_1 = tuple(n for n in ev.assoc_actor_1 if n not in generic)
-        ev.assoc_actor_2 = tuple(dict.fromkeys(groups))
-
-
-#: a leading subordinate clause ("After police detained two journalists, …") is not the crowd
-_LEADING_CLAUSE = re.compile(r"^\s*(?:after|when|as|while|following|despite|before|since|"
-                             r"because|although|though)\b[^,]*,", re.IGNORECASE)
-#: "(held) a protest by teachers", "a march of farmers": the crowd named after its action
-_CROWD_AFTER = re.compile(r"(?:[\w-]+\s+){0,3}?(?:protests?|demonstrations?|march(?:es)?|"
-                          r"rall(?:y|ies)|strikes?|sit-ins?|vigils?|walkouts?)\s+(?:by|of)\s+"
-                          r"([^,.;:]{1,60})", re.IGNORECASE)
-
-
-def _crowd_phrase(sentence: str, at: int) -> str:
-    """The words that say who a crowd is: its subject (the clause before the trigger at
-    ``at``, less a leading subordinate clause) and "by/of <…>" right after the trigger."""
-    if at < 0:
-        return ""
-    before = _LEADING_CLAUSE.sub("", _clause_before(sentence, at, 160))
-    after = _CROWD_AFTER.match(sentence, at)
-    return before + (" " + after.group(1) if after else "")
 
 
 def _perpetrator(ev: Event, actors, vocab: Vocabulary) -> None:

@@ -48,13 +48,20 @@ class Crowd:
     """ACLED's actors for a crowd event: the events of ``event_type`` (or, first, of
     ``sub_event_type``) have the dictionary actor ``actor`` ("protesters") as actor
     ``role`` (1 or 2), the other named side as the other actor, and ``victims`` (an actor
-    id) as actor 2 when no other side is named."""
+    id) as actor 2 when no other side is named. ``counterpart``: the event has another side
+    by definition (police who dispersed the crowd, soldiers who fired on it), so when the
+    subject reading gave none, the other side is the first armed, state or external actor
+    named in the event's clause ("Police fired tear gas at nurses protesting"). ``alone``:
+    the crowd's sole action, with no other actor (a peaceful protest "against police
+    brutality" names the police as its cause, not as a side)."""
 
     actor: str
     role: int
     event_type: str = ""
     sub_event_type: str = ""
     victims: str = ""
+    counterpart: bool = False
+    alone: bool = False
 
 
 #: what a ``[[recode]]`` may test (``when``) and change (``set``); an inter condition may
@@ -219,9 +226,14 @@ def _recode(entry: dict, rules: tuple[Rule, ...], types: tuple[EventType, ...]) 
 def _crowd(entry: dict, types: tuple[EventType, ...]) -> Crowd:
     """One ``[[crowd]]`` table, checked: an event type or sub-type, role 1 or 2."""
     crowd = Crowd(str(entry["actor"]), entry["role"], str(entry.get("event_type", "")),
-                  str(entry.get("sub_event_type", "")), str(entry.get("victims", "")))
+                  str(entry.get("sub_event_type", "")), str(entry.get("victims", "")),
+                  entry.get("counterpart", False), entry.get("alone", False))
     if crowd.role not in (1, 2) or not (crowd.event_type or crowd.sub_event_type):
         raise ValueError(f"[[crowd]] {entry}: needs role 1 or 2 and an event (sub-)type")
+    if not isinstance(crowd.counterpart, bool) or not isinstance(crowd.alone, bool) or \
+            (crowd.counterpart and crowd.alone):
+        raise ValueError(f"[[crowd]] {entry}: counterpart and alone are true or false, "
+                         "not both true")
     if crowd.event_type and crowd.event_type not in {t.name for t in types}:
         raise ValueError(f"[[crowd]]: unknown event type {crowd.event_type!r}")
     return crowd

@@ -36,6 +36,18 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
+#: what ends a clause inside a sentence: semicolons, colons, dashes, brackets, quotes
+CLAUSE_CUT = re.compile(r"[;:—–()\[\]\"“”]")
+
+
+def clause_before(sentence: str, at: int, width: int = 45) -> str:
+    """The text before offset ``at`` of ``sentence`` in its clause, at most ``width``
+    characters (cut at ; : dashes brackets quotes)."""
+    before = sentence[max(0, at - width):at]
+    cut = list(CLAUSE_CUT.finditer(before))
+    return before[cut[-1].end():] if cut else before
+
+
 def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     while end - start > MAX_SENTENCE_CHARS:

@@ -10,8 +10,9 @@ choice (``geo.events.pipeline.main_event``). Per report, scored against the gold
 
 * ``found``: an event was extracted;
 * ``type`` / ``sub_type``: ACLED event type and sub-event type equal;
-* ``actor1``: the actor's name equals the coder's (case-folded, ACLED's regime-date suffix
-  "(2019-)" ignored), or the coder's name is one of the actor's listed names;
+* ``actor1`` / ``actor2``: the actor's name equals the coder's (case-folded, ACLED's
+  regime-date suffix "(2019-)" ignored), or the coder's name is one of the actor's listed
+  names; both empty is right;
 * ``place25``: the event's point within 25 km of the coder's (reports with coordinates);
 * ``far1000``: the number of events placed more than 1,000 km from the coder's point;
 * ``date``: the event date equals the coder's;
@@ -41,7 +42,7 @@ from geo.events.vocabulary import load_vocabulary
 from geo.text.articles import article_from_text
 
 REPORTS = EVENTS_DEV
-FIELDS = ("found", "type", "sub_type", "actor1", "place25", "date", "fatalities")
+FIELDS = ("found", "type", "sub_type", "actor1", "actor2", "place25", "date", "fatalities")
 _REGIME = re.compile(r"\s*\(\d{4}-\d{0,4}\)\s*$")
 
 
@@ -77,6 +78,7 @@ def score_report(row: dict, gz, actors, vocab) -> tuple[dict, str]:
     hit["type"] = int(ev.event_type == row["event_type"])
     hit["sub_type"] = int(hit["type"] and ev.sub_event_type == row["sub_event_type"])
     hit["actor1"] = int(actor_matches(ev.actor1, row["actor1"], actors))
+    hit["actor2"] = int(actor_matches(ev.actor2, row["actor2"], actors))
     if row["latitude"] and ev.lat is not None:
         d = km((ev.lat, ev.lon), (float(row["latitude"]), float(row["longitude"])))
         hit["place25"] = int(d <= 25)
@@ -92,13 +94,15 @@ def score_report(row: dict, gz, actors, vocab) -> tuple[dict, str]:
 def _got(field: str, ev) -> str:
     return {"type": ev.event_type, "sub_type": ev.sub_event_type,
             "actor1": getattr(ev.actor1, "name", "-"),
+            "actor2": getattr(ev.actor2, "name", "-"),
             "place25": f"{ev.place.name if ev.place else '-'} ({ev.lat}, {ev.lon})",
             "date": str(ev.last_date), "fatalities": str(ev.fatalities or 0)}[field]
 
 
 def _gold(field: str, row: dict) -> str:
     return {"type": row["event_type"], "sub_type": row["sub_event_type"],
-            "actor1": row["actor1"], "place25": row["location"], "date": row["event_date"],
+            "actor1": row["actor1"], "actor2": row["actor2"] or "-",
+            "place25": row["location"], "date": row["event_date"],
             "fatalities": row["fatalities"]}[field]
 
 

@@ -76,3 +76,64 @@ def test_a_strike_fired_on_is_a_demonstration(gaz, actors):
     row = _first(gaz, actors, "Police fired tear gas at striking doctors in Lagos on Tuesday.")
     assert (row.event_type, row.sub_event_type, row.assoc_actor_1) == (
         "Protests", "Protest with intervention", "Health Workers (Nigeria)")
+
+
+def _all(gaz, actors, text: str):
+    article = article_from_text(f"Date: 2023-03-01\n\n{text}", "x", path="x.txt")
+    return events_frame(extract_events(article, gaz, actors))
+
+
+@pytest.mark.parametrize("text, sub_type, actor1, actor2", [
+    # the force that met the crowd is the other actor, even when the crowd is the nearer
+    # subject of the protest verb
+    ("Police fired tear gas at nurses protesting over unpaid wages in Nairobi on Monday.",
+     "Protest with intervention", "Protesters (Kenya)", "Police Forces of Kenya"),
+    ("Riot police used water cannon against teachers demonstrating in Harare on Friday.",
+     "Protest with intervention", "Protesters (Zimbabwe)", "Police Forces of Zimbabwe"),
+    ("Soldiers opened fire on traders protesting new taxes in Kano, killing two.",
+     "Excessive force against protesters", "Military Forces of Nigeria",
+     "Protesters (Nigeria)"),
+    ("Students protesting fuel prices in Mandalay were shot dead by soldiers on Sunday.",
+     "Excessive force against protesters", "Military Forces of Myanmar",
+     "Protesters (Myanmar)"),
+])
+def test_force_used_on_a_crowd_is_one_event_with_both_sides(gaz, actors, text, sub_type,
+                                                             actor1, actor2):
+    """ACLED codes the police who dispersed a protest, or the soldiers who fired on it, as
+    the other actor of one demonstration event; the shooting is not a second event (an
+    attack on civilians) beside it."""
+    frame = _all(gaz, actors, text)
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert (row.sub_event_type, row.actor1, row.actor2) == (sub_type, actor1, actor2)
+
+
+@pytest.mark.parametrize("text, types", [
+    # force in another clause, or a violent main event beside a gathering, stays its own event
+    ("Teachers protested in Harare over pay; soldiers later shot dead two farmers in Mutare.",
+     {"Protests", "Violence against civilians"}),
+    ("A drone strike hit militants gathered in Jilib on Monday, killing nine.",
+     {"Explosions/Remote violence"}),
+])
+def test_violence_in_another_clause_is_not_folded_into_a_protest(gaz, actors, text, types):
+    frame = _all(gaz, actors, text)
+    assert types <= set(frame.event_type)
+
+
+def test_a_counterpart_is_taken_from_the_crowd_s_own_clause_only(gaz, actors):
+    """Soldiers deployed in another clause did not disperse the teachers."""
+    frame = _all(gaz, actors, "Soldiers were deployed in Harare on Monday; teachers "
+                 "demonstrating outside parliament were dispersed with tear gas.")
+    row = frame[frame.event_type == "Protests"].iloc[0]
+    assert (row.sub_event_type, row.actor1) == ("Protest with intervention",
+                                                "Protesters (Zimbabwe)")
+    assert not row.actor2
+
+
+def test_a_peaceful_protest_takes_no_counterpart(gaz, actors):
+    """A peaceful protest has no other side: police named as the protest's object are not
+    one ("against police brutality")."""
+    row = _first(gaz, actors, "Hundreds of students marched in Lagos on Monday against "
+                 "police brutality.")
+    assert (row.sub_event_type, row.actor1) == ("Peaceful protest", "Protesters (Nigeria)")
+    assert not row.actor2

@@ -71,6 +71,17 @@ def test_a_bad_recode_is_a_data_error(tmp_path, old, new, message):
         load_vocabulary(_broken(tmp_path, old, new))
 
 
+@pytest.mark.parametrize("new", [
+    'role = 1\nalone = true\ncounterpart = true', 'role = 1\nalone = "yes"',
+    'role = 1\ncounterpart = 1',
+])
+def test_a_bad_crowd_entry_is_a_data_error(tmp_path, new):
+    """A crowd acts alone or has a counterpart, never both; the flags are booleans."""
+    old = 'sub_event_type = "Peaceful protest"\nactor = "protesters"\nrole = 1\nalone = true'
+    with pytest.raises(DataError, match="crowd"):
+        load_vocabulary(_broken(tmp_path, old, old.split("role = 1")[0] + new))
+
+
 def test_the_file_gives_recodes_in_order():
     recodes = load_vocabulary().recodes
     assert len(recodes) >= 3 and all(r.note for r in recodes)
