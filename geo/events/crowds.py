@@ -121,6 +121,16 @@ def _same_clause(ev: Event, mention, at: int) -> bool:
     return not _CLAUSE_END.search(between)
 
 
+def force_on_crowd(vocab: Vocabulary, crowd_trigger, trigger, sentence: str) -> bool:
+    """Whether ``trigger`` (a violent rule's; ``rule``, ``start``, ``end``) tells force
+    used on the crowd of ``crowd_trigger`` (a crowd event type's): both in one clause of
+    ``sentence``, within FOLD_GAP_WORDS words."""
+    return crowd_trigger.rule.event_type in vocab.crowd_types and \
+        trigger.rule.event_type in vocab.violent and \
+        _one_clause(sentence, (trigger.start, trigger.end),
+                    (crowd_trigger.start, crowd_trigger.end))
+
+
 def _has_counterpart(ev: Event, vocab: Vocabulary) -> bool:
     spec = vocab.crowd(ev.event_type, ev.sub_event_type)
     return spec is not None and spec.counterpart

@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
-from geo.events.crowds import assign_crowd, fold_force_on_crowds
+from geo.events.crowds import assign_crowd, fold_force_on_crowds, force_on_crowd
 from geo.events.fatalities import count_fatalities
 from geo.events.model import SPEECH, Event
 from geo.events.places import locate, text_place
@@ -244,18 +244,22 @@ def _sentence_events(sent: _Sentence, speakers: list, article, vocab: Vocabulary
             taken.append((t.start, t.end))
     claimed = {id(agent) for _, agent in extra}
     marks = sorted([(main.start, main.end)] + [(t.start, t.end) for t, _ in extra])
+    further = [_further_scope(t, agent, marks, sent) for t, agent in extra]
     out = []
     for k, (trig, agent) in enumerate([(main, None), *extra]):
         if agent is None:       # the main event: the sentence, less the further agents
             scope = (0, len(sent.text))
             own = [a for a in doers if id(a) not in claimed]
+            # what it counts and how it is coded: the sentence less the further events'
+            # clauses (their dead and their force are theirs; not the force used on its
+            # crowd, see ``fold_force_on_crowds``), offsets kept
+            told = _blank(sent.text, [r for (t, _), r in zip(extra, further, strict=True)
+                                      if not r[0] <= trig.start < r[1]
+                                      and not force_on_crowd(vocab, main, t, sent.text)])
         else:                   # a further event: its clause, up to the next trigger
-            i = marks.index((trig.start, trig.end))
-            lead = min(trig.start, agent.start - sent.start)
-            cut = list(re.finditer(r"[,;:—–(]", sent.text[:lead]))
-            start = max(marks[i - 1][1] if i else 0, cut[-1].end() if cut else 0)
-            scope = (start, marks[i + 1][0] if i + 1 < len(marks) else len(sent.text))
+            scope = further[k - 1]
             own = [a for a in doers if scope[0] <= a.start - sent.start < scope[1]]
+            told = sent.text[scope[0]:scope[1]]
         ev_id = f"{article.id}-{sent.index}" + (f".{k}" if k else "")
         ev = _event(ev_id, trig, sent, article, vocab)
         _claim(ev, speakers, sent, vocab, ctx)
@@ -271,11 +275,31 @@ def _sentence_events(sent: _Sentence, speakers: list, article, vocab: Vocabulary
         fatalities = count_fatalities(span)
         for j, place_ev in enumerate(found or [ev]):
             place_ev.fatalities = _share(fatalities, j, len(found or [ev]))
-            _recode(place_ev, actors, vocab)
+            _recode(place_ev, actors, vocab, told)
+            if place_ev.sub_event_type in vocab.no_fatalities:
+                place_ev.fatalities = None       # the sentence's dead are another event's
             assign_crowd(place_ev, actors, vocab, trig.start, own)
             _perpetrator(place_ev, actors, vocab)
             out.append((place_ev, (trig.start, trig.end)))
     return fold_force_on_crowds(out, sent.text, vocab, actors)
+
+
+def _further_scope(trig: _Trigger, agent, marks: list[tuple[int, int]],
+                   sent: _Sentence) -> tuple[int, int]:
+    """A further event's part of the sentence ((start, end) offsets in it): from its agent's
+    or trigger's clause (after the previous trigger) up to the next trigger."""
+    i = marks.index((trig.start, trig.end))
+    lead = min(trig.start, agent.start - sent.start)
+    cut = list(re.finditer(r"[,;:—–(]", sent.text[:lead]))
+    start = max(marks[i - 1][1] if i else 0, cut[-1].end() if cut else 0)
+    return start, marks[i + 1][0] if i + 1 < len(marks) else len(sent.text)
+
+
+def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
+    """``text`` with the characters of ``ranges`` ((start, end) offsets) made spaces."""
+    for a, b in ranges:
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
 
 
 def _event(ev_id: str, trig: _Trigger, sent: _Sentence, article, vocab: Vocabulary) -> Event:
@@ -532,11 +556,13 @@ def _share(total: int | None, j: int, n: int) -> int | None:
     return total // n + (total % n if j == 0 else 0)
 
 
-def _recode(ev: Event, actors, vocab: Vocabulary) -> None:
+def _recode(ev: Event, actors, vocab: Vocabulary, told: str | None = None) -> None:
     """The vocabulary's ``[[recode]]`` rules: ACLED sub-types and types that depend on the
-    actors or the wording, applied in order."""
+    actors or the wording, applied in order. ``told``: the words that tell the event (its
+    sentence less other events' clauses), which the wording conditions read; default the
+    sentence."""
     for rc in vocab.recodes:
-        if all(_holds(ev, key, value, actors) for key, value in rc.when):
+        if all(_holds(ev, key, value, actors, told) for key, value in rc.when):
             for key, value in rc.set:
                 setattr(ev, key, value)
 
@@ -556,16 +582,16 @@ def _perpetrator(ev: Event, actors, vocab: Vocabulary) -> None:
         ev.actor1 = actors.actors[vocab.unknown_perpetrator]
 
 
-def _holds(ev: Event, key: str, value, actors) -> bool:
-    """Whether one ``[[recode]]`` condition holds for ``ev``."""
+def _holds(ev: Event, key: str, value, actors, told: str | None = None) -> bool:
+    """Whether one ``[[recode]]`` condition holds for ``ev`` (wording read in ``told``)."""
     if key in ("actor1_inter", "actor2_inter"):
         actor = ev.actor1 if key == "actor1_inter" else ev.actor2
         codes = value if isinstance(value, list) else [value]
         return actor is not None and getattr(actor, "inter", 0) in codes
     if key == "sentence":
-        return bool(value.search(ev.sentence))
+        return bool(value.search(ev.sentence if told is None else told))
     if key == "sentence_not":
-        return not value.search(ev.sentence)
+        return not value.search(ev.sentence if told is None else told)
     if key == "hostile_actors":
         a1, a2 = ev.actor1, ev.actor2
         if a1 is None or a2 is None:

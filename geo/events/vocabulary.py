@@ -113,6 +113,9 @@ class Vocabulary:
     #: ``[crowd_size]``: the event types whose crowd size ACLED tags, the pattern that finds
     #: it and the tag's value when the text gives none
     crowd_types: tuple[str, ...] = ()
+    #: ``[fatalities] none_for``: the sub-types that record no deaths (ACLED: a death at a
+    #: protest makes it excessive force; a detainee killed, an attack)
+    no_fatalities: frozenset[str] = frozenset()
     crowd_size: re.Pattern | None = None
     crowd_no_report: str = "no report"
 
@@ -184,13 +187,18 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
         crowd_types = tuple(size.get("event_types", []))
         if any(t not in {x.name for x in types} for t in crowd_types):
             raise ValueError(f"[crowd_size] event_types: unknown type in {crowd_types}")
+        no_deaths = frozenset(data.get("fatalities", {}).get("none_for", []))
+        known = {r.sub_event_type for r in rules} | {
+            v for rc in recodes for k, v in rc.set if k == "sub_event_type"}
+        if no_deaths - known:
+            raise ValueError(f"[fatalities] none_for: unknown {sorted(no_deaths - known)}")
         return Vocabulary(rules, *(cues[k] for k in (
             "negation", "planned", "claim", "hypothetical", "background", "subordinate",
             "origin", "speech_after", "speech_before", "speaker_pronoun", "pronoun_subject",
             "place_anaphor", "border")), types=types, recodes=recodes, crowds=crowds,
             speech_frame=cues.get("speech_frame"), people_from=cues.get("people_from"),
             unknown_perpetrator=str(perp.get("actor", "")), perpetrated=perpetrated,
-            crowd_types=crowd_types,
+            crowd_types=crowd_types, no_fatalities=no_deaths,
             crowd_size=re.compile(size["pattern"], re.IGNORECASE) if "pattern" in size
             else None, crowd_no_report=str(size.get("no_report", "no report")))
     except (OSError, KeyError, TypeError, ValueError, re.error) as exc:

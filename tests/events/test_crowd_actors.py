@@ -137,3 +137,33 @@ def test_a_peaceful_protest_takes_no_counterpart(gaz, actors):
                  "police brutality.")
     assert (row.sub_event_type, row.actor1) == ("Peaceful protest", "Protesters (Nigeria)")
     assert not row.actor2
+
+
+@pytest.mark.parametrize("text, crowd_sub_type, other_type, other_deaths", [
+    # the force and the dead of another actor's clause are that event's, not the crowd's
+    ("Hundreds of farmers marched in Kaduna on Monday while bandits attacked a village "
+     "nearby, killing four.", "Peaceful protest", "Battles", 4),
+    ("Women rallied in Herat on Saturday; gunmen later shot dead three shopkeepers in the "
+     "city.", "Peaceful protest", "Violence against civilians", 3),
+])
+def test_another_clause_s_violence_does_not_recode_or_count_for_the_crowd(
+        gaz, actors, text, crowd_sub_type, other_type, other_deaths):
+    frame = _all(gaz, actors, text)
+    crowd = frame[frame.event_type == "Protests"].iloc[0]
+    other = frame[frame.event_type == other_type].iloc[0]
+    assert (crowd.sub_event_type, crowd.fatalities) == (crowd_sub_type, 0)
+    assert other.fatalities == other_deaths
+
+
+@pytest.mark.parametrize("text, sub_type", [
+    ("Police arrested 12 protesters in Lusaka on Friday after clashes that killed two "
+     "people elsewhere in the city.", "Arrests"),
+    ("Riot police dispersed traders protesting in Kampala on Monday with tear gas; two "
+     "people died in a stampede.", "Protest with intervention"),
+])
+def test_sub_types_that_record_no_deaths_have_none(gaz, actors, text, sub_type):
+    """ACLED's codebook: arrests and protests met with non-lethal force record no deaths
+    (a protester killed makes excessive force, a detainee killed an attack)."""
+    frame = _all(gaz, actors, text)
+    row = frame[frame.sub_event_type == sub_type].iloc[0]
+    assert row.fatalities == 0

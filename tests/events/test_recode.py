@@ -65,6 +65,8 @@ def _broken(tmp_path, old: str, new: str):
      'set = {event_type = "Massacres"}', "unknown event type"),
     ('when = {rule = "territory_taken"', 'when = {rule = "no_such_rule"', "unknown rule"),
     ("sentence = '\\bagainst\\b'", "sentence = '(unclosed'", "event vocabulary"),
+    ('none_for = ["Peaceful protest",', 'none_for = ["Peaceful protests",',
+     "[fatalities] none_for: unknown"),
 ])
 def test_a_bad_recode_is_a_data_error(tmp_path, old, new, message):
     with pytest.raises(DataError, match=re.escape(message)):
