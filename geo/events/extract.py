@@ -569,8 +569,9 @@ def _recode(ev: Event, actors, vocab: Vocabulary, told: str | None = None) -> No
 
 def _perpetrator(ev: Event, actors, vocab: Vocabulary) -> None:
     """Political violence told as done (the vocabulary's ``[perpetrator]``): civilians are
-    never actor 1 ("a US drone strike killed ten civilians": the civilians are actor 2), and
-    an unnamed perpetrator is the unknown-perpetrator actor ("Unidentified Armed Group")."""
+    never actor 1 ("a US drone strike killed ten civilians": the civilians are actor 2), an
+    unnamed perpetrator is the unknown-perpetrator actor ("Unidentified Armed Group"), and
+    unnamed victims of violence against civilians are civilians."""
     if ev.event_type not in vocab.perpetrated or ev.modality != "asserted":
         return
     if ev.actor1 is not None and getattr(ev.actor1, "inter", 0) == 7:
@@ -580,6 +581,9 @@ def _perpetrator(ev: Event, actors, vocab: Vocabulary) -> None:
             ev.actor1, ev.actor2 = None, ev.actor2 or ev.actor1
     if ev.actor1 is None and vocab.unknown_perpetrator in actors.actors:
         ev.actor1 = actors.actors[vocab.unknown_perpetrator]
+    if ev.actor2 is None and ev.event_type in vocab.victims_of and \
+            vocab.victims in actors.actors:
+        ev.actor2 = actors.actors[vocab.victims]       # "Civilians (<country>)"
 
 
 def _holds(ev: Event, key: str, value, actors, told: str | None = None) -> bool:
@@ -587,7 +591,7 @@ def _holds(ev: Event, key: str, value, actors, told: str | None = None) -> bool:
     if key in ("actor1_inter", "actor2_inter"):
         actor = ev.actor1 if key == "actor1_inter" else ev.actor2
         codes = value if isinstance(value, list) else [value]
-        return actor is not None and getattr(actor, "inter", 0) in codes
+        return (getattr(actor, "inter", 0) if actor is not None else 0) in codes
     if key == "sentence":
         return bool(value.search(ev.sentence if told is None else told))
     if key == "sentence_not":
@@ -600,4 +604,4 @@ def _holds(ev: Event, key: str, value, actors, told: str | None = None) -> bool:
             return actors.hostile(a1.bloc, a2.bloc) == value
         except KeyError:
             return not value
-    return getattr(ev, key) == value
+    return getattr(ev, key) in value if isinstance(value, list) else getattr(ev, key) == value

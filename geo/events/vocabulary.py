@@ -110,6 +110,10 @@ class Vocabulary:
     #: id, "" for none) and the event types it applies to
     unknown_perpetrator: str = ""
     perpetrated: tuple[str, ...] = ()
+    #: ACLED's actor 2 of the event types ``victims_of`` when the text names none (an actor
+    #: id: "civilians")
+    victims: str = ""
+    victims_of: tuple[str, ...] = ()
     #: ``[crowd_size]``: the event types whose crowd size ACLED tags, the pattern that finds
     #: it and the tag's value when the text gives none
     crowd_types: tuple[str, ...] = ()
@@ -181,8 +185,10 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
         crowds = tuple(_crowd(c, types) for c in data.get("crowd", []))
         perp = data.get("perpetrator", {})
         perpetrated = tuple(perp.get("event_types", []))
-        if any(t not in {x.name for x in types} for t in perpetrated):
-            raise ValueError(f"[perpetrator] event_types: unknown type in {perpetrated}")
+        victims_of = tuple(perp.get("victims_of", []))
+        for key, listed in (("event_types", perpetrated), ("victims_of", victims_of)):
+            if any(t not in {x.name for x in types} for t in listed):
+                raise ValueError(f"[perpetrator] {key}: unknown type in {listed}")
         size = data.get("crowd_size", {})
         crowd_types = tuple(size.get("event_types", []))
         if any(t not in {x.name for x in types} for t in crowd_types):
@@ -198,6 +204,7 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
             "place_anaphor", "border")), types=types, recodes=recodes, crowds=crowds,
             speech_frame=cues.get("speech_frame"), people_from=cues.get("people_from"),
             unknown_perpetrator=str(perp.get("actor", "")), perpetrated=perpetrated,
+            victims=str(perp.get("victims", "")), victims_of=victims_of,
             crowd_types=crowd_types, no_fatalities=no_deaths,
             crowd_size=re.compile(size["pattern"], re.IGNORECASE) if "pattern" in size
             else None, crowd_no_report=str(size.get("no_report", "no report")))
@@ -218,16 +225,19 @@ def _recode(entry: dict, rules: tuple[Rule, ...], types: tuple[EventType, ...]) 
         for value in (when.get(key), changes.get(key)):
             if value is not None and value not in names:
                 raise ValueError(f"[[recode]]: unknown event type {value!r}")
-    if "rule" in when and when["rule"] not in {r.name for r in rules}:
-        raise ValueError(f"[[recode]] when: unknown rule {when['rule']!r}")
+    if "rule" in when:                  # one rule's name, or a list of them
+        wanted = when["rule"] if isinstance(when["rule"], list) else [when["rule"]]
+        if bad := [w for w in wanted if w not in {r.name for r in rules}]:
+            raise ValueError(f"[[recode]] when: unknown rule {bad[0]!r}")
     for key in ("sentence", "sentence_not"):
         if key in when:
             when[key] = re.compile(when[key], re.IGNORECASE)
     for key in ("actor1_inter", "actor2_inter"):
         codes = when.get(key)
-        if codes is not None and not all(isinstance(c, int) and 1 <= c <= 8 for c in (
+        if codes is not None and not all(isinstance(c, int) and 0 <= c <= 8 for c in (
                 codes if isinstance(codes, list) else [codes])):
-            raise ValueError(f"[[recode]] when: {key} must be ACLED inter codes 1-8")
+            raise ValueError(f"[[recode]] when: {key} must be ACLED inter codes 1-8 "
+                             "(0: no such actor)")
     return Recode(tuple(when.items()), tuple(changes.items()), str(entry.get("note", "")))
 
 

@@ -142,7 +142,7 @@ def test_a_peaceful_protest_takes_no_counterpart(gaz, actors):
 @pytest.mark.parametrize("text, crowd_sub_type, other_type, other_deaths", [
     # the force and the dead of another actor's clause are that event's, not the crowd's
     ("Hundreds of farmers marched in Kaduna on Monday while bandits attacked a village "
-     "nearby, killing four.", "Peaceful protest", "Battles", 4),
+     "nearby, killing four.", "Peaceful protest", "Violence against civilians", 4),
     ("Women rallied in Herat on Saturday; gunmen later shot dead three shopkeepers in the "
      "city.", "Peaceful protest", "Violence against civilians", 3),
 ])

@@ -49,6 +49,28 @@ def test_recodes_apply_to_extracted_events(tools, sentence, event_type, sub_even
                                                                       sub_event_type)]
 
 
+@pytest.mark.parametrize("sentence, event_type, actor2", [
+    # an armed assault on a place of civilians, no armed side named: violence against
+    # civilians, with the civilians of the event's country as actor 2
+    ("Gunmen attacked two villages in Zamfara on Sunday, killing 15 people.", VAC,
+     "Civilians (Nigeria)"),
+    ("ADF rebels raided a hospital in Beni territory on Friday, killing eight patients.", VAC,
+     "Civilians (Democratic Republic of Congo)"),
+    ("Militants stormed a camp for displaced people near Djibo on Monday, killing 12.", VAC,
+     "Civilians (Burkina Faso)"),
+    ("Gunmen on motorbikes attacked worshippers at a mosque in Tillaberi on Friday.", VAC,
+     "Civilians (Niger)"),
+    # an armed target, or armed defenders named, keep it a battle
+    ("Rebels attacked an army base near Goma on Monday.", BAT, None),
+    ("Militants attacked soldiers guarding a village near Kidal on Tuesday.", BAT,
+     "Military Forces of Mali"),
+])
+def test_an_assault_on_a_place_of_civilians_is_violence_against_them(tools, sentence,
+                                                                     event_type, actor2):
+    ev = events_of(tools, sentence)[0]
+    assert (ev.event_type, getattr(ev.actor2, "name", None)) == (event_type, actor2)
+
+
 def _broken(tmp_path, old: str, new: str):
     text = VOCABULARY.read_text("utf-8")
     assert old in text
@@ -65,6 +87,11 @@ def _broken(tmp_path, old: str, new: str):
      'set = {event_type = "Massacres"}', "unknown event type"),
     ('when = {rule = "territory_taken"', 'when = {rule = "no_such_rule"', "unknown rule"),
     ("sentence = '\\bagainst\\b'", "sentence = '(unclosed'", "event vocabulary"),
+    ('rule = ["armed_clash", "territory_taken"]', 'rule = ["armed_clash", "no_such_rule"]',
+     "unknown rule 'no_such_rule'"),
+    ("actor2_inter = [0, 7]", "actor2_inter = [0, 9]", "inter codes"),
+    ('victims_of = ["Violence against civilians"]', 'victims_of = ["Massacres"]',
+     "[perpetrator] victims_of: unknown type"),
     ('none_for = ["Peaceful protest",', 'none_for = ["Peaceful protests",',
      "[fatalities] none_for: unknown"),
 ])
