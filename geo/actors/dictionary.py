@@ -37,7 +37,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import ahocorasick
@@ -355,10 +355,42 @@ class ActorDictionary:
             return min(ranks)
         return 1000 if setting.theatres and theatres and theatres[0] != "global" else 999
 
-    def localised(self, actor: Actor | None, country: str) -> Actor | None:
+    def localised(self, actor: Actor | None, country: str,
+                  day: date | None = None) -> Actor | None:
         """``actor`` named and coded for an event in ``country`` (ISO alpha-2; "" unknown):
-        "Civilians (Mali)", a state force abroad with its ``inter_abroad`` code."""
-        return None if actor is None else self.rules.localised(actor, country)
+        "Civilians (Mali)", a state force abroad with its ``inter_abroad`` code. A generic
+        actor whose name the dictionary dates by regime ("Afghan soldiers" in 2020 are the
+        "Military Forces of Afghanistan (Islamic Republic)") becomes that dictionary actor
+        when the event's ``day`` is known (``dated_form``)."""
+        if actor is None:
+            return None
+        out = self.rules.localised(actor, country)
+        if day is not None and out.id.startswith("rule:"):
+            return self.dated_form(out.name, day) or out
+        return out
+
+    def dated_form(self, name: str, day: date) -> Actor | None:
+        """The dictionary actor a generic ``name`` ("Military Forces of Afghanistan") means
+        on ``day``, when the dictionary dates it: None when the dictionary has the name
+        itself valid that day (the generic actor is right) or not exactly one dated
+        actor extends it ("<name> (<regime>)", with a validity period holding ``day``)."""
+        same = [a for a in self._dated.get(name, ()) if a.name == name]
+        if any(a.valid_on(day) for a in same):
+            return None
+        regimes = [a for a in self._dated.get(name, ()) if a.name != name and a.valid_on(day)
+                   and (a.valid_from is not None or a.valid_to is not None)]
+        return regimes[0] if len(regimes) == 1 else None
+
+    @cached_property
+    def _dated(self) -> dict[str, list[Actor]]:
+        """Name stem -> dictionary actors named it, or it and a bracket ("Military Forces of
+        Libya (GNA)" under "Military Forces of Libya")."""
+        out: dict[str, list[Actor]] = {}
+        for a in self.actors.values():
+            if a.id.startswith("rule:"):
+                continue
+            out.setdefault(a.name.split(" (")[0], []).append(a)
+        return out
 
     def in_setting(self, aid: str, setting: Setting) -> Actor:
         """The actor ``aid`` as seen in ``setting``: its bloc in the first of the setting's

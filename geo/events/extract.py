@@ -179,8 +179,8 @@ def _localised(ev: Event, actors, setting, where: str = "") -> Event:
     placed = ev.place.country_code if ev.place is not None else ""
     ev.country = placed or where or _home(ev.actor1)
     country = placed or (setting.countries[0] if setting.countries else "")
-    ev.actor1 = actors.localised(ev.actor1, country)
-    ev.actor2 = actors.localised(ev.actor2, country)
+    ev.actor1 = actors.localised(ev.actor1, country, ev.last_date)
+    ev.actor2 = actors.localised(ev.actor2, country, ev.last_date)
     ev.claimant = actors.localised(ev.claimant, country)
     named = actors.rules.localised_name
     ev.assoc_actor_1 = tuple(named(n, country) for n in ev.assoc_actor_1)
@@ -382,6 +382,9 @@ def _claim(ev: Event, speakers: list, sent: _Sentence, vocab: Vocabulary,
 def _actors(ev: Event, trig: _Trigger, doers: list, speakers: list, sent: _Sentence, actors,
             ctx: Discourse, agent=None) -> None:
     """actor1 (the doer) and actor2 (the target) of one trigger; see the module docstring."""
+    if agent is None and trig.rule.weapon_subject:
+        _weapon_subject(ev, trig, doers, sent, ctx.vocab)
+        return
     s, at = sent.start, sent.start + trig.start
     asides = [(m.start(), m.end()) for m in ASIDE.finditer(sent.text[:trig.start])]
     victims = [a for a in doers if VICTIM_AFTER.match(sent.text[a.end - s:a.end - s + 40])]
@@ -451,6 +454,30 @@ def _actors(ev: Event, trig: _Trigger, doers: list, speakers: list, sent: _Sente
     ev.assoc_actor_1 = tuple(dict.fromkeys(
         a.actor.name for a in before if a is not first and a.actor.id != a1.id
         and a.actor.bloc == a1.bloc))
+
+
+def _weapon_subject(ev: Event, trig: _Trigger, doers: list, sent: _Sentence,
+                    vocab: Vocabulary) -> None:
+    """Actors of an attack told with the weapon as subject ("A landmine struck an AMISOM
+    convoy …; al-Shabaab said it had planted the device"): actor 1 is the one the sentence
+    says claimed it, or blames; actor 2 the first other actor after the trigger."""
+    s = sent.start
+    after = [a for a in doers if a.start - s >= trig.end]
+    named = [a for a in sent.actors if a.start - s >= trig.end]     # speakers too
+    doer = None
+    claim = vocab.responsibility.search(sent.text, trig.end) if vocab.responsibility else None
+    if claim is not None:           # "…; al-Shabaab said it had planted the device"
+        doer = next((a for a in reversed(named) if a.end - s <= claim.start() and
+                     re.fullmatch(r"\s*(?:[\w-]+\s+){0,3}", sent.text[a.end - s:claim.start()])),
+                    None)
+    if doer is None and vocab.blamed is not None:      # "officials blamed the Taliban"
+        doer = next((a for a in named if vocab.blamed.search(
+            sent.text[max(0, a.start - s - 40):a.start - s])), None)
+    if doer is not None:
+        ev.actor1, ev.actor1_text = doer.actor, doer.text
+    target = next((a for a in after if a is not doer and (
+        doer is None or a.actor.id != doer.actor.id)), None)
+    ev.actor2 = target.actor if target is not None else None
 
 
 def _pronoun(ev: Event, trig: _Trigger, sent: _Sentence, ctx: Discourse) -> bool:

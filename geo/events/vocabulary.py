@@ -30,6 +30,10 @@ class Rule:
     #: the trigger counts only in a sentence this also matches ("burned tyres" is a riot
     #: only where a crowd is named)
     requires: re.Pattern | None = None
+    #: the trigger's subject is the weapon ("a roadside bomb struck a convoy"): the actors
+    #: after it are its targets, and its perpetrator is whoever the sentence says claimed
+    #: it or is blamed for it (the vocabulary's ``responsibility`` and ``blamed`` cues)
+    weapon_subject: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,10 @@ class Vocabulary:
     speech_frame: re.Pattern | None = None
     #: people nouns: "<people> from X" before the event's verb is the actors' origin
     people_from: re.Pattern | None = None
+    #: after the actor who did it: "claimed the attack", "said it had planted the device";
+    #: right before the actor blamed: "officials blamed the"
+    responsibility: re.Pattern | None = None
+    blamed: re.Pattern | None = None
     recodes: tuple[Recode, ...] = ()
     crowds: tuple[Crowd, ...] = ()
     #: ACLED's actor 1 of a violent event whose perpetrator the text does not name (an actor
@@ -173,7 +181,7 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
                            r["event_type"], r["sub_event_type"], r.get("control"),
                            r.get("family", r["name"]), bool(r.get("situation", False)),
                            re.compile(r["requires"], re.IGNORECASE) if "requires" in r
-                           else None)
+                           else None, bool(r.get("weapon_subject", False)))
                       for r in data["rule"])
         cues = {k: re.compile("|".join(v), re.IGNORECASE)
                 for table in ("modifiers", "discourse") for k, v in data[table].items()}
@@ -203,6 +211,7 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
             "origin", "speech_after", "speech_before", "speaker_pronoun", "pronoun_subject",
             "place_anaphor", "border")), types=types, recodes=recodes, crowds=crowds,
             speech_frame=cues.get("speech_frame"), people_from=cues.get("people_from"),
+            responsibility=cues.get("responsibility"), blamed=cues.get("blamed"),
             unknown_perpetrator=str(perp.get("actor", "")), perpetrated=perpetrated,
             victims=str(perp.get("victims", "")), victims_of=victims_of,
             crowd_types=crowd_types, no_fatalities=no_deaths,

@@ -1,0 +1,86 @@
+"""Attacks told with the weapon as subject ("a roadside bomb struck a convoy"): a remote
+explosive whatever else the sentence says, the struck side as actor 2, and as actor 1 the
+one the sentence says claimed it or blames. Generic state forces take the dictionary's
+regime-dated name. Sentences written for this test, across theatres."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from geo.actors import load_actors
+from geo.events.extract import extract_events
+from geo.text.articles import article_from_text
+
+IED = "Remote explosive/landmine/IED"
+
+
+@pytest.fixture(scope="module")
+def actors():
+    return load_actors()
+
+
+def _main(gaz, actors, text: str, day: str = "2019-05-02"):
+    article = article_from_text(f"Date: {day}\n\n{text}", "x", path="x.txt")
+    return extract_events(article, gaz, actors)[0]
+
+
+@pytest.mark.parametrize("text, actor1, actor2", [
+    ("A roadside bomb hit an army patrol near Kidal on Friday, killing four soldiers; JNIM "
+     "claimed the attack.", "JNIM: Group for Support of Islam and Muslims",
+     "Military Forces of Mali"),
+    ("A landmine struck a police vehicle near Kismayo on Monday; al-Shabaab said it had "
+     "planted the device.", "Al Shabaab", "Police Forces of Somalia"),
+    ("A minibus hit an IED near Ghazni on Sunday, killing six passengers; officials blamed "
+     "the Taliban.", "Taliban", "Civilians (Afghanistan)"),
+    ("A tractor hit an anti-tank mine left by Russian forces near Izium on Tuesday, killing "
+     "the driver.", "Military Forces of Russia", None),
+    # no one named as its author: unidentified
+    ("A roadside bomb struck a police vehicle in Mosul on Tuesday.",
+     "Unidentified Armed Group (Iraq)", "Police Forces of Iraq"),
+])
+def test_a_device_that_struck_is_a_remote_explosive_by_whoever_is_said_to_own_it(
+        gaz, actors, text, actor1, actor2):
+    ev = _main(gaz, actors, text, "2021-05-02" if "Izium" not in text else "2023-05-02")
+    assert ev.sub_event_type == IED
+    assert (ev.actor1.name, getattr(ev.actor2, "name", None)) == (actor1, actor2)
+
+
+@pytest.mark.parametrize("text, sub_type", [
+    # the device makes the type even beside "struck" or a killing
+    ("A car bomb exploded near a market in Mogadishu on Monday, killing nine people.", IED),
+    ("Two bombs planted on a bus exploded in Quetta on Friday, killing five passengers.", IED),
+    # bombs dropped from the air stay an air strike
+    ("Guided aerial bombs struck a shopping centre in Kharkiv on Saturday, killing 12.",
+     "Air/drone strike"),
+])
+def test_the_weapon_decides_the_sub_type(gaz, actors, text, sub_type):
+    assert _main(gaz, actors, text).sub_event_type == sub_type
+
+
+@pytest.mark.parametrize("name, day, dated", [
+    ("Military Forces of Afghanistan", date(2019, 6, 1),
+     "Military Forces of Afghanistan (Islamic Republic)"),
+    ("Police Forces of Afghanistan", date(2022, 6, 1),
+     "Police Forces of Afghanistan (Taliban government)"),
+    ("Military Forces of Syria", date(2025, 3, 1),
+     "Military Forces of Syria (Transitional government)"),
+    # the dictionary has the plain name valid that day: the generic actor is right
+    ("Military Forces of Syria", date(2020, 3, 1), None),
+    ("Military Forces of Sudan", date(2020, 3, 1), None),
+    # no regime-dated actor extends it
+    ("Military Forces of Mali", date(2020, 3, 1), None),
+])
+def test_a_generic_state_force_takes_the_dictionary_s_regime_dated_name(actors, name, day,
+                                                                      dated):
+    got = actors.dated_form(name, day)
+    assert (got.name if got else None) == dated
+
+
+def test_afghan_soldiers_before_and_after_august_2021(gaz, actors):
+    text = "Afghan soldiers clashed with ISKP militants in Jalalabad on Monday."
+    before = _main(gaz, actors, text, "2020-04-07")
+    after = _main(gaz, actors, text, "2023-04-07")
+    assert before.actor1.name == "Military Forces of Afghanistan (Islamic Republic)"
+    assert after.actor1.name == "Military Forces of Afghanistan (Taliban government)"
