@@ -43,7 +43,6 @@ from geo.text.mentions import clause_before, sentence_bounds
 COORDINATED = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:,\s*(?:and\s+)?|and\s+|as\s+well\s+as\s+)"
                          r"(?:the\s+)?(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
 CARRY_BACK = 2          # sentences back a bare "Two soldiers were killed." may attach
-CLAIM_RESPONSIBILITY = re.compile(r"\bclaim(?:ed|s|ing)?\s+responsibility\b", re.IGNORECASE)
 HISTORICAL_DAYS = 365          # an event dated this long before publication is background
 PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 ADJECTIVAL = re.compile(r"\b(?:the|newly|recently|previously|a|an)\s+$", re.IGNORECASE)
@@ -174,11 +173,12 @@ def _home(actor) -> str:
 def _localised(ev: Event, actors, setting, where: str = "") -> Event:
     """The event's actors named and coded for its country ("Civilians (Mali)"; a state force
     abroad with its ``inter_abroad`` code): the place's country, else the one the text names
-    most. ``ev.country`` is the place's country, else ``where`` (``article_country``), else
-    the home country of actor 1 when it is a non-state armed group."""
+    most, else ``ev.country``. ``ev.country`` is the place's country, else ``where``
+    (``article_country``), else the home country of actor 1, or of actor 2, when it is a
+    non-state armed group ("soldiers clashed with JNIM": Mali)."""
     placed = ev.place.country_code if ev.place is not None else ""
-    ev.country = placed or where or _home(ev.actor1)
-    country = placed or (setting.countries[0] if setting.countries else "")
+    ev.country = placed or where or _home(ev.actor1) or _home(ev.actor2)
+    country = placed or (setting.countries[0] if setting.countries else "") or ev.country
     ev.actor1 = actors.localised(ev.actor1, country, ev.last_date)
     ev.actor2 = actors.localised(ev.actor2, country, ev.last_date)
     ev.claimant = actors.localised(ev.claimant, country)
@@ -279,7 +279,7 @@ def _sentence_events(sent: _Sentence, speakers: list, article, vocab: Vocabulary
             if place_ev.sub_event_type in vocab.no_fatalities:
                 place_ev.fatalities = None       # the sentence's dead are another event's
             assign_crowd(place_ev, actors, vocab, trig.start, own)
-            _perpetrator(place_ev, actors, vocab)
+            _perpetrator(place_ev, actors, vocab, sent)
             out.append((place_ev, (trig.start, trig.end)))
     return fold_force_on_crowds(out, sent.text, vocab, actors)
 
@@ -463,21 +463,32 @@ def _weapon_subject(ev: Event, trig: _Trigger, doers: list, sent: _Sentence,
     says claimed it, or blames; actor 2 the first other actor after the trigger."""
     s = sent.start
     after = [a for a in doers if a.start - s >= trig.end]
-    named = [a for a in sent.actors if a.start - s >= trig.end]     # speakers too
-    doer = None
-    claim = vocab.responsibility.search(sent.text, trig.end) if vocab.responsibility else None
-    if claim is not None:           # "…; al-Shabaab said it had planted the device"
-        doer = next((a for a in reversed(named) if a.end - s <= claim.start() and
-                     re.fullmatch(r"\s*(?:[\w-]+\s+){0,3}", sent.text[a.end - s:claim.start()])),
-                    None)
-    if doer is None and vocab.blamed is not None:      # "officials blamed the Taliban"
-        doer = next((a for a in named if vocab.blamed.search(
-            sent.text[max(0, a.start - s - 40):a.start - s])), None)
+    doer = _responsible(sent, trig.end, vocab)
     if doer is not None:
         ev.actor1, ev.actor1_text = doer.actor, doer.text
     target = next((a for a in after if a is not doer and (
         doer is None or a.actor.id != doer.actor.id)), None)
     ev.actor2 = target.actor if target is not None else None
+
+
+def _responsible(sent: _Sentence, after: int, vocab: Vocabulary):
+    """The actor mention (speakers too) the sentence says did it, after offset ``after``:
+    the last one before "claimed the attack" / "said it had planted the device" in the
+    same clause, else
+    the one right after "blamed (the)" / "planted by"; None when it names none."""
+    s = sent.start
+    named = [a for a in sent.actors if a.start - s >= after]
+    claim = vocab.responsibility.search(sent.text, after) if vocab.responsibility else None
+    if claim is not None:           # "…; al-Shabaab said it had planted the device"
+        doer = next((a for a in reversed(named) if a.end - s <= claim.start() and
+                     re.fullmatch(r"[^;.]{0,60}", sent.text[a.end - s:claim.start()])),
+                    None)
+        if doer is not None:
+            return doer
+    if vocab.blamed is None:
+        return None
+    return next((a for a in named if vocab.blamed.search(       # "officials blamed the Taliban"
+        sent.text[max(0, a.start - s - 40):a.start - s])), None)
 
 
 def _pronoun(ev: Event, trig: _Trigger, sent: _Sentence, ctx: Discourse) -> bool:
@@ -557,8 +568,9 @@ def _date(ev: Event, trig: _Trigger, sent: _Sentence, scope: tuple[int, int], ar
 
 def _carry_over(sent: _Sentence, events: list[Event], vocab: Vocabulary) -> None:
     """A sentence that adds to the last event instead of telling a new one: "Two soldiers
-    were killed." gives it its fatalities (when it has none); "X claimed responsibility"
-    makes X the claimant and, when the attacker was unnamed, actor1."""
+    were killed." gives it its fatalities (when it has none); "X claimed responsibility" /
+    "X claimed the attack" (``_responsible``) makes X the claimant and, when the attacker
+    was unnamed, actor1."""
     last = events[-1]
     if sent.index - last.sentence_index > CARRY_BACK:
         return
@@ -566,14 +578,11 @@ def _carry_over(sent: _Sentence, events: list[Event], vocab: Vocabulary) -> None
     deaths = count_fatalities(sent.text)
     if deaths is not None and all(e.fatalities is None for e in same):
         last.fatalities = deaths
-    if CLAIM_RESPONSIBILITY.search(sent.text):
-        m = CLAIM_RESPONSIBILITY.search(sent.text)
-        who = [a for a in sent.actors if a.start - sent.start < m.start()]
-        if who:
-            actor = who[-1].actor
-            last.claimed_by, last.claimant = actor.name, actor
-            if last.actor1 is None or getattr(last.actor1, "kind", "") == "unidentified":
-                last.actor1, last.actor1_text = actor, who[-1].text
+    who = _responsible(sent, 0, vocab)
+    if who is not None:
+        last.claimed_by, last.claimant = who.actor.name, who.actor
+        if last.actor1 is None or getattr(last.actor1, "kind", "") == "unidentified":
+            last.actor1, last.actor1_text = who.actor, who.text
 
 
 def _share(total: int | None, j: int, n: int) -> int | None:
@@ -594,11 +603,12 @@ def _recode(ev: Event, actors, vocab: Vocabulary, told: str | None = None) -> No
                 setattr(ev, key, value)
 
 
-def _perpetrator(ev: Event, actors, vocab: Vocabulary) -> None:
+def _perpetrator(ev: Event, actors, vocab: Vocabulary, sent: _Sentence | None = None) -> None:
     """Political violence told as done (the vocabulary's ``[perpetrator]``): civilians are
     never actor 1 ("a US drone strike killed ten civilians": the civilians are actor 2), an
-    unnamed perpetrator is the unknown-perpetrator actor ("Unidentified Armed Group"), and
-    unnamed victims of violence against civilians are civilians."""
+    unnamed perpetrator is the one ``sent`` says claimed it or blames ("…; Islamic State
+    claimed the attack"), else the unknown-perpetrator actor ("Unidentified Armed Group"),
+    and unnamed victims of violence against civilians are civilians."""
     if ev.event_type not in vocab.perpetrated or ev.modality != "asserted":
         return
     if ev.actor1 is not None and getattr(ev.actor1, "inter", 0) == 7:
@@ -606,6 +616,10 @@ def _perpetrator(ev: Event, actors, vocab: Vocabulary) -> None:
             ev.actor1, ev.actor2 = ev.actor2, ev.actor1
         else:
             ev.actor1, ev.actor2 = None, ev.actor2 or ev.actor1
+    unnamed = ev.actor1 is None or ev.actor1.id == vocab.unknown_perpetrator     # "gunmen"
+    if unnamed and sent is not None and \
+            (who := _responsible(sent, 0, vocab)) is not None and who.actor is not ev.actor2:
+        ev.actor1, ev.actor1_text = who.actor, who.text   # "…; IS claimed the attack"
     if ev.actor1 is None and vocab.unknown_perpetrator in actors.actors:
         ev.actor1 = actors.actors[vocab.unknown_perpetrator]
     if ev.actor2 is None and ev.event_type in vocab.victims_of and \
