@@ -43,6 +43,12 @@ MIN_SCORE = {"exact": 1.3, "exact_multiword": 0.5, "variant": 0.6, "derived": 0.
              "fuzzy": 1.0}
 MATCH_CONFIDENCE = {"exact": 1.0, "variant": 0.8, "derived": 0.8, "fuzzy": 0.6}
 PRIMARY = 0.3                             # bonus of a name that is the place's own
+#: ... unless another place called by the name has OUTGROWN times its people (and at least
+#: OUTGROWN_MIN): see ``_outgrown``
+OUTGROWN, OUTGROWN_MIN = 20, 50_000
+#: only a village's own name yields so: a town's stays its own against a city's former
+#: name ("Salisbury" is not Harare, "Smyrna" not İzmir)
+VILLAGE = 10_000
 #: a place a source could not locate (a database point found abroad) yields to located ones
 UNLOCATED = 0.6
 MAX_CANDIDATES = 20                       # per mention, by prior; the tail never wins
@@ -127,8 +133,24 @@ def by_prior(cands: list[Cand], limit: int = MAX_CANDIDATES
     """The candidates best prior first (ties in the given order), cut to MAX_CANDIDATES, and
     their priors: what ``rank`` starts from. An Item may arrive with these already set."""
     priors = [_prior(*c) for c in cands]
+    _outgrown(cands, priors)
     order = sorted(range(len(cands)), key=priors.__getitem__, reverse=True)[:limit]
     return [cands[i] for i in order], [priors[i] for i in order]       # (reverse keeps ties)
+
+
+def _outgrown(cands: list[Cand], priors: list[float]) -> None:
+    """A village's own name (fewer than VILLAGE people) loses its PRIMARY bonus to a town
+    OUTGROWN times as large (and of at least OUTGROWN_MIN people) that is also called by it
+    ("Derna": the Libyan city Darnah, not the Romanian village Derna). ``priors`` is
+    changed in place."""
+    alt = max((c[0].population for c in cands if not c[1] and c[0].feature_class == "P"),
+              default=0)
+    if alt < OUTGROWN_MIN:
+        return
+    for k, (place, primary, _m, _s) in enumerate(cands):
+        if primary and place.feature_class == "P" and place.population < VILLAGE and \
+                place.population * OUTGROWN < alt:
+            priors[k] -= PRIMARY
 
 
 def rank(items: list[Item], text: str, demonym_countries: Counter,

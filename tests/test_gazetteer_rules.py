@@ -145,3 +145,23 @@ def test_division_points_outside_their_country_are_replaced_or_dropped():
     assert (lat0, lon0, note0) == (11.7, 8.5, "")
     assert 9 < lat1 < 14 and 11 < lon1 < 15 and "most populous GeoNames town" in note1
     assert lat2 is None and lon2 is None and "unlocated" in note2
+
+
+def _town(name: str, population: int, cc: str = "XX") -> Place:
+    return Place(f"test:{name}:{population}", name, 10.0, 10.0, cc, "P", "PPL", population)
+
+
+@pytest.mark.parametrize("own_pop, alt_pop, city_wins", [
+    (3_000, 100_000, True),      # a village's own name, a city's common name: the city
+    (9_000, 400_000, True),
+    (30_000, 2_000_000, False),  # a town keeps its own name against a city's former name
+    (900, 40_000, False),        # the other is no city
+    (9_000, 120_000, False),     # not enough larger
+])
+def test_a_village_s_own_name_yields_to_a_city_commonly_called_by_it(own_pop, alt_pop,
+                                                                     city_wins):
+    from gazetteer.rank import by_prior
+
+    village, city = _town("Qarat", own_pop, "RO"), _town("Al Qarat", alt_pop, "LY")
+    cands, _ = by_prior([(village, True, "exact", 1.0), (city, False, "exact", 1.0)])
+    assert (cands[0][0] is city) == city_wins
