@@ -4,7 +4,7 @@ by several. Coordinates are (lat, lon) degrees; distances km."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from gazetteer.precision import Precision
 from gazetteer.types import Place
@@ -58,6 +58,21 @@ class Event:
     #: ISO alpha-2 of where it happened: its place's country, else (unlocated) the
     #: article's country when the text tells it (``geo.events.extract.article_country``)
     country: str = ""
+
+
+def coded_date(ev: Event) -> date | None:
+    """ACLED's ``event_date`` for the event's window (``first_date`` .. ``last_date``): the
+    day itself; a span of days the text gives ("between 20 and 24 October", "last week"),
+    its middle day (the first of the two middle days of an even span; the Thursday of a
+    Monday-Sunday week); a month, its 15th (at most its last day known); a window taken
+    from the article's date (the text gives none), the article's date (``last_date``)."""
+    first, last = ev.first_date, ev.last_date
+    if first is None or last is None or first >= last or \
+            not ev.date_source.startswith("text") or ev.date_precision == "year":
+        return last
+    if ev.date_precision == "month" and first.day == 1:
+        return min(first.replace(day=15), last)
+    return first + timedelta(days=((last - first).days) // 2)
 
 
 def event_country(ev: Event) -> str:

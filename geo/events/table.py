@@ -17,7 +17,7 @@ from gazetteer.errors import GazetteerError
 from gazetteer.sources.natural_earth import countries
 from geo.actors.rules import load_rules
 from geo.events.acled import acled_conventions
-from geo.events.model import Event, event_country
+from geo.events.model import Event, coded_date, event_country
 from geo.events.outlets import attributed_outlets, source_scale
 from geo.events.vocabulary import load_vocabulary
 
@@ -140,8 +140,8 @@ def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
         outlets = source_outlets(sources)
         rows.append({
             "event_id_cnty": f"{a3}{counters[a3]}",
-            "event_date": ev.last_date.isoformat() if ev.last_date else None,
-            "year": ev.last_date.year if ev.last_date else None,
+            "event_date": day.isoformat() if (day := coded_date(ev)) else None,
+            "year": day.year if day else None,
             "time_precision": TIME_PRECISION.get(ev.date_precision, 3),
             "disorder_type": disorder,
             "event_type": ev.event_type, "sub_event_type": ev.sub_event_type,

@@ -120,7 +120,9 @@ def control_observations(events: gpd.GeoDataFrame, *,
                 location = f"{r.get('located_as') or location} (approximate, ±{radius:g} km)"
             common = {
                 "place_key": _place_key(r, rough, radius), "location": location,
-                "date": r["event_date"], "first_date": r.get("first_date") or r["event_date"],
+                # the latest day it may have happened (ACLED's event_date may be a middle one)
+                "date": r.get("last_date") or r["event_date"],
+                "first_date": r.get("first_date") or r["event_date"],
                 "control": r["control"], "event_id": r["event_id_cnty"],
                 "rule": r.get("rule", ""), "claimed_by": r.get("claimed_by") or "",
                 "sources": r.get("sources") or "[]", "sentences": r.get("sentences") or "",

@@ -81,6 +81,15 @@ _PATTERNS = [(name, re.compile(rx)) for name, rx in [
     ("iso", rf"\b{_WD_PRE}(?P<year>\d{{4}})(?P<sep>[-/])(?P<a>\d\d)(?P=sep)(?P<b>\d\d)\b"),
     ("numeric", rf"\b{_WD_PRE}(?P<a>\d{{1,2}})(?P<sep>[-/.])(?P<b>\d{{1,2}})(?P=sep)"
                 r"(?P<year>\d{4})\b(?![-/.]\d)"),
+    # "between 20 and 24 October 2019", "12-13 January", "on 12 and 13 January 2023",
+    # "October 20-24, 2019": the span of days
+    ("day_range", rf"\b(?i:between\s+)?(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|\bto\b|\band\b)"
+                  rf"\s*{_DAY}\s+(?:of\s+)?{_MON}(?:,?\s+{_YEAR}(?![-/.]\d))?"),
+    ("range_mdy", rf"\b{_MON}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|\bto\b|\band\b)\s*"
+                  rf"{_DAY}(?:,?\s+{_YEAR}(?![-/.]\d))?"),
+    # "the first week of April 2023", "the last week of March"
+    ("week_of", rf"\b(?i:(?:the\s+)?(?P<nth>first|second|third|fourth|last|final)\s+week\s+of)"
+                rf"\s+{_MON}(?:,?\s+{_YEAR}(?![-/.]\d))?"),
     ("month_year", rf"\b{_MON},?\s+{_YEAR}(?![-/.]\d)"),
     ("month", rf"\b(?i:in\s+|during\s+|early\s+|late\s+|mid-?\s*){_MON}(?!\s*,?\s*\d)"),
     ("year", rf"\b(?i:in|during)\s+{_YEAR}(?![-/.,]\d|\s*[-–]\s*\d)"),
@@ -200,6 +209,8 @@ def _resolve(name: str, m: re.Match, ref: dt.date | None,
             return mention(d, d, "day", "iso")
         if name == "numeric":
             return _numeric(g, day_first, mention)
+        if name in ("day_range", "range_mdy", "week_of"):
+            return _span(name, g, ref, mention)
         if name == "month_year":
             first = dt.date(int(g["year"]), MONTHS[g["mon"].rstrip(".").lower()], 1)
             return mention(first, _month_end(first), "month", "explicit")
@@ -237,8 +248,9 @@ def _phrase(p: str, ref: dt.date, mention) -> DateMention:
         return mention(ref - DAY, ref - DAY, "day", p.replace(" ", "_"))
     if p.endswith("this week"):
         return mention(ref - 6 * DAY, ref, "week", "this_week")
-    if p == "last week":
-        return mention(ref - 13 * DAY, ref - 7 * DAY, "week", "last_week")
+    if p == "last week":                        # the Monday-Sunday week before ref's
+        monday = ref - (ref.weekday() + 7) * DAY
+        return mention(monday, monday + 6 * DAY, "week", "last_week")
     if p == "last weekend":
         sat = ref - ((ref.weekday() - 5) % 7 or 7) * DAY
         sat = sat if sat + DAY < ref else sat - 7 * DAY
@@ -254,6 +266,35 @@ def _phrase(p: str, ref: dt.date, mention) -> DateMention:
         return mention(dt.date(ref.year - 1, 1, 1), dt.date(ref.year - 1, 12, 31), "year",
                        "last_year")
     return mention(ref, ref, "day", "today")    # today, tonight, this morning/afternoon/evening
+
+
+#: the days of "the <nth> week of <month>" (the last runs to the month's end)
+_WEEK_OF = {"first": (1, 7), "second": (8, 14), "third": (15, 21), "fourth": (22, 28),
+            "last": (-7, 0), "final": (-7, 0)}
+
+
+def _span(name: str, g: dict, ref: dt.date | None, mention) -> DateMention | None:
+    """A span of days of one month ("between 20 and 24 October 2019", "the first week of
+    April"); the month's year from the text, else the one before ``ref``. None when the
+    year is unknown or the span is reversed. Precision "week" up to seven days, else
+    "month"."""
+    month = MONTHS[g["mon"].rstrip(".").lower()]
+    if g.get("year"):
+        year = int(g["year"])
+    elif ref is not None and (d := _year_for(month, 1, ref)) is not None:
+        year = d.year
+    else:
+        return None
+    end = _month_end(dt.date(year, month, 1)).day
+    if name == "week_of":
+        lo, hi = _WEEK_OF[g["nth"].lower()]
+        lo, hi = (end + lo + 1, end) if lo < 0 else (lo, min(hi, end))
+    else:
+        lo, hi = int(g["d1"]), int(g["day"])
+    if not 1 <= lo < hi <= end:
+        return None
+    first, last = dt.date(year, month, lo), dt.date(year, month, hi)
+    return mention(first, last, "week" if hi - lo < 7 else "month", name)
 
 
 def _numeric(g: dict, day_first: bool | None, mention) -> DateMention | None:

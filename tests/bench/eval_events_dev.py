@@ -15,7 +15,7 @@ choice (``geo.events.pipeline.main_event``). Per report, scored against the gold
   names; both empty is right;
 * ``place25``: the event's point within 25 km of the coder's (reports with coordinates);
 * ``far1000``: the number of events placed more than 1,000 km from the coder's point;
-* ``date``: the event date equals the coder's;
+* ``date``: the event date ACLED would code (``geo.events.model.coded_date``) equals the coder's;
 * ``fatalities``: the count equals the coder's.
 
 Shares are over all reports of the theatre (a report with no event counts as wrong in every
@@ -37,6 +37,7 @@ from gazetteer import Gazetteer
 from gazetteer.normalize import match_key
 from gazetteer.rank import km
 from geo.actors import load_actors
+from geo.events.model import coded_date
 from geo.events.pipeline import extract, main_event
 from geo.events.vocabulary import load_vocabulary
 from geo.text.articles import article_from_text
@@ -83,7 +84,7 @@ def score_report(row: dict, gz, actors, vocab) -> tuple[dict, str]:
         d = km((ev.lat, ev.lon), (float(row["latitude"]), float(row["longitude"])))
         hit["place25"] = int(d <= 25)
         hit["far1000"] = int(d > 1000)
-    day = ev.last_date
+    day = coded_date(ev)
     hit["date"] = int(day is not None and day == date.fromisoformat(row["event_date"]))
     hit["fatalities"] = int((ev.fatalities or 0) == int(row["fatalities"] or 0))
     wrong = [f"{f}: {_got(f, ev)} vs {_gold(f, row)}" for f in FIELDS[1:]
@@ -96,7 +97,7 @@ def _got(field: str, ev) -> str:
             "actor1": getattr(ev.actor1, "name", "-"),
             "actor2": getattr(ev.actor2, "name", "-"),
             "place25": f"{ev.place.name if ev.place else '-'} ({ev.lat}, {ev.lon})",
-            "date": str(ev.last_date), "fatalities": str(ev.fatalities or 0)}[field]
+            "date": str(coded_date(ev)), "fatalities": str(ev.fatalities or 0)}[field]
 
 
 def _gold(field: str, row: dict) -> str:

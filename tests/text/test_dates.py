@@ -35,7 +35,8 @@ def only(text: str, reference: date | None, **kw):
     ("three days ago", THU, date(2017, 5, 29), None, "day", "days_ago"),
     ("2 days ago", THU, date(2017, 5, 30), None, "day", "days_ago"),
     ("this week pushed", THU, date(2017, 5, 26), THU, "week", "this_week"),
-    ("last week", THU, date(2017, 5, 19), date(2017, 5, 25), "week", "last_week"),
+    # the Monday-Sunday week before the reference's (ACLED: coded to its Thursday)
+    ("last week", THU, date(2017, 5, 22), date(2017, 5, 28), "week", "last_week"),
     ("last weekend", THU, date(2017, 5, 27), date(2017, 5, 28), "week", "last_weekend"),
     ("bombed earlier this month", SUN, THU, SUN, "month", "earlier_this_month"),
     ("last month", THU, date(2017, 5, 1), date(2017, 5, 31), "month", "last_month"),
@@ -79,6 +80,16 @@ def test_relative_and_yearless_need_a_reference(text):
     ("on December 30", date(2018, 1, 3), date(2017, 12, 30), None, "day"),
     ("on January 2", date(2017, 12, 30), date(2018, 1, 2), None, "day"),
     ("in December", date(2018, 1, 3), date(2017, 12, 1), date(2017, 12, 31), "month"),
+    # spans of days within one month
+    ("between 3 and 6 March 2021", None, date(2021, 3, 3), date(2021, 3, 6), "week"),
+    ("on 17 and 18 August 2019", None, date(2019, 8, 17), date(2019, 8, 18), "week"),
+    ("from 2-4 May", THU, date(2017, 5, 2), date(2017, 5, 4), "week"),
+    ("August 9-11, 2014", None, date(2014, 8, 9), date(2014, 8, 11), "week"),
+    ("between 1 and 20 May 2016", None, date(2016, 5, 1), date(2016, 5, 20), "month"),
+    ("in the second week of May 2016", None, date(2016, 5, 8), date(2016, 5, 14), "week"),
+    ("during the last week of February 2020", None, date(2020, 2, 23), date(2020, 2, 29),
+     "week"),
+    ("the first week of May", THU, date(2017, 5, 1), date(2017, 5, 7), "week"),
 ])
 def test_explicit(text, reference, first, last, precision):
     m = only(text, reference)
