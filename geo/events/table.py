@@ -13,6 +13,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from gazetteer import default_gazetteer
+from gazetteer.divisions import admin2_name
 from gazetteer.errors import GazetteerError
 from gazetteer.sources.natural_earth import countries
 from geo.actors.rules import load_rules
@@ -155,7 +156,7 @@ def events_frame(events: list[Event]) -> gpd.GeoDataFrame:
             "civilian_targeting": "Civilian targeting" if "Political violence" in disorder and (
                 ev.event_type == "Violence against civilians" or inter2 == 7) else "",
             "iso": numeric, "region": regions_by_iso2().get(cc, ""), "country": country,
-            "admin1": admin1_name(ev.place), "admin2": "", "admin3": "",
+            "admin1": admin1_name(ev.place), "admin2": admin2_name(ev.place), "admin3": "",
             "location": ev.place.name if ev.place else "",
             "latitude": ev.lat, "longitude": ev.lon,
             "geo_precision": ev.precision.acled if ev.precision else None,
