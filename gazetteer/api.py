@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from . import cues as cues_mod
 from .coherence import contain, gate
 from .context import candidate_flags, place_facts
+from .divisions import seat_id
 from .errors import InputError
 from .find import Span, find_spans, looks_arabic, name_tokens, place_cue
 from .index import Index, open_index
@@ -178,6 +179,18 @@ class Gazetteer:
             return []
         head = " ".join(words[:-1])
         return [(p, prim, "derived", 0.85) for p, prim, _ in self.index.places_by_key(head)]
+
+    def division_seat(self, division: Place) -> Place | None:
+        """The seat (capital town) of a first-order division (an ADM1 Place), when
+        ``data/division_seats.csv`` gives one and the index has it; else None."""
+        if division.feature_code != "ADM1" or not division.admin1:
+            return None
+        pid = seat_id(division.country_code, division.admin1)
+        return self._place_by_id(pid) if pid else None
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Gazetteer per process; bounded
+    def _place_by_id(self, place_id: str) -> Place | None:
+        return self.index.place(place_id)
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one Gazetteer per process; bounded
     def _admin(self, country_code: str, feature_code: str, admin1: str = "") -> Place | None:

@@ -137,6 +137,7 @@ def locate(ev, mentions: list, sent, trigger_at: int, span: str, vocab, ctx) -> 
     out += [copy_event(ev, event_id=f"{ev.event_id}p{j}") for j in range(1, len(places))]
     for e, m in zip(out, places, strict=True):
         _set_place(e, m, text, s)
+        _at_seat(e, m.place, ctx)
         if not m.place.located:
             _on_named_border(e, m, sent, ctx)
         if BORDER.search(text) and m.place.feature_code.startswith("PCL"):
@@ -335,6 +336,21 @@ def _set_place(ev, m, text: str, s: int) -> None:
         ev.approximate, ev.uncertainty_km = True, near.uncertainty_km
         ev.precision = near.precision
         ev.location_text = f"{m.text} ({near.relation} {near.anchor.name})"
+
+
+def _at_seat(ev, place, ctx) -> None:
+    """A province, state or region named alone (ACLED geo_precision 3) is coded at its seat,
+    as ACLED codes it (its capital town), when the gazetteer knows the seat and no offset
+    ("50 km west of …") placed it already; the province stays the event's place and
+    ``location_text`` says where it is coded."""
+    seat_of = getattr(ctx, "seat_of", None)
+    if seat_of is None or place.feature_code != "ADM1" or ev.uncertainty_km is not None:
+        return
+    seat = seat_of(place)
+    if seat is None or not seat.located:
+        return
+    ev.lat, ev.lon = seat.lat, seat.lon
+    ev.location_text = f"{ev.location_text} (coded at its seat, {seat.name})"
 
 
 def _km(m: re.Match) -> float:

@@ -32,6 +32,8 @@ class Discourse:
         self._town: tuple[int, object] | None = None          # last town-like place named
         self._day: tuple[int, date] | None = None
         self.border = None                                     # gazetteer Place
+        #: the seat of a first-order division (gazetteer ``division_seat``), when known
+        self.seat_of = None
         self._countries: Counter = Counter()
         self._located: dict[str, object] = {}                  # place id -> located Place
 
