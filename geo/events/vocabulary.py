@@ -70,8 +70,8 @@ class Crowd:
 
 #: what a ``[[recode]]`` may test (``when``) and change (``set``); an inter condition may
 #: list several codes; ``sentence_not`` holds when its expression is not in the sentence
-RECODE_WHEN = ("rule", "family", "modality", "event_type", "actor1_inter", "actor2_inter",
-               "hostile_actors", "sentence", "sentence_not")
+RECODE_WHEN = ("rule", "family", "modality", "event_type", "sub_event_type", "actor1_inter",
+               "actor2_inter", "hostile_actors", "sentence", "sentence_not")
 RECODE_SET = ("event_type", "sub_event_type", "control")
 
 

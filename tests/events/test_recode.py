@@ -71,6 +71,39 @@ def test_an_assault_on_a_place_of_civilians_is_violence_against_them(tools, sent
     assert (ev.event_type, getattr(ev.actor2, "name", None)) == (event_type, actor2)
 
 
+@pytest.mark.parametrize("sentence, event_type, sub_event_type", [
+    # a town entered after the other side left, no fighting: a non-violent transfer
+    ("Government troops entered Tessalit on 3 March 2020 after the rebels withdrew from the "
+     "town overnight.", "Strategic developments", "Non-violent transfer of territory"),
+    ("Rebel fighters moved into Kalehe on 3 March 2020 after the army pulled out; no "
+     "fighting was reported.", "Strategic developments", "Non-violent transfer of territory"),
+    # entered after fighting for it: territory taken, by who took it
+    ("M23 rebels entered Rutshuru on 3 March 2020 after two days of fighting with the army.",
+     BAT, "Non-state actor overtakes territory"),
+    ("Army troops entered Palmyra on 3 March 2020 after weeks of air strikes and fighting "
+     "with Islamic State militants.", BAT, "Government regains territory"),
+    # a base or post overrun is a clash for a position ...
+    ("Militants overran a police checkpoint near Tillaberi on 3 March 2020, killing four "
+     "officers.", BAT, "Armed clash"),
+    # ... unless a town is taken too
+    ("Militants overran an army post and took control of Diapaga on 3 March 2020.", BAT,
+     "Non-state actor overtakes territory"),
+    # the weapon or the aircraft says the sub-type
+    ("Air force strikes on rebel positions near Kalemie killed 12 fighters on 3 March 2020.",
+     "Explosions/Remote violence", "Air/drone strike"),
+    ("Turkish jets flying over northern Iraq fired missiles at a PKK camp near Amadiya on "
+     "3 March 2020.", "Explosions/Remote violence", "Air/drone strike"),
+    ("Rocket-propelled grenades fired by militants hit a market in Gao on 3 March 2020, "
+     "killing four people.", "Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    ("Tribal elders in Marib reached a settlement on 3 March 2020 ending a feud over land.",
+     "Strategic developments", "Agreement"),
+])
+def test_what_the_sentence_says_recodes_the_event(tools, sentence, event_type,
+                                                  sub_event_type):
+    ev = events_of(tools, sentence)[0]
+    assert (ev.event_type, ev.sub_event_type) == (event_type, sub_event_type)
+
+
 def _broken(tmp_path, old: str, new: str):
     text = VOCABULARY.read_text("utf-8")
     assert old in text
