@@ -85,9 +85,11 @@ class Gazetteer:
     # -- names ----------------------------------------------------------------------------
 
     def candidates(self, name: str, fuzzy: bool = True) -> list[Cand]:
-        """Places a name may refer to: exact keys first, then transliteration variants, then
-        (last resort) fuzzy matches. Items: (place, name is its primary name, match kind,
-        similarity in [0, 1] of the name as written to the place's matching name)."""
+        """Places a name may refer to: exact keys first (abbreviated words written out:
+        "W. Columbia"), then a place-type phrase's name ("Town of Groton"), the place of its
+        inhabitants ("Ohioans"), transliteration variants, then (last resort) fuzzy matches.
+        Items: (place, name is its primary name, match kind, similarity in [0, 1] of the
+        name as written to the place's matching name)."""
         key = match_key(name)
         special = self._special(name, key)
         if special:
@@ -100,6 +102,14 @@ class Gazetteer:
             have = {r[0].id for r in rows}          # a place is offered once, as its best match
             return rows + [r for r in self._bare_division(key)      # "Raqqa": the city
                            if r[0].country_code not in towns and r[0].id not in have]
+        named = _TYPE_OF.match(key)          # "town of groton" -> "groton"
+        if named and (rows := self._exact(key[named.end():])):
+            return [(p, prim, "derived", 0.9) for p, prim, _m, _s in rows]
+        # "Ohioans", "Gazans": the place whose inhabitants they are, before any spelling
+        # variant or fuzzy match of the word itself (Ohanes, Jizan)
+        rows = self._inhabitants(name, key)
+        if rows:
+            return rows
         vkey = variant_key(name)
         if len(vkey) >= 3:
             rows = self._scored(key, self.index.places_by_variant(vkey), "variant")
@@ -109,7 +119,7 @@ class Gazetteer:
             rows = self._scored(key, self._fuzzy(vkey), "fuzzy")
             if rows:
                 return rows
-        return self._bare_division(key) or self._head_name(key) or self._inhabitants(name, key)
+        return self._bare_division(key) or self._head_name(key)
 
     def _inhabitants(self, name: str, key: str) -> list[Cand]:
         """"Ontarians", "Gazans", "New Londoners": the place whose inhabitants these are, when it
@@ -464,6 +474,10 @@ class Gazetteer:
             mentions.append(Mention(it.text, it.start, it.end, cand.place if cand else None,
                                     conf, rule, cands, near))
         return mentions
+
+
+#: a place-type phrase before a name, as match keys: "town of", "city of", "village of"
+_TYPE_OF = re.compile(r"^(?:the )?(?:town|city|village|township|borough|municipality) of ")
 
 
 def _with_streets(text: str, mentions: list[Mention], streets: list[tuple[int, int]]

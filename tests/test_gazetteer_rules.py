@@ -165,3 +165,19 @@ def test_a_village_s_own_name_yields_to_a_city_commonly_called_by_it(own_pop, al
     village, city = _town("Qarat", own_pop, "RO"), _town("Al Qarat", alt_pop, "LY")
     cands, _ = by_prior([(village, True, "exact", 1.0), (city, False, "exact", 1.0)])
     assert (cands[0][0] is city) == city_wins
+
+
+@pytest.mark.parametrize("written, place, country", [
+    # the place of its inhabitants before any spelling variant or fuzzy match of the word
+    ("Kansans", "Kansas", "US"),
+    ("Albertans", "Alberta", "CA"),
+    # a place-type phrase written with the name: the name's place
+    ("City of Kirkuk", "Kirkuk", "IQ"),
+    ("Town of Sinjar", "Sinjār", "IQ"),
+    # a compass point abbreviated
+    ("S. Kordofan", "Southern Kordofan", "SD"),
+    ("E. Ghouta", "Ghouta", "SY"),
+])
+def test_candidates_of_derived_and_abbreviated_names(gaz, written, place, country):
+    first = gaz.candidates(written)[0][0]
+    assert (first.name, first.country_code) == (place, country)
