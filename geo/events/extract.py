@@ -64,6 +64,10 @@ GAP_STOP = re.compile(r"\b(?:after|before|when|while|as|since|they|it|he|she|we|
 NOMINAL_BEFORE = re.compile(r"\b(?:of|the|a|an|its|their|his|her)\s+$", re.IGNORECASE)
 ASIDE = re.compile(r",\s*(?:which|who|whose|whom|known|also|mostly|a|an|one)\b[^,]*,|"
                    r"\s[-–—]\s[^-–—]*\s[-–—]\s|\([^()]*\)", re.IGNORECASE)
+# "a man suspected of collaborating with the ADF": a group named as what someone is said to
+# belong to or work with is not who acted
+SUSPECTED_OF = re.compile(r"\b(?:suspected|accused|alleged|collaborat\w*|linked|links|belonging|"
+                          r"affiliated|loyal|sympathi[sz]\w*)\b[^,;.]{0,40}$", re.IGNORECASE)
 WE = re.compile(r"^[\s\"“‘']*(?:we|our forces|our fighters|our troops)\b", re.IGNORECASE)
 OBJECT_BEFORE = re.compile(r"\b(?:fight|fighting|attack|confront|against|target|support|back|"
                            r"join|help|with|alongside|on|to)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -429,8 +433,9 @@ def _actors(ev: Event, trig: _Trigger, doers: list, speakers: list, sent: _Sente
             first = spoke[-1]             # "The PMU said they had surrounded …"
         elif _pronoun(ev, trig, sent, ctx):
             first = None
-        elif after:
-            first = after[0]
+        elif (named := [a for a in after if not SUSPECTED_OF.search(
+                sent.text[max(0, a.start - s - 50):a.start - s])]):
+            first = named[0]
         elif ev.modality in SPEECH and WE.search(clause_before(sent.text, trig.start, 200)) \
                 and (last := ctx.subject(sent.index)) is not None:
             ev.actor1, ev.actor1_text = last, "we"   # an unnamed speaker of the last actor

@@ -167,3 +167,21 @@ def test_sub_types_that_record_no_deaths_have_none(gaz, actors, text, sub_type):
     frame = _all(gaz, actors, text)
     row = frame[frame.sub_event_type == sub_type].iloc[0]
     assert row.fatalities == 0
+
+
+@pytest.mark.parametrize("text, sub_type, actor1", [
+    # communities or crowds fighting each other with sticks and blades: rioters, not a battle
+    ("Members of the Hausa and Fulani communities clashed with machetes in Jos on Monday, "
+     "killing three people.", "Mob violence", "Rioters (Nigeria)"),
+    ("Rival crowds of Christian and Muslim youths clashed in Bangui on Sunday.",
+     "Mob violence", "Rioters (Central African Republic)"),
+    # a group the victim is said to work with is not who lynched him
+    ("An angry crowd in Beni lynched a man suspected of collaborating with the ADF on "
+     "Tuesday.", "Mob violence", "Rioters (Democratic Republic of Congo)"),
+    # a hashtag in the crowd's name
+    ("Police fired live rounds at #FeesMustFall protesters in Durban on Monday, killing one.",
+     "Excessive force against protesters", "Police Forces of South Africa"),
+])
+def test_crowds_fighting_and_lynching_are_mob_violence(gaz, actors, text, sub_type, actor1):
+    row = _first(gaz, actors, text)
+    assert (row.sub_event_type, row.actor1) == (sub_type, actor1)
