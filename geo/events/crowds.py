@@ -38,9 +38,9 @@ def assign_crowd(ev: Event, actors, vocab: Vocabulary, at: int = -1, doers=()) -
     """ACLED's actors of a crowd event (the vocabulary's ``[[crowd]]``): the crowd
     ("Protesters") in its role, the other side named in the text (police, a mob's victims)
     in the other (none when the crowd acts ``alone``), crowds and civilians named in the
-    text folded into the crowd. When the
-    sub-type has a counterpart and neither actor is one, it is the first armed, state or
-    external actor among ``doers`` (the actor mentions of the event's clause). Who the
+    text folded into the crowd. When the sub-type has a counterpart and neither actor is
+    one, it is the first armed, state or external actor among ``doers`` (the actor mentions
+    of the event's clause). Who the
     crowd is becomes its associated actors (``assoc_actor_1``, or ``assoc_actor_2`` when
     the crowd is actor 2, as in excessive force against protesters): the parties, movements
     and unions the dictionary names among the sides, and the identity groups its own phrase
@@ -82,14 +82,14 @@ def crowd_phrase(sentence: str, at: int) -> str:
 
 
 def fold_force_on_crowds(events: list[tuple[Event, tuple[int, int]]], sentence: str,
-                         vocab: Vocabulary, actors) -> list[Event]:
+                         vocab: Vocabulary) -> list[Event]:
     """One sentence's events, each with its trigger's (start, end) offsets in ``sentence``
     (the sentence's main event first), less the further violent events that tell the force
     an earlier crowd event with a counterpart already is: the violent trigger and the
-    crowd's within FOLD_GAP_WORDS words of one clause
-    ("Soldiers opened fire on students protesting …", "students protesting … were shot
-    dead by police"). The crowd event takes the violent one's perpetrator when it has no
-    counterpart yet, and the larger death toll."""
+    crowd's within FOLD_GAP_WORDS words of one clause ("Soldiers opened fire on students
+    protesting …", "students protesting … were shot dead by police"). The crowd event takes
+    the violent one's perpetrator when it has no counterpart yet, and the larger death
+    toll."""
     crowd = [(k, ev, span) for k, (ev, span) in enumerate(events)
              if _has_counterpart(ev, vocab)]
     if not crowd:

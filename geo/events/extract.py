@@ -286,7 +286,7 @@ def _sentence_events(sent: _Sentence, speakers: list, article, vocab: Vocabulary
             assign_crowd(place_ev, actors, vocab, trig.start, own)
             _perpetrator(place_ev, actors, vocab, sent)
             out.append((place_ev, (trig.start, trig.end)))
-    return fold_force_on_crowds(out, sent.text, vocab, actors)
+    return fold_force_on_crowds(out, sent.text, vocab)
 
 
 def _further_scope(trig: _Trigger, agent, marks: list[tuple[int, int]],
@@ -479,9 +479,9 @@ def _weapon_subject(ev: Event, trig: _Trigger, doers: list, sent: _Sentence,
 
 def _responsible(sent: _Sentence, after: int, vocab: Vocabulary):
     """The actor mention (speakers too) the sentence says did it, after offset ``after``:
-    the last one before "claimed the attack" / "said it had planted the device" in the
-    same clause, else
-    the one right after "blamed (the)" / "planted by"; None when it names none."""
+    the last one before "claimed the attack" / "said it had planted the device" in the same
+    clause, else the one right after "blamed (the)" / "planted by"; None when it names
+    none."""
     s = sent.start
     named = [a for a in sent.actors if a.start - s >= after]
     claim = vocab.responsibility.search(sent.text, after) if vocab.responsibility else None
