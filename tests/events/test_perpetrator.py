@@ -120,3 +120,14 @@ def test_state_forces_without_a_place_are_named_for_their_enemy_s_country(gaz, a
                                                                           actor1):
     ev = _main(gaz, actors, text)
     assert ev.place is None and actor1 in (ev.actor1.name, ev.actor2.name)
+
+
+@pytest.mark.parametrize("text, actor1, actor2", [
+    ("Russian infantry attacked Ukrainian positions near Chasiv Yar on Monday.",
+     "Military Forces of Russia", "Military Forces of Ukraine"),
+    ("Sudanese paratroopers clashed with RSF fighters near Omdurman on Monday.",
+     "Military Forces of Sudan", "RSF: Rapid Support Forces"),
+])
+def test_more_nouns_make_a_state_force(gaz, actors, text, actor1, actor2):
+    ev = _main(gaz, actors, text, "2024-05-08")
+    assert (ev.actor1.name, ev.actor2.name) == (actor1, actor2)
