@@ -37,7 +37,7 @@ def seat_id(country_code: str, admin1: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _seats() -> dict[tuple[str, str], str]:
-    path = data_path() / SEATS_FILE
+    path = data_path(SEATS_FILE)
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             return {(r["country_code"], r["admin1_code"]): f"geonames:{int(r['seat_geonameid'])}"

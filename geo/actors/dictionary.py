@@ -374,11 +374,10 @@ class ActorDictionary:
         on ``day``, when the dictionary dates it: None when the dictionary has the name
         itself valid that day (the generic actor is right) or not exactly one dated
         actor extends it ("<name> (<regime>)", with a validity period holding ``day``)."""
-        same = [a for a in self._dated.get(name, ()) if a.name == name]
-        if any(a.valid_on(day) for a in same):
+        named = [a for a in self._dated.get(name, ()) if a.valid_on(day)]
+        if any(a.name == name for a in named):
             return None
-        regimes = [a for a in self._dated.get(name, ()) if a.name != name and a.valid_on(day)
-                   and (a.valid_from is not None or a.valid_to is not None)]
+        regimes = [a for a in named if a.valid_from is not None or a.valid_to is not None]
         return regimes[0] if len(regimes) == 1 else None
 
     @cached_property

@@ -137,8 +137,7 @@ def extract_events(article, gazetteer, actors, vocabulary: Vocabulary | None = N
         dates = find_dates(text, article.published if article.date_source != "none" else None,
                            day_first=day_first)
     dates, offsets = _Spans(dates), _Spans(find_day_offsets(text))
-    ctx = Discourse(vocab, actors)
-    ctx.seat_of = getattr(gazetteer, "division_seat", None)
+    ctx = Discourse(vocab, actors, getattr(gazetteer, "division_seat", None))
     ctx.count_places(places.items)
     events: list[Event] = []
     for n, (s, e) in enumerate(sentence_bounds(text)):

@@ -343,10 +343,9 @@ def _at_seat(ev, place, ctx) -> None:
     as ACLED codes it (its capital town), when the gazetteer knows the seat and no offset
     ("50 km west of …") placed it already; the province stays the event's place and
     ``location_text`` says where it is coded."""
-    seat_of = getattr(ctx, "seat_of", None)
-    if seat_of is None or place.feature_code != "ADM1" or ev.uncertainty_km is not None:
+    if ctx.seat_of is None or place.feature_code != "ADM1" or ev.uncertainty_km is not None:
         return
-    seat = seat_of(place)
+    seat = ctx.seat_of(place)
     if seat is None or not seat.located:
         return
     ev.lat, ev.lon = seat.lat, seat.lon

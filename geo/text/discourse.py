@@ -23,7 +23,7 @@ _TOWN_KINDS = frozenset({"city", "town", "village", "camp", "base", "crossing",
 class Discourse:
     """Discourse state of one article, updated sentence by sentence (``observe``)."""
 
-    def __init__(self, vocab, actors):
+    def __init__(self, vocab, actors, seat_of=None):
         self.vocab = vocab
         self.actors = actors
         self._subject: tuple[int, object] | None = None
@@ -33,7 +33,7 @@ class Discourse:
         self._day: tuple[int, date] | None = None
         self.border = None                                     # gazetteer Place
         #: the seat of a first-order division (gazetteer ``division_seat``), when known
-        self.seat_of = None
+        self.seat_of = seat_of
         self._countries: Counter = Counter()
         self._located: dict[str, object] = {}                  # place id -> located Place
 
