@@ -18,8 +18,9 @@ _DIRECTION = r"(?:\s+(?:North|South|East|West|Northeast|Northwest|Southeast|Sout
 _END = re.compile(rf"\s(?:{STREET_ENDS})(?![A-Za-z]){_DIRECTION}")
 _NAMES_BEFORE = re.compile(rf"(?:(?<=\s)|(?<=^)|(?<=[(\"“]))((?:{_NAME}\s+){{1,3}})$")
 LOOK_BACK = 80                  # characters searched for a street's name
-NUMBERED = re.compile(r"\b(?:(?:U\.S\.|State|County|Interstate)\s+)?(?:Highway|Hwy\.|Route|"
-                      r"Road|Interstate)\s+\d{1,4}[A-Z]?\b|\bI-\d{1,3}\b")
+#: (the look-ahead on the initials every branch starts with spares the scan most positions)
+NUMBERED = re.compile(r"(?=[UCSIHR])(?:\b(?:(?:U\.S\.|State|County|Interstate)\s+)?"
+                      r"(?:Highway|Hwy\.|Route|Road|Interstate)\s+\d{1,4}[A-Z]?\b|\bI-\d{1,3}\b)")
 #: a capitalised word right after the street word makes it part of another name
 _AFTER = re.compile(r"\s+[A-Z][a-z]")
 
