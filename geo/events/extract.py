@@ -72,6 +72,9 @@ WE = re.compile(r"^[\s\"“‘']*(?:we|our forces|our fighters|our troops)\b", r
 OBJECT_BEFORE = re.compile(r"\b(?:fight|fighting|attack|confront|against|target|support|back|"
                            r"join|help|with|alongside|on|to)\s+(?:the\s+)?$", re.IGNORECASE)
 HEADLINE_DATE = re.compile(r"^\s*date\s*[:=]?\s*\d{4}-\d\d-\d\d\s*", re.IGNORECASE)
+CIVILIAN_INTER = 7              # ACLED's interaction code of civilians
+# "… left by Russian forces", "from positions across …": the attacker's side, not the target
+AGENT_PHRASE = re.compile(r"\b(?:by|from)\s+(?:\S+\s+){0,4}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -283,7 +286,8 @@ def _sentence_events(sent: _Sentence, speakers: list, article, vocab: Vocabulary
             if place_ev.sub_event_type in vocab.no_fatalities:
                 place_ev.fatalities = None       # the sentence's dead are another event's
             assign_crowd(place_ev, actors, vocab, trig.start, own)
-            _perpetrator(place_ev, actors, vocab, sent)
+            _perpetrator(place_ev, actors, vocab, sent,
+                         told[max(0, trig.end - (scope[0] if agent is not None else 0)):])
             out.append((place_ev, (trig.start, trig.end)))
     return fold_force_on_crowds(out, sent.text, vocab)
 
@@ -608,16 +612,23 @@ def _recode(ev: Event, actors, vocab: Vocabulary, told: str | None = None) -> No
                 setattr(ev, key, value)
 
 
-def _perpetrator(ev: Event, actors, vocab: Vocabulary, sent: _Sentence | None = None) -> None:
+def _perpetrator(ev: Event, actors, vocab: Vocabulary, sent: _Sentence | None = None,
+                 after: str = "") -> None:
     """Political violence told as done (the vocabulary's ``[perpetrator]``): civilians are
     never actor 1 ("a US drone strike killed ten civilians": the civilians are actor 2), an
     unnamed perpetrator is the one ``sent`` says claimed it or blames ("…; Islamic State
     claimed the attack"), else the unknown-perpetrator actor ("Unidentified Armed Group"),
-    and unnamed victims of violence against civilians are civilians."""
+    and the victims of violence against civilians are civilians. ``after``: the words that
+    tell the event after its verb, where an unnamed target is read (``_civilian_target``)."""
+    if ev.modality == "asserted" and ev.actor2 is None and after and \
+            _civilian_target(after, vocab) and vocab.victims in actors.actors and \
+            (ev.event_type in vocab.civilian_target_of or
+             ev.sub_event_type in vocab.civilian_target_of):
+        ev.actor2 = actors.actors[vocab.victims]       # "hit a market, killing four people"
     if ev.event_type not in vocab.perpetrated or ev.modality != "asserted":
         return
-    if ev.actor1 is not None and getattr(ev.actor1, "inter", 0) == 7:
-        if ev.actor2 is not None and getattr(ev.actor2, "inter", 0) != 7:
+    if ev.actor1 is not None and getattr(ev.actor1, "inter", 0) == CIVILIAN_INTER:
+        if ev.actor2 is not None and getattr(ev.actor2, "inter", 0) != CIVILIAN_INTER:
             ev.actor1, ev.actor2 = ev.actor2, ev.actor1
         else:
             ev.actor1, ev.actor2 = None, ev.actor2 or ev.actor1
@@ -630,6 +641,21 @@ def _perpetrator(ev: Event, actors, vocab: Vocabulary, sent: _Sentence | None = 
     if ev.actor2 is None and ev.event_type in vocab.victims_of and \
             vocab.victims in actors.actors:
         ev.actor2 = actors.actors[vocab.victims]       # "Civilians (<country>)"
+    elif ev.event_type in vocab.civilian_only and ev.actor2 is not None and \
+            getattr(ev.actor2, "inter", 0) != CIVILIAN_INTER and vocab.victims in actors.actors:
+        ev.actor2 = actors.actors[vocab.victims]       # "relatives of a PDF member"
+
+
+def _civilian_target(after: str, vocab: Vocabulary) -> bool:
+    """Whether ``after`` (the words after an event's verb) names civilian people or places
+    and no armed target outside a "by …"/"from …" phrase (``[perpetrator]`` civilian_words,
+    armed_words)."""
+    if vocab.civilian_words is None or not vocab.civilian_words.search(after):
+        return False
+    armed = vocab.armed_words
+    return armed is None or not any(
+        not AGENT_PHRASE.search(after, max(0, m.start() - 40), m.start())
+        for m in armed.finditer(after))
 
 
 def _holds(ev: Event, key: str, value, actors, told: str | None = None) -> bool:

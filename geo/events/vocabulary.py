@@ -122,6 +122,14 @@ class Vocabulary:
     #: id: "civilians")
     victims: str = ""
     victims_of: tuple[str, ...] = ()
+    #: the event types whose actor 2 is always civilian (ACLED interaction code 7)
+    civilian_only: tuple[str, ...] = ()
+    #: the event types and sub-types whose unnamed target is the civilians when the words
+    #: after the verb name civilian people or places (``civilian_words``) and no armed target
+    #: (``armed_words``)
+    civilian_target_of: tuple[str, ...] = ()
+    civilian_words: re.Pattern | None = None
+    armed_words: re.Pattern | None = None
     #: ``[crowd_size]``: the event types whose crowd size ACLED tags, the pattern that finds
     #: it and the tag's value when the text gives none
     crowd_types: tuple[str, ...] = ()
@@ -194,18 +202,27 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
         perp = data.get("perpetrator", {})
         perpetrated = tuple(perp.get("event_types", []))
         victims_of = tuple(perp.get("victims_of", []))
-        for key, listed in (("event_types", perpetrated), ("victims_of", victims_of)):
+        civilian_only = tuple(perp.get("civilian_only", []))
+        for key, listed in (("event_types", perpetrated), ("victims_of", victims_of),
+                            ("civilian_only", civilian_only)):
             if any(t not in {x.name for x in types} for t in listed):
                 raise ValueError(f"[perpetrator] {key}: unknown type in {listed}")
+        civilian_target_of = tuple(perp.get("civilian_target_of", []))
+        sub_types = {r.sub_event_type for r in rules} | {
+            v for rc in recodes for k, v in rc.set if k == "sub_event_type"}
+        kinds = {x.name for x in types} | sub_types
+        if any(t not in kinds for t in civilian_target_of):
+            raise ValueError("[perpetrator] civilian_target_of: unknown type or sub-type in "
+                             f"{civilian_target_of}")
+        target_words = {k: _words(perp[k]) for k in ("civilian_words", "armed_words")
+                        if k in perp}
         size = data.get("crowd_size", {})
         crowd_types = tuple(size.get("event_types", []))
         if any(t not in {x.name for x in types} for t in crowd_types):
             raise ValueError(f"[crowd_size] event_types: unknown type in {crowd_types}")
         no_deaths = frozenset(data.get("fatalities", {}).get("none_for", []))
-        known = {r.sub_event_type for r in rules} | {
-            v for rc in recodes for k, v in rc.set if k == "sub_event_type"}
-        if no_deaths - known:
-            raise ValueError(f"[fatalities] none_for: unknown {sorted(no_deaths - known)}")
+        if no_deaths - sub_types:
+            raise ValueError(f"[fatalities] none_for: unknown {sorted(no_deaths - sub_types)}")
         return Vocabulary(rules, *(cues[k] for k in (
             "negation", "planned", "claim", "hypothetical", "background", "subordinate",
             "origin", "speech_after", "speech_before", "speaker_pronoun", "pronoun_subject",
@@ -214,11 +231,19 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
             responsibility=cues.get("responsibility"), blamed=cues.get("blamed"),
             unknown_perpetrator=str(perp.get("actor", "")), perpetrated=perpetrated,
             victims=str(perp.get("victims", "")), victims_of=victims_of,
+            civilian_only=civilian_only, civilian_target_of=civilian_target_of,
+            civilian_words=target_words.get("civilian_words"),
+            armed_words=target_words.get("armed_words"),
             crowd_types=crowd_types, no_fatalities=no_deaths,
             crowd_size=re.compile(size["pattern"], re.IGNORECASE) if "pattern" in size
             else None, crowd_no_report=str(size.get("no_report", "no report")))
     except (OSError, KeyError, TypeError, ValueError, re.error) as exc:
         raise DataError(f"event vocabulary {path}: {exc}") from exc
+
+
+def _words(patterns: list[str]) -> re.Pattern:
+    """One case-insensitive pattern matching any of ``patterns`` as whole words."""
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
 
 
 def _recode(entry: dict, rules: tuple[Rule, ...], types: tuple[EventType, ...]) -> Recode:

@@ -37,7 +37,7 @@ def _main(gaz, actors, text: str, day: str = "2022-05-01"):
     ("A minibus hit an IED near Ghazni on Sunday, killing six passengers; officials blamed "
      "the Taliban.", "Taliban", "Civilians (Afghanistan)"),
     ("A tractor hit an anti-tank mine left by Russian forces near Izium on Tuesday, killing "
-     "the driver.", "Military Forces of Russia", None),
+     "the driver.", "Military Forces of Russia", "Civilians (Ukraine)"),
     # no one named as its author: unidentified
     ("A roadside bomb struck a police vehicle in Mosul on Tuesday.",
      "Unidentified Armed Group (Iraq)", "Police Forces of Iraq"),
@@ -131,3 +131,44 @@ def test_state_forces_without_a_place_are_named_for_their_enemy_s_country(gaz, a
 def test_more_nouns_make_a_state_force(gaz, actors, text, actor1, actor2):
     ev = _main(gaz, actors, text, "2024-05-08")
     assert (ev.actor1.name, ev.actor2.name) == (actor1, actor2)
+
+
+@pytest.mark.parametrize("text, actor2", [
+    # remote violence on civilian people or places, no target actor named: the civilians
+    ("A rocket hit a crowded bus station in Donetsk on Sunday, killing seven people.",
+     "Civilians (Ukraine)"),
+    ("Shells fired by RSF fighters landed on a market in El Fasher on Tuesday, wounding "
+     "twelve traders and a child.", "Civilians (Sudan)"),
+    ("A drone strike hit a wedding party near Sa'dah on Friday, killing eleven guests.",
+     "Civilians (Yemen)"),
+    ("A bomb went off outside a mosque in Peshawar on Friday, wounding worshippers.",
+     "Civilians (Pakistan)"),
+    # looting and arrests of civilians
+    ("ADF fighters looted shops and a pharmacy in Oicha on Saturday.",
+     "Civilians (Democratic Republic of Congo)"),
+    ("Police in Maiduguri arrested two men on Thursday.", "Civilians (Nigeria)"),
+    # an armed target, a military object, or nothing about the target: no civilians
+    ("A drone strike hit a militia checkpoint near Sa'dah on Friday, killing two guards.",
+     None),
+    ("Rockets struck an army base in Kidal on Monday, killing a soldier and a driver.", None),
+    ("Artillery shelled the outskirts of Bakhmut on Monday.", None),
+    # "home to" is not a home
+    ("Two rockets landed in Baghdad's Green Zone, home to several embassies, on Monday; "
+     "nobody was hurt.", None),
+])
+def test_an_unnamed_civilian_target_is_the_civilians(gaz, actors, text, actor2):
+    day = "2023-05-02" if "Donetsk" in text or "Bakhmut" in text else "2022-05-01"
+    assert getattr(_main(gaz, actors, text, day).actor2, "name", None) == actor2
+
+
+@pytest.mark.parametrize("text", [
+    # a group named beside the victims describes them: the target is still civilian
+    "Gunmen abducted three relatives of a PDF commander in Monywa on Monday.",
+    "Militants shot dead a junta-appointed village administrator near Mandalay on Friday.",
+    "Unknown gunmen killed a Taliban-appointed district official's brother in Jalalabad on "
+    "Sunday.",
+])
+def test_the_target_of_violence_against_civilians_is_civilian(gaz, actors, text):
+    ev = _main(gaz, actors, text)
+    assert ev.event_type == "Violence against civilians"
+    assert ev.actor2 is not None and ev.actor2.inter == 7
