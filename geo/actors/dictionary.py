@@ -371,14 +371,23 @@ class ActorDictionary:
 
     def dated_form(self, name: str, day: date) -> Actor | None:
         """The dictionary actor a generic ``name`` ("Military Forces of Afghanistan") means
-        on ``day``, when the dictionary dates it: None when the dictionary has the name
-        itself valid that day (the generic actor is right) or not exactly one dated
-        actor extends it ("<name> (<regime>)", with a validity period holding ``day``)."""
+        on ``day``: the one dated actor that extends it ("<name> (<regime>)", with a
+        validity period holding ``day``), else, when none is dated, the one undated actor
+        that extends it (the dictionary's own form: "Military Forces of the Democratic
+        Republic of Congo (FARDC)"). None when the dictionary has the name itself valid
+        that day (the generic actor is right) or no single actor extends it."""
         named = [a for a in self._dated.get(name, ()) if a.valid_on(day)]
         if any(a.name == name for a in named):
             return None
         regimes = [a for a in named if a.valid_from is not None or a.valid_to is not None]
-        return regimes[0] if len(regimes) == 1 else None
+        if regimes:
+            return regimes[0] if len(regimes) == 1 else None
+        return named[0] if len(named) == 1 and not self._dated_anytime(name) else None
+
+    def _dated_anytime(self, name: str) -> bool:
+        """Whether some dictionary actor extending ``name`` has a validity period."""
+        return any(a.valid_from is not None or a.valid_to is not None
+                   for a in self._dated.get(name, ()))
 
     @cached_property
     def _dated(self) -> dict[str, list[Actor]]:

@@ -289,7 +289,26 @@ def _sentence_events(sent: _Sentence, speakers: list, article, vocab: Vocabulary
             _perpetrator(place_ev, actors, vocab, sent,
                          told[max(0, trig.end - (scope[0] if agent is not None else 0)):])
             out.append((place_ev, (trig.start, trig.end)))
+    _loser_from_withdrawal(out, sent.text, vocab)
     return fold_force_on_crowds(out, sent.text, vocab)
+
+
+def _loser_from_withdrawal(events: list[tuple[Event, tuple[int, int]]], sentence: str,
+                           vocab: Vocabulary) -> None:
+    """A town taken with no loser named takes as actor 2 the doer of a further event of the
+    sentence told by a withdrawal (``[territory_loss]``): "RSF fighters took Wad Madani after
+    army troops withdrew". ``events``: the sentence's events with their triggers' (start,
+    end) offsets in ``sentence``."""
+    if vocab.withdrawal is None:
+        return
+    for ev, _ in events:
+        if ev.sub_event_type not in vocab.loss_sub_types or ev.actor2 is not None or \
+                ev.actor1 is None:
+            continue
+        ev.actor2 = next((other.actor1 for other, (a, b) in events
+                          if other is not ev and other.actor1 is not None
+                          and other.actor1.id != ev.actor1.id
+                          and vocab.withdrawal.search(sentence[a:b])), None)
 
 
 def _further_scope(trig: _Trigger, agent, marks: list[tuple[int, int]],

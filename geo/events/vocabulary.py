@@ -130,6 +130,10 @@ class Vocabulary:
     civilian_target_of: tuple[str, ...] = ()
     civilian_words: re.Pattern | None = None
     armed_words: re.Pattern | None = None
+    #: ``[territory_loss]``: the sub-types of a town changing hands, and the words of a
+    #: further event that make its doer the side that lost it
+    loss_sub_types: frozenset[str] = frozenset()
+    withdrawal: re.Pattern | None = None
     #: ``[crowd_size]``: the event types whose crowd size ACLED tags, the pattern that finds
     #: it and the tag's value when the text gives none
     crowd_types: tuple[str, ...] = ()
@@ -216,6 +220,11 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
                              f"{civilian_target_of}")
         target_words = {k: _words(perp[k]) for k in ("civilian_words", "armed_words")
                         if k in perp}
+        loss = data.get("territory_loss", {})
+        loss_sub_types = frozenset(loss.get("sub_event_types", []))
+        if loss_sub_types - sub_types:
+            raise ValueError(f"[territory_loss] sub_event_types: unknown "
+                             f"{sorted(loss_sub_types - sub_types)}")
         size = data.get("crowd_size", {})
         crowd_types = tuple(size.get("event_types", []))
         if any(t not in {x.name for x in types} for t in crowd_types):
@@ -234,6 +243,9 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
             civilian_only=civilian_only, civilian_target_of=civilian_target_of,
             civilian_words=target_words.get("civilian_words"),
             armed_words=target_words.get("armed_words"),
+            loss_sub_types=loss_sub_types, withdrawal=re.compile(loss["withdrawal"],
+                                                                 re.IGNORECASE)
+            if "withdrawal" in loss else None,
             crowd_types=crowd_types, no_fatalities=no_deaths,
             crowd_size=re.compile(size["pattern"], re.IGNORECASE) if "pattern" in size
             else None, crowd_no_report=str(size.get("no_report", "no report")))

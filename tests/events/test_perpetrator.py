@@ -73,6 +73,9 @@ def test_the_weapon_decides_the_sub_type(gaz, actors, text, sub_type):
     ("Military Forces of Sudan", date(2020, 3, 1), None),
     # no regime-dated actor extends it
     ("Military Forces of Mali", date(2020, 3, 1), None),
+    # none is dated, one undated actor extends it: the dictionary's own form
+    ("Military Forces of the Democratic Republic of Congo", date(2022, 3, 1),
+     "Military Forces of the Democratic Republic of Congo (FARDC)"),
 ])
 def test_a_generic_state_force_takes_the_dictionary_s_regime_dated_name(actors, name, day,
                                                                       dated):

@@ -61,7 +61,8 @@ def test_recodes_apply_to_extracted_events(tools, sentence, event_type, sub_even
     ("Gunmen on motorbikes attacked worshippers at a mosque in Tillaberi on Friday.", VAC,
      "Civilians (Niger)"),
     # an armed target, or armed defenders named, keep it a battle
-    ("Rebels attacked an army base near Goma on Monday.", BAT, None),
+    ("Rebels attacked an army base near Goma on Monday.", BAT,
+     "Military Forces of the Democratic Republic of Congo (FARDC)"),
     ("Militants attacked soldiers guarding a village near Kidal on Tuesday.", BAT,
      "Military Forces of Mali"),
 ])

@@ -1,0 +1,79 @@
+"""Who lost the town, who held the base. A town taken with no loser named takes as actor 2 the
+side the same sentence says withdrew; "army positions", "a military base" are the state's
+forces; seizing goods takes no territory. Sentences written for this test, across theatres."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.actors import load_actors
+from geo.events.extract import extract_events
+from geo.text.articles import article_from_text
+
+
+@pytest.fixture(scope="module")
+def actors():
+    return load_actors()
+
+
+def _events(gaz, actors, text: str, day: str):
+    article = article_from_text(f"Date: {day}\n\n{text}", "x", path="x.txt")
+    return extract_events(article, gaz, actors)
+
+
+def _name(actor) -> str | None:
+    return getattr(actor, "name", None)
+
+
+@pytest.mark.parametrize("text, day, actor1, actor2", [
+    ("M23 rebels took control of Rubaya on Tuesday after FARDC soldiers withdrew from the "
+     "town.", "2024-05-02", "M23: March 23 Movement",
+     "Military Forces of the Democratic Republic of Congo (FARDC)"),
+    ("The Arakan Army seized Paletwa on Sunday; junta troops retreated across the river.",
+     "2024-01-16", "AA: Arakan Army", "Military Forces of Myanmar"),
+    ("Al-Shabaab fighters captured Mahas after Somali soldiers pulled out overnight.",
+     "2023-09-10", "Al Shabaab", "Military Forces of Somalia"),
+])
+def test_a_town_taken_takes_the_side_that_withdrew_as_actor_2(gaz, actors, text, day, actor1,
+                                                              actor2):
+    ev = _events(gaz, actors, text, day)[0]
+    assert ev.event_type == "Battles"
+    assert (_name(ev.actor1), _name(ev.actor2)) == (actor1, actor2)
+
+
+def test_a_withdrawal_with_no_town_taken_names_no_loser(gaz, actors):
+    ev = _events(gaz, actors, "JNIM fighters attacked Djibo on Sunday before army troops "
+                 "withdrew to their base.", "2023-06-01")[0]
+    assert ev.sub_event_type == "Armed clash"
+    assert _name(ev.actor1) == "JNIM: Group for Support of Islam and Muslims"
+
+
+@pytest.mark.parametrize("text, day, actor2", [
+    ("Al-Shabaab fighters attacked army positions near Jowhar on Monday.", "2023-03-08",
+     "Military Forces of Somalia"),
+    ("ISWAP fighters overran a military base in Gubio on Friday.", "2022-08-07",
+     "Military Forces of Nigeria"),
+    ("Houthi fighters shelled government positions near Marib on Tuesday.", "2021-03-04",
+     "Military Forces of Yemen"),
+])
+def test_army_positions_and_bases_are_the_state_s_forces(gaz, actors, text, day, actor2):
+    assert _name(_events(gaz, actors, text, day)[0].actor2) == actor2
+
+
+@pytest.mark.parametrize("text, day, sub_type", [
+    # goods seized in an attack take no territory: the attack is the event
+    ("ISWAP fighters attacked a base in Monguno on Friday and seized ammunition before "
+     "withdrawing.", "2022-03-06", "Armed clash"),
+    ("Bandits raided Gusau on Monday and seized livestock.", "2022-03-09", None),
+    # a town seized is still taken
+    ("JNIM fighters seized the town of Boni on Sunday.", "2023-06-06",
+     "Non-state actor overtakes territory"),
+])
+def test_seized_goods_are_not_territory(gaz, actors, text, day, sub_type):
+    evs = _events(gaz, actors, text, day)
+    subs = [ev.sub_event_type for ev in evs]
+    assert "Non-state actor overtakes territory" not in subs[1:]
+    if sub_type is not None:
+        assert subs[0] == sub_type
+    else:
+        assert "Non-state actor overtakes territory" not in subs
