@@ -130,7 +130,7 @@ class MatchContext:
                     break           # "US-backed Syrian forces": no other reading either
                 if self.accept(first, last, pat):
                     cands.append(Cand(first, last, pat))
-                    if pat.kind == "national":
+                    if pat.kind == "national" or self.opens_with_own_national(first, pat):
                         cands.extend(self.coordinated(first))
                     break
         return cands
@@ -197,6 +197,13 @@ class MatchContext:
             return False
         d = self.d
         return d.hostile(d.actors[backer.actor].bloc, d.actors[pat.actor].bloc)
+
+    def opens_with_own_national(self, first: int, pat: Pattern) -> bool:
+        """Whether the alias matched from token ``first`` opens with a national of its own
+        actor ("Russian troops"; not "Iranian-backed militias"), so that nationals
+        coordinated before it are sides too ("Ukrainian and Russian troops")."""
+        national = self.lookup_ending(first, (self.d._nationals,))
+        return national is not None and national.actor == pat.actor
 
     def coordinated(self, first: int) -> list[Cand]:
         """"US, British and Norwegian special forces": the nationals before the phrase."""

@@ -41,7 +41,7 @@ from geo.text.mentions import clause_before, sentence_bounds
 
 #: between two coordinated subjects: "A and B", "A, B", "A as well as B" (and a force noun)
 COORDINATED = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:,\s*(?:and\s+)?|and\s+|as\s+well\s+as\s+)"
-                         r"(?:the\s+)?(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
+                         r"(?:the\s+)?(?:[\w-]+\s+){0,3}?$", re.IGNORECASE)
 CARRY_BACK = 2          # sentences back a bare "Two soldiers were killed." may attach
 HISTORICAL_DAYS = 365          # an event dated this long before publication is background
 PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
@@ -446,6 +446,8 @@ def _actors(ev: Event, trig: _Trigger, doers: list, speakers: list, sent: _Sente
         while (i := before.index(first)) > 0 and COORDINATED.match(
                 sent.text[before[i - 1].end - s:first.start - s]):
             partner, first = first, before[i - 1]
+        if partner is not None and _took_initiative(partner, first, sent, ctx.vocab):
+            first, partner = partner, first    # "… as Russian forces tried to encircle it"
     if ev.modality in SPEECH:       # "ready to fight IS": IS is the object, not the speaker
         after = [a for a in after if not OBJECT_BEFORE.search(
             sent.text[max(0, a.start - s - 30):a.start - s])]
@@ -482,6 +484,19 @@ def _actors(ev: Event, trig: _Trigger, doers: list, speakers: list, sent: _Sente
     ev.assoc_actor_1 = tuple(dict.fromkeys(
         a.actor.name for a in before if a is not first and a.actor.id != a1.id
         and a.actor.bloc == a1.bloc))
+
+
+def _took_initiative(side, other, sent: _Sentence, vocab: Vocabulary) -> bool:
+    """Whether a later mention in ``sent`` of ``side`` (one of two actors named together) is
+    followed by an attack or an attempt to take ground (``initiative``) and no such mention
+    of ``other`` is."""
+    if vocab.initiative is None:
+        return False
+
+    def began(actor) -> bool:
+        return any(a.actor.id == actor.actor.id and a.start > actor.end and
+                   vocab.initiative.match(sent.text, a.end - sent.start) for a in sent.actors)
+    return began(side) and not began(other)
 
 
 def _weapon_subject(ev: Event, trig: _Trigger, doers: list, sent: _Sentence,

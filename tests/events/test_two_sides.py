@@ -1,0 +1,59 @@
+"""Two sides named together. "A and B clashed" (or signed, or swapped prisoners): the first
+named is actor 1 and the other actor 2, unless the sentence says the other began it ("…, as
+B tried to encircle the town"). Nationals coordinated before a force ("Sudanese and
+Chadian troops") are each a side. Sentences written for this test, across theatres."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.actors import load_actors
+from geo.events.extract import extract_events
+from geo.text.articles import article_from_text
+
+
+@pytest.fixture(scope="module")
+def actors():
+    return load_actors()
+
+
+def _main(gaz, actors, text: str, day: str):
+    article = article_from_text(f"Date: {day}\n\n{text}", "x", path="x.txt")
+    return extract_events(article, gaz, actors)[0]
+
+
+def _names(ev) -> tuple:
+    return (getattr(ev.actor1, "name", None), getattr(ev.actor2, "name", None))
+
+
+@pytest.mark.parametrize("text, day, sides", [
+    # nationals coordinated before a force are each a side; the first named is actor 1
+    ("Ethiopian and Eritrean troops clashed near Humera on Monday.", "2022-11-10",
+     ("Military Forces of Ethiopia", "Military Forces of Eritrea")),
+    ("Malian and Burkinabe soldiers clashed near the border at Koro on Friday.", "2023-02-05",
+     ("Military Forces of Mali", "Military Forces of Burkina Faso")),
+    # unless the text says the other began it
+    ("Russian and Ukrainian troops fought near Robotyne on Friday as Ukrainian forces pushed "
+     "south.", "2023-08-20", ("Military Forces of Ukraine", "Military Forces of Russia")),
+    ("Ethiopian and Eritrean troops fought near Zalambessa on Monday after Eritrean troops "
+     "launched an offensive.", "2022-10-12",
+     ("Military Forces of Eritrea", "Military Forces of Ethiopia")),
+])
+def test_two_sides_named_together_the_one_that_began_first(gaz, actors, text, day, sides):
+    assert _names(_main(gaz, actors, text, day)) == sides
+
+
+@pytest.mark.parametrize("text, day, sides", [
+    ("Houthi forces and government troops swapped 40 prisoners near Marib on Sunday.",
+     "2021-05-10", ("Houthi Movement", "Military Forces of Yemen")),
+    ("M23 rebels and Congolese soldiers exchanged the bodies of fighters in Kibumba on "
+     "Tuesday.", "2023-01-12",
+     ("M23: March 23 Movement", "Military Forces of the Democratic Republic of Congo (FARDC)")),
+    # "and a group of" still joins the two sides
+    ("Soldiers and a group of PDF fighters agreed to a truce in Kawlin on Monday.",
+     "2022-06-08", ("Military Forces of Myanmar", "PDF: People's Defence Force")),
+])
+def test_a_prisoner_swap_or_truce_has_both_sides(gaz, actors, text, day, sides):
+    ev = _main(gaz, actors, text, day)
+    assert ev.sub_event_type == "Agreement"
+    assert _names(ev) == sides
