@@ -72,6 +72,12 @@ WE = re.compile(r"^[\s\"“‘']*(?:we|our forces|our fighters|our troops)\b", r
 OBJECT_BEFORE = re.compile(r"\b(?:fight|fighting|attack|confront|against|target|support|back|"
                            r"join|help|with|alongside|on|to)\s+(?:the\s+)?$", re.IGNORECASE)
 HEADLINE_DATE = re.compile(r"^\s*date\s*[:=]?\s*\d{4}-\d\d-\d\d\s*", re.IGNORECASE)
+# "…, killing 170 civilians and 13 US service members": the dead, not who acted
+CASUALTIES_BEFORE = re.compile(
+    r"\b(?:killing|killed|wounding|wounded|injuring|injured)\s+(?:at least\s+|more than\s+|"
+    r"about\s+|some\s+|up to\s+|nearly\s+)?(?:\d[\d,]*|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|dozens|scores|hundreds|several|many|a|an|the)\b[^;:.,]{0,60}$",
+    re.IGNORECASE)
 CIVILIAN_INTER = 7              # ACLED's interaction code of civilians
 # "… left by Russian forces", "from positions across …": the attacker's side, not the target
 AGENT_PHRASE = re.compile(r"\b(?:by|from)\s+(?:\S+\s+){0,4}$", re.IGNORECASE)
@@ -271,6 +277,8 @@ def _sentence_events(sent: _Sentence, speakers: list, article, vocab: Vocabulary
         ev = _event(ev_id, trig, sent, article, vocab)
         _claim(ev, speakers, sent, vocab, ctx)
         _actors(ev, trig, own, speakers, sent, actors, ctx, agent)
+        if agent is None and ev.actor1 is None:
+            _shared_subject(ev, trig, extra, sent)
         span = sent.text[scope[0]:scope[1]]
         in_scope = [m for m in sent.places
                     if scope[0] <= m.start - sent.start < scope[1] and not _inside_actor(m, sent)]
@@ -439,6 +447,10 @@ def _actors(ev: Event, trig: _Trigger, doers: list, speakers: list, sent: _Sente
         ev.actor1, ev.actor1_text = ev.claimant, ev.claimant_person or ev.claimant.name
         return
     partner = None
+    if first is None and not before:
+        # "A US drone strike hit …": the trigger inside the actor's own phrase
+        first = next((a for a in doers if a.start <= at and
+                      at + len(trig.text) <= a.end), None)
     if first is None and before:
         first = before[-1]
         # "A and B clashed": the first named is actor 1 (the coders' rule when the text does
@@ -458,7 +470,8 @@ def _actors(ev: Event, trig: _Trigger, doers: list, speakers: list, sent: _Sente
         elif _pronoun(ev, trig, sent, ctx):
             first = None
         elif (named := [a for a in after if not SUSPECTED_OF.search(
-                sent.text[max(0, a.start - s - 50):a.start - s])]):
+                sent.text[max(0, a.start - s - 50):a.start - s]) and not CASUALTIES_BEFORE.search(
+                sent.text[max(0, a.start - s - 80):a.start - s])]):
             first = named[0]
         elif ev.modality in SPEECH and WE.search(clause_before(sent.text, trig.start, 200)) \
                 and (last := ctx.subject(sent.index)) is not None:
@@ -484,6 +497,35 @@ def _actors(ev: Event, trig: _Trigger, doers: list, speakers: list, sent: _Sente
     ev.assoc_actor_1 = tuple(dict.fromkeys(
         a.actor.name for a in before if a is not first and a.actor.id != a1.id
         and a.actor.bloc == a1.bloc))
+    attacker = _repelled_attacker(trig, sent, ctx.vocab)
+    if attacker is not None and attacker.actor.id != a1.id:
+        # "Troops repelled a Boko Haram attack": the attacker is actor 1
+        ev.actor1, ev.actor1_text, ev.actor2 = attacker.actor, attacker.text, a1
+        ev.assoc_actor_1 = ()
+
+
+def _shared_subject(ev: Event, trig: _Trigger, extra: list, sent: _Sentence) -> None:
+    """The main event's doer when its verb shares a further event's subject: "Russian forces
+    detained the mayor and took him to an unknown location" (``extra``: the further
+    triggers with their agents)."""
+    for t, agent in extra:
+        between = sent.text[t.end:trig.start]
+        if agent.start - sent.start < t.start < trig.start and \
+                re.search(r"\band\b", between) and not re.search(r"[;:.]", between):
+            ev.actor1, ev.actor1_text = agent.actor, agent.text
+            return
+
+
+def _repelled_attacker(trig: _Trigger, sent: _Sentence, vocab: Vocabulary):
+    """The actor named in the attack a repelling trigger repelled ("repelled a Boko Haram
+    attack", "repelled an attack by armed men"; ``[discourse] repelled``), or None."""
+    if vocab.repelled is None:
+        return None
+    m = vocab.repelled.match(sent.text, trig.start)
+    if m is None:
+        return None
+    return next((a for a in sent.actors if trig.end <= a.start - sent.start
+                 and a.end - sent.start <= m.end()), None)
 
 
 def _took_initiative(side, other, sent: _Sentence, vocab: Vocabulary) -> bool:

@@ -114,6 +114,8 @@ class Vocabulary:
     blamed: re.Pattern | None = None
     #: after a later mention of one of two sides named together: that side began the fight
     initiative: re.Pattern | None = None
+    #: right after a verb of repelling: the attack repelled, naming the side that attacked
+    repelled: re.Pattern | None = None
     recodes: tuple[Recode, ...] = ()
     crowds: tuple[Crowd, ...] = ()
     #: ACLED's actor 1 of a violent event whose perpetrator the text does not name (an actor
@@ -240,7 +242,7 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
             "place_anaphor", "border")), types=types, recodes=recodes, crowds=crowds,
             speech_frame=cues.get("speech_frame"), people_from=cues.get("people_from"),
             responsibility=cues.get("responsibility"), blamed=cues.get("blamed"),
-            initiative=cues.get("initiative"),
+            initiative=cues.get("initiative"), repelled=cues.get("repelled"),
             unknown_perpetrator=str(perp.get("actor", "")), perpetrated=perpetrated,
             victims=str(perp.get("victims", "")), victims_of=victims_of,
             civilian_only=civilian_only, civilian_target_of=civilian_target_of,

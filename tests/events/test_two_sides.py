@@ -6,24 +6,7 @@ Chadian troops") are each a side. Sentences written for this test, across theatr
 from __future__ import annotations
 
 import pytest
-
-from geo.actors import load_actors
-from geo.events.extract import extract_events
-from geo.text.articles import article_from_text
-
-
-@pytest.fixture(scope="module")
-def actors():
-    return load_actors()
-
-
-def _main(gaz, actors, text: str, day: str):
-    article = article_from_text(f"Date: {day}\n\n{text}", "x", path="x.txt")
-    return extract_events(article, gaz, actors)[0]
-
-
-def _names(ev) -> tuple:
-    return (getattr(ev.actor1, "name", None), getattr(ev.actor2, "name", None))
+from events_util import actor_names, events_in
 
 
 @pytest.mark.parametrize("text, day, sides", [
@@ -40,7 +23,7 @@ def _names(ev) -> tuple:
      ("Military Forces of Eritrea", "Military Forces of Ethiopia")),
 ])
 def test_two_sides_named_together_the_one_that_began_first(gaz, actors, text, day, sides):
-    assert _names(_main(gaz, actors, text, day)) == sides
+    assert actor_names(events_in(gaz, actors, text, day)[0]) == sides
 
 
 @pytest.mark.parametrize("text, day, sides", [
@@ -54,6 +37,6 @@ def test_two_sides_named_together_the_one_that_began_first(gaz, actors, text, da
      "2022-06-08", ("Military Forces of Myanmar", "PDF: People's Defence Force")),
 ])
 def test_a_prisoner_swap_or_truce_has_both_sides(gaz, actors, text, day, sides):
-    ev = _main(gaz, actors, text, day)
+    ev = events_in(gaz, actors, text, day)[0]
     assert ev.sub_event_type == "Agreement"
-    assert _names(ev) == sides
+    assert actor_names(ev) == sides
