@@ -60,3 +60,20 @@ def test_seized_goods_are_not_territory(gaz, actors, text, day, sub_type):
         assert subs[0] == sub_type
     else:
         assert "Non-state actor overtakes territory" not in subs
+
+
+@pytest.mark.parametrize("text, day, sub_type", [
+    # fire in a support phrase or after "following" is not the main event
+    ("Government troops, backed by Russian air strikes, recaptured Maarat al-Numan on "
+     "Tuesday.", "2020-01-29", "Government regains territory"),
+    ("ISWAP fighters, supported by mortar fire, overran the town of Malam Fatori on "
+     "Saturday.", "2024-03-10", "Non-state actor overtakes territory"),
+    ("Malian troops entered Ber on Sunday after the rebels pulled out following two days of "
+     "air strikes and fighting.", "2023-08-14", "Government regains territory"),
+    # a cache seized is disrupted weapons use, not a town taken
+    ("Soldiers seized a cache of rifles and mortar rounds in a raid near Kalemie on Friday.",
+     "2023-05-07", "Disrupted weapons use"),
+])
+def test_support_fire_and_seized_caches_do_not_make_the_main_event(gaz, actors, text, day,
+                                                                  sub_type):
+    assert events_in(gaz, actors, text, day)[0].sub_event_type == sub_type
