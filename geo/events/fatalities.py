@@ -4,7 +4,9 @@ victims of one event summed across sides ("eleven soldiers and four militants we
 killed"); a figure after "including" not added again; conflicting figures ("the ministry put
 the toll at 61, while doctors said more than 100") the lowest; vague counts by ACLED's
 convention ("several"/"many" 10, "dozens" 12, "hundreds" 100); years, days of the month,
-ages and distances never counted.
+ages and distances never counted; "N of its fighters were killed", "reporting N killed", "was
+abducted and killed" counted; deaths of other events in the sentence ("other strikes across the
+country killed dozens more") and a death told as a cause after "after" not counted.
 
 :func:`count_fatalities` reads one piece of text (an event's clause or sentence) and returns
 the count, or None when the text reports no deaths.
@@ -50,7 +52,8 @@ _KNOWN_AS = (r"(?:\s+(?i:known\s+as|called|named)\s+(?:[A-Z][\w'’-]{1,40}|al-[
 #: a group of victims: a quantity and up to five words ("two PMF fighters", "a member of the
 #: local committee"), "the/his driver" (one), or a named person (one), possibly with a title
 #: ("Kataib Hezbollah commander Abu Baqir al-Saadi")
-_GROUP = (rf"\b(?:(?:(?i:the|his|her|their)\s+)?{_Q}{_WORD}{{0,5}}{_KNOWN_AS}?"
+_GROUP = (rf"\b(?:(?:(?i:the|his|her|their)\s+)?{_Q}(?:\s+(?i:of\s+(?:its|their|his|her|our|the)))?"
+          rf"{_WORD}{{0,5}}{_KNOWN_AS}?"
           rf"|(?P<det>(?i:the|his|her|their))\s+(?P<noun>[\w'’-]{{1,40}}){_WORD}{{0,2}}"
           rf"|(?P<name>(?:(?:{_NAME_PART}|[a-z]+)\s+){{0,3}}{_TITLE}\s+{_NAME_PART}"
           rf"(?:\s+{_NAME_PART}){{0,4}}|{_NAME_PART}(?:\s+{_NAME_PART}){{0,4}}))")
@@ -64,12 +67,26 @@ _VERB_FIRST = re.compile(
     rf"(?P<list>{_LIST})")
 _VERB_AFTER = re.compile(
     rf"(?P<list>{_LIST})\s+(?:(?i:(?:were|was|have\s+been|has\s+been|had\s+been|being|are|is)"
-    r"\s+(?:(?:also|reportedly|later|all)\s+)?(?:killed|slain|dead))|(?i:(?:also\s+|all\s+)?"
+    r"\s+(?:(?:also|reportedly|later|all)\s+)?(?:[a-z]+ed\s+and\s+)?(?:killed|slain|dead))"
+    r"|(?i:(?:also\s+|all\s+)?"
     r"(?:died|perished|lost\s+their\s+lives|(?:were\s+)?dead)))\b")
 #: "beat a suspected thief to death", "burned two men alive"
 _VERB_AROUND = re.compile(
     rf"\b(?i:beat|beating|stabbed|stabbing|hacked|hacking|stoned|stoning|burned|burnt|burning)"
     rf"\s+(?P<list>{_LIST})\s+(?i:to\s+death|alive)\b")
+#: "…, reporting two Russian soldiers killed", "with three people dead"
+_REPORTED = re.compile(
+    rf"\b(?i:reporting|reported|with|leaving)\s+(?P<list>{_LIST})\s+(?i:killed|dead)\b")
+#: the clause of deaths that belong to other events: "other strikes across the country killed
+#: dozens more", "as crackdowns across the country left dozens dead"
+_ELSEWHERE = re.compile(r"\b(?:across\s+the\s+(?:country|region)|elsewhere|nationwide|"
+                        r"other\s+(?:strikes|attacks|raids|clashes|incidents))\b|"
+                        r"\b(?:dozens|scores|hundreds|many|several|\d+)\s+more\b",
+                        re.IGNORECASE)
+#: a death told as the cause, in a clause opened by "after" ("protesters set fire to a police
+#: vehicle after a young man was killed in a raid")
+_CAUSE_BEFORE = re.compile(r"\b(?:after|because|following)\b[^,;:.]*$", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;:.]")
 _TOLL = re.compile(
     rf"\b(?:(?:death\s+)?toll\s+(?:at|of|to|rose\s+to|reached|stood\s+at)|leaving|left)\s+{_Q}"
     r"(?:\s+(?:people|persons|dead|killed))?", re.IGNORECASE)
@@ -112,17 +129,17 @@ def count_fatalities(text: str) -> int | None:
     "a"/"an" count one only before a death word ("a soldier was killed", "killing a man")."""
     masked = _NOT_PEOPLE.sub(lambda m: "#" * len(m.group(0)), text)
     found: list[tuple[int, int, int]] = []          # (start, end, count)
-    for rx in (_VERB_FIRST, _VERB_AFTER, _VERB_AROUND):
+    for rx in (_VERB_FIRST, _VERB_AFTER, _VERB_AROUND, _REPORTED):
         for m in rx.finditer(masked):
             a, b = m.span("list")
             if rx is _VERB_FIRST and _NOT_DEAD.match(masked, b):
                 continue
             n = _list_total(masked, a, b)
-            if n:
+            if n and not _other_event(masked, m.start(), m.end()):
                 found.append((a, b, n))
     for m in _TOLL.finditer(masked):
         n = _value(m.group("q"))
-        if n:
+        if n and not _other_event(masked, m.start(), m.end()):
             found.append((m.start(), m.end(), n))
     if not found:
         return None
@@ -138,3 +155,14 @@ def count_fatalities(text: str) -> int | None:
     if len(counts) > 1 and _CONFLICT.search(masked):
         return min(counts)
     return sum(counts)
+
+
+def _other_event(text: str, start: int, end: int) -> bool:
+    """Whether the deaths told in text[start:end] belong to other events: a clause about
+    other strikes or places ("… across the country left dozens dead", "killed dozens more"),
+    or a cause told after "after" ("… after a young man was killed")."""
+    lo = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    nxt = _CLAUSE_END.search(text, end)
+    if _ELSEWHERE.search(text, lo, nxt.start() if nxt else len(text)):
+        return True
+    return bool(_CAUSE_BEFORE.search(text, lo, start))

@@ -39,6 +39,15 @@ from geo.events.fatalities import count_fatalities
     ("In 2019 the army killed 2 rebels 30 km north of the town.", 2),
     ("Gunmen shot dead a 45-year-old trader on June 3.", 1),
     ("The bomb went off at 9:30, killing 6 commuters.", 6),
+    # "N of its fighters", deaths reported after the fact, two verbs
+    ("The group said 9 of its members were killed in the raid.", 9),
+    ("Army units held the bridge, officials said, reporting four attackers killed.", 4),
+    ("A village chief was kidnapped and killed near Tillaberi.", 1),
+    # deaths of other events in the same sentence: elsewhere, "more", a cause after "after"
+    ("A drone hit a market in Sumy, killing three people; other attacks across the region "
+     "killed nine more.", 3),
+    ("Police shot dead two protesters in Kisumu, as unrest across the country left dozens "
+     "dead.", 2),
 ])
 def test_counts(text, deaths):
     assert count_fatalities(text) == deaths
@@ -52,6 +61,7 @@ def test_counts(text, deaths):
     "Fifteen missiles were fired at the city.",
     "Twenty houses were burned.",
     "Gunmen killed nobody, police said.",
+    "Youths burned tyres in Goma after a motorcyclist was killed by a soldier.",
 ])
 def test_no_deaths(text):
     assert count_fatalities(text) is None
