@@ -450,6 +450,9 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
             s.marks.add("street")            # "West Tyler Street" is not the town
         if after is not None and after.fold in cues.facility_words and joined_after:
             s.marks.add("facility")          # "Paris roundabout", "Independence Square"
+        elif joined_after and after.fold in cues.bare_division_words and \
+                "cue_locative" not in s.marks:
+            s.marks.add("cue_place_word")    # "the Usaylan district": the text calls it a place
         if after is not None and after.fold in cues.abroad_words and joined_after:
             s.marks.add("abroad")            # "the Iranian consulate (in Najaf)"
         if ampersand and (_AMP_AFTER.match(text, s.end, s.end + 4) or

@@ -103,6 +103,11 @@ BORDER_NEAR_MIN_KM = 25.0
 BORDER_NEAR_MAX_KM = 150.0
 BORDER_PRECISION = Precision(3, 5)     # UCDP: a linear feature (a border)
 RELATIVE_PRECISION = Precision(2, 2)   # ACLED: near a known point; UCDP: within ~25 km
+#: "the Usaylan district": a town's name with a division word after it names the division
+#: around the town, coded (as ACLED does) at the town, near it (precision 2), within this
+DISTRICT_RADIUS_KM = 25.0
+DIVISION_AFTER = re.compile(r"\s+(?:sub-?)?(?:district|county|governorate|province|"
+                            r"municipality|township)\b", re.IGNORECASE)
 NEAR_BORDER_PRECISION = Precision(2, 5)    # near a known point, on a linear feature
 
 
@@ -323,6 +328,11 @@ def _set_place(ev, m, text: str, s: int) -> None:
         ev.location_text = f"{away.group(0).strip()} {m.text}"         # "50 km from Mosul"
         ev.approximate, ev.precision = True, RELATIVE_PRECISION
         ev.uncertainty_km = round(max(_km(away), 1.0), 1)
+    elif place.located and place.feature_class == "P" and \
+            DIVISION_AFTER.match(text, m.end - s):
+        ev.location_text = text[m.start - s:DIVISION_AFTER.match(text, m.end - s).end()]
+        ev.approximate, ev.precision = True, RELATIVE_PRECISION
+        ev.uncertainty_km = DISTRICT_RADIUS_KM          # "the Usaylan district": its town
     elif place.feature_code == "ADM1" and BORDER.search(text):
         ev.approximate = place.located      # a border region: the point is a label
         ev.precision = BORDER_PRECISION

@@ -136,3 +136,27 @@ def test_merged_event_keeps_the_more_precise_of_two_approximate_places(gaz, acto
     located = [e for e in merged if e.event_type == "Battles"]
     assert len(located) == 1 and located[0].place.name == "Um Dukhunayr"
     assert len(located[0].sources) == 2
+
+
+@pytest.mark.parametrize("text, surface, town", [
+    ("Clashes were reported in the Bayhan district on Sunday.", "Bayhan", "Bayḩān"),
+    ("Troops entered the Mexmur district on Sunday.", "Mexmur", "Mexmur"),
+])
+def test_a_small_town_named_with_a_division_word_is_a_place(gaz, text, surface, town):
+    """"the X district": the text calls X a place, so a small town of that name (no population
+    figure, so no prior to carry it) is accepted."""
+    found = {m.text: m for m in gaz.geoparse(text)}
+    assert found[surface].place is not None and found[surface].place.name == town
+
+
+@pytest.mark.parametrize("text, location", [
+    ("Houthi fighters recaptured the Bayhan district of Shabwa on Sunday.", "Bayhan district"),
+    ("Peshmerga forces clashed with IS fighters in the Mexmur district on Sunday.",
+     "Mexmur district"),
+])
+def test_an_event_in_a_town_s_district_is_near_the_town(gaz, actors, text, location):
+    """ACLED codes a district's event at its town, near it: precision 2, a radius."""
+    ev = _first(gaz, actors, text)
+    assert ev.location_text == location
+    assert ev.precision.acled == 2 and ev.approximate and ev.uncertainty_km > 0
+    assert (ev.lat, ev.lon) == (ev.place.lat, ev.place.lon)
