@@ -224,7 +224,8 @@ def _contradicted(text: str, items: Sequence[Item], decisions: list[tuple], i: i
                   following: list[int], out: list) -> bool:
     """Whether the text says outright that mention ``i`` lies in the next mention's place
     ("the Salah al-Din area of Tripoli", "the village of X in Y district": a sub-locality
-    word, or a village/town/neighbourhood cue, with "in"/"of") while its decided place lies
+    word, or a village/town/neighbourhood cue, with "in"/"of"; "X, a village near Y") while
+    its decided place lies
     beyond CONTAINED_KM of it (another country, for a province): then the text is right
     and the homonym wrong, unless the mention is a strong place and its container is less
     sure and not strong. The mention is then cleared (its approximation follows in
@@ -245,10 +246,13 @@ def _contradicted(text: str, items: Sequence[Item], decisions: list[tuple], i: i
         return False
     gap = text[items[i].end:items[j].start]
     words = {w.lower() for w in _GAP_TOKEN.findall(gap)}
-    if _relation(gap) != "in" or not (words & {"in", "of", "inside"}):
-        return False
+    relation = _relation(gap)
     before = text[max(0, items[i].start - 30):items[i].start].lower().split()
-    if len(before) >= 2 and before[-1] == "of" and before[-2] in SUBLOCALITY_WORDS:
+    if relation == "near" and "near" in words and words & SUBLOCALITY_WORDS:
+        pass                            # "X, a village near Y"
+    elif relation != "in" or not (words & {"in", "of", "inside"}):
+        return False
+    elif len(before) >= 2 and before[-1] == "of" and before[-2] in SUBLOCALITY_WORDS:
         pass                            # "the village of X in Y"
     elif words & SUBLOCALITY_WORDS and "in" in words:
         pass                            # "X district in Y"

@@ -504,3 +504,20 @@ def test_a_town_inside_a_street_name_is_not_the_town(gaz):
 ])
 def test_what_is_not_a_street(gaz, text, absent):
     assert not [m for m in gaz.geoparse(text) if m.rule == "street"]
+
+
+# -- "X, a village near Y": the text says where X lies -------------------------------------
+
+@pytest.mark.parametrize("village, anchor", [
+    ("Kurmuk", "Kidal"), ("Salem", "Baidoa"), ("Tripoli", "Kano"), ("Hama", "Kunduz"),
+])
+def test_a_village_said_to_be_near_a_town_is_never_a_far_homonym(gaz, village, anchor):
+    text = f"Militants attacked {village}, a village near {anchor}, on Monday."
+    near = parse(gaz, text)[village]
+    assert (near.place, near.approx and (near.approx.relation, near.approx.anchor.name)) == \
+        (None, ("near", anchor))
+
+
+def test_a_village_near_a_town_keeps_its_own_place_when_it_is_near(gaz):
+    m = parse(gaz, "Clashes erupted in Sake, a town near Goma, on Monday.")["Sake"]
+    assert m.place is not None and m.place.country_code == "CD"

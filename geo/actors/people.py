@@ -243,8 +243,25 @@ class PeopleContext(MatchContext):
 
     def mentions(self) -> list[ActorMention]:
         out = []
-        for first, last, actor, person, generic in sorted(self.out):
+        for first, last, actor, person, generic in self._with_force_nouns(sorted(self.out)):
             s, e = self.toks[first].start, self.toks[last].end
             out.append(ActorMention(self.text[s:e], s, e,
                                     self.d.in_setting(actor, self.setting), person, generic))
+        return out
+
+    def _with_force_nouns(self, chosen: list[tuple]) -> list[tuple]:
+        """A named actor right before a generic force noun ("AMISOM soldiers", "MNJTF troops")
+        is one mention of the named actor: the noun says what its members are, not another
+        side. ``chosen``: (first, last, actor id, person, generic) rows in text order."""
+        nouns = self.d.words("force_nouns")
+        out: list[tuple] = []
+        for row in chosen:
+            first, last, _actor, _person, generic = row
+            if out and generic and first == last and first == out[-1][1] + 1 and \
+                    self.toks[first].fold in nouns and not out[-1][3] and not out[-1][4] \
+                    and self.text[self.toks[first - 1].end:self.toks[first].start] == " ":
+                prev = out[-1]
+                out[-1] = (prev[0], last, prev[2], prev[3], prev[4])
+                continue
+            out.append(row)
         return out

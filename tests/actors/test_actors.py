@@ -147,6 +147,19 @@ def test_longest_match_wins_and_mentions_do_not_overlap(actors):
         ("Islamic State of Iraq and the Levant", "islamic_state")]
 
 
+@pytest.mark.parametrize("text, span, actor_name", [
+    ("MNJTF soldiers repelled the raid.", "MNJTF soldiers",
+     "MNJTF: Multinational Joint Task Force"),
+    ("AMISOM soldiers left the base.", "AMISOM soldiers",
+     "AMISOM: African Union Mission in Somalia"),
+    ("MNJTF troops left the base.", "MNJTF troops", "MNJTF: Multinational Joint Task Force"),
+])
+def test_a_named_actor_takes_the_force_noun_after_it(actors, text, span, actor_name):
+    """"MNJTF soldiers": one side, the named one; the noun is not a second, generic side."""
+    found = actors.find(text)
+    assert [(m.text, m.actor.name) for m in found] == [(span, actor_name)]
+
+
 def test_matches_do_not_cross_sentences(actors):
     # "Syrian. Army units" is not "Syrian army units" (the units are some country's army)
     assert all(not i.startswith("syrian") for i in ids(actors.find(
