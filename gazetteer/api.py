@@ -361,6 +361,9 @@ class Gazetteer:
         state = self._state_abbreviation(text, span)
         if state is not None:
             return state
+        division = self._named_division(text, span)
+        if division is not None:
+            return division
         extra = self._admin_of(text, span)
         if span.how == "gazetteer" and not extra:
             # the usual case: the name's places, ordered by prior once per process
@@ -431,6 +434,29 @@ class Gazetteer:
         return Item(surface, span.start, end, span.key, [(place, False, "exact", 1.0)],
                     set(span.marks) - {"acronym"}, rule="division_abbreviation")
 
+    def _named_division(self, text: str, span: Span) -> Item | None:
+        """"Kherson oblast", "Zaporizhzhia region" (spelt as the oblast's own name is not):
+        a name with a division word after it that mention finding left out, when the name
+        and word find a first- or second-order division (``candidates``,
+        transliteration variants included); the mention then covers the word, and the
+        divisions are its candidates. Not before another name ("Georgia State University")."""
+        m = _DIVISION_AFTER.match(text, span.end)
+        if m is None:
+            return None
+        surface = text[span.start:m.end()]
+        # a spelling variant only for a division where the name itself has a place
+        # ("Zaporizhzhia": the city, in the oblast; not "Georgia state" -> Giurgiu)
+        own = {(p.country_code, p.admin1) for p, _, _ in self.index.places_by_key_id(
+            span.key_id)} if span.key_id is not None else set()
+        # (the region of the place the name is exactly: an exact match, as good as one)
+        cands = [(c[0], c[1], "exact", 1.0) for c in self.candidates(surface, fuzzy=False)
+                 if c[0].feature_code in ("ADM1", "ADM2", "ADMD") and (
+                     c[2] == "exact" or (c[0].country_code, c[0].admin1) in own)]
+        if not cands:
+            return None
+        return Item(surface, span.start, m.end(), match_key(surface), cands, set(span.marks),
+                    rule="named_division")
+
     def _admin_of(self, text: str, span: Span) -> list[Cand]:
         """"province of X" / "X province": also offer the division named X."""
         if not text[max(0, span.start - 4):span.start].rstrip().endswith("of"):
@@ -476,6 +502,10 @@ class Gazetteer:
         return mentions
 
 
+#: a division word right after a name ("Kherson oblast", "Sagaing Region")
+#: ("state" in lower case only: "Columbia State", "Ohio State" are colleges)
+_DIVISION_AFTER = re.compile(r"\s+(?:(?i:oblast|region|province|governorate|prefecture|"
+                             r"department|voivodeship|krai)|state)\b(?!\s+[A-Z])")
 #: a place-type phrase before a name, as match keys: "town of", "city of", "village of"
 _TYPE_OF = re.compile(r"^(?:the )?(?:town|city|village|township|borough|municipality) of ")
 

@@ -521,3 +521,26 @@ def test_a_village_said_to_be_near_a_town_is_never_a_far_homonym(gaz, village, a
 def test_a_village_near_a_town_keeps_its_own_place_when_it_is_near(gaz):
     m = parse(gaz, "Clashes erupted in Sake, a town near Goma, on Monday.")["Sake"]
     assert m.place is not None and m.place.country_code == "CD"
+
+
+# -- "X oblast", "X region": the division, also when spelt as its town is -------------------
+
+@pytest.mark.parametrize("text, surface, division", [
+    ("Shelling continued in Kherson oblast on Monday.", "Kherson oblast", "Kherson Oblast"),
+    ("Drones struck targets in Zaporizhzhia region on Monday.", "Zaporizhzhia region",
+     "Zaporizhzhya Oblast"),
+])
+def test_a_name_and_a_division_word_name_the_division(gaz, text, surface, division):
+    m = parse(gaz, text)[surface]
+    assert (m.place.name, m.place.feature_code) == (division, "ADM1")
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("She studied at Columbia State before moving.", "Columbia"),   # a college
+    ("The farm lies just north of the Georgia state line.", "Georgia"),
+])
+def test_a_division_word_never_carries_a_name_abroad(gaz, text, surface):
+    """The mention stays the name (no "Columbia State" division; no "Georgia state" read
+    as Romania's Giurgiu county by a spelling variant)."""
+    m = parse(gaz, text)[surface]
+    assert m.place is None or m.place.country_code in ("US", "GE")

@@ -64,6 +64,10 @@ FEATURE_AFTER = re.compile(r"^(?:\s+and\s+[\w’'-]+(?:\s+[\w’'-]+){0,3}?)?\s+
                            r"city|district|province|governorate|camp|area|region|border "
                            r"crossing|crossing|base|airport|dam|junction)s?\b", re.IGNORECASE)
 COORDINATED = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s+)$", re.IGNORECASE)
+#: from the event's trigger to a place right after it: the place is the verb's object
+#: ("entered Tarhuna", "took control of the town of X", "shelled Nikopol")
+OBJECT_OF_TRIGGER = re.compile(r"[\w-]+(?:\s+(?:control\s+of|over|the|a|an|town\s+of|"
+                               r"city\s+of|village\s+of))*\s+", re.IGNORECASE)
 BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
 BETWEEN_AND = re.compile(r"\bbetween\s+(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,3},?\s+and\s+"
                          r"(?:the\s+)?$", re.IGNORECASE)
@@ -131,7 +135,8 @@ def locate(ev, mentions: list, sent, trigger_at: int, span: str, vocab, ctx) -> 
         rel = m.start - s
         return (rel >= aim_from, any(a <= rel < b for a, b in frames) or
                 _actors_origin(text, rel, trigger_at, sent, ctx.vocab.people_from),
-                _unplaceable(m, text, s), not _placed(m, text, s),
+                _unplaceable(m, text, s),
+                not (_placed(m, text, s) or OBJECT_OF_TRIGGER.fullmatch(text, trigger_at, rel)),
                 _stretch_end(m, text, s), _level(m.place), not m.place.located,
                 abs(rel - trigger_at))
 

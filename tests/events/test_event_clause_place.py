@@ -79,3 +79,14 @@ def test_a_stretch_between_two_places_is_one_event(gaz, actors, text, place, fat
     events = extract_events(article, gaz, actors)
     assert len(events) == 1 and events[0].fatalities == fatalities
     assert place is None or events[0].place.name == place
+
+
+@pytest.mark.parametrize("text, place", [
+    # the verb's object is where it happened, before a wider place the sentence adds
+    ("RSF fighters entered Singa, the capital of Sennar state in south-eastern Sudan, on "
+     "Saturday.", "Singa"),
+    ("Russian forces shelled Kupiansk, a rail hub in eastern Ukraine, on Monday.", "Kupyansk"),
+    ("Government troops retook the town of Saraqib in northern Syria on Monday.", "Saraqib"),
+])
+def test_the_place_the_verb_acts_on_comes_before_a_wider_place(gaz, actors, text, place):
+    assert _place(gaz, actors, text) == place
