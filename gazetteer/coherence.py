@@ -256,10 +256,12 @@ def _contradicted(text: str, items: Sequence[Item], decisions: list[tuple], i: i
         pass                            # "the village of X in Y"
     elif words & SUBLOCALITY_WORDS and "in" in words:
         pass                            # "X district in Y"
-    elif words & SUBLOCALITY_WORDS and place.feature_class == "A" and \
-            container.feature_class == "P":
-        pass        # "the X area of Y": "the Damascus suburb of Douma" reads the other way,
-        # but a division named as a part of a town can only be a quarter of it
+    elif words & SUBLOCALITY_WORDS and "of" in words and (
+            (place.feature_class == "A" and container.feature_class == "P")
+            or place.population < container.population):
+        pass        # "the X neighbourhood of Y": X is in Y, when X is the smaller ("the
+        # Cincinnati suburb of West Chester" reads the other way); a division named as a
+        # part of a town can only be a quarter of it
     else:
         return False
     if not (anchor_conf >= conf or not strong(items[i], cand, rule)

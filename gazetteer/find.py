@@ -274,6 +274,8 @@ def place_cue(text: str, start: int, cues: Cues) -> str | None:
     "20 km of", "locative" after "in", "near" …
     ("to" and "at" are not locatives here: "told Reuters", "sent to Reuters")."""
     before = text[max(0, start - 40):start].lower().replace("-", " ").split()
+    if len(before) >= 2 and before[-1] in ARTICLES and text[start - 1:start] in _HYPHENS:
+        before.pop()                    # "near al-Sukhnah": the article is the name's
     if len(before) >= 2 and before[-1] == "of" and (
             before[-2] in cues.place_words or before[-2] in cues.part_words
             or (before[-2] in SIDE_WORDS and len(before) >= 3
@@ -398,10 +400,11 @@ def _mark_each(text: str, toks: list[Token], spans: list[Span], persons: set[str
         joined_after = after is not None and _joined(text, toks[s.last], after)
         if s.first == 0 or _sentence_before(text, s.start):
             s.marks.add("sentence_start")
-        elif before is not None and (before.fold in LOCATIVES or before.fold == "of"):
+        elif before is not None and (before.fold in LOCATIVES or before.fold == "of" or (
+                before.fold in ARTICLES and text[before.end:s.start] in _HYPHENS)):
             cue = place_cue(text, s.start, cues)
             if cue:
-                s.marks.add("cue_" + cue)        # "in X", "the village of X"
+                s.marks.add("cue_" + cue)        # "in X", "the village of X", "near al-X"
         if s.key in _ERAS and _NUMBER_BEFORE.search(text, max(0, s.start - 12), s.start):
             s.marks.add("calendar")           # "500 B.C.", "AD 70" is a year, not a province
         if s.key in cues.calendar:

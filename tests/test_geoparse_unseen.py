@@ -544,3 +544,22 @@ def test_a_division_word_never_carries_a_name_abroad(gaz, text, surface):
     as Romania's Giurgiu county by a spelling variant)."""
     m = parse(gaz, text)[surface]
     assert m.place is None or m.place.country_code in ("US", "GE")
+
+
+# -- "the X neighbourhood of Y", "near al-X" -------------------------------------------------
+
+def test_a_neighbourhood_of_a_town_is_never_a_far_homonym(gaz):
+    m = parse(gaz, "Shells hit the al-Karama neighbourhood of Homs on Monday.")["al-Karama"]
+    assert m.place is None and (m.approx.relation, m.approx.anchor.name) == ("in", "Homs")
+
+
+def test_a_town_named_before_its_suburb_keeps_its_place(gaz):
+    text = "Ali Hassan, 22, from the Cincinnati suburb of Mason, was charged."
+    assert parse(gaz, text)["Cincinnati"].place.country_code == "US"
+
+
+@pytest.mark.parametrize("text, surface, cc", [
+    ("Gunmen attacked a checkpoint near al-Sukhnah on Monday.", "Sukhnah", "SY"),
+])
+def test_a_locative_before_a_glued_article_is_a_place_cue(gaz, text, surface, cc):
+    assert parse(gaz, text)[surface].place.country_code == cc

@@ -138,6 +138,10 @@ def extract_events(article, gazetteer, actors, vocabulary: Vocabulary | None = N
         if m.rule == "demonym" and m.place.feature_code.startswith("PCL")], known, setting)
     known = [m for m in known if not any(m.start < f.end and f.start < m.end for f in state)]
     known = sorted(known + state, key=lambda m: m.start)
+    # a common noun inside a longer place name is the place's ("Imam" in "Imam Sahib")
+    named = [(m.start, m.end) for m in places.items if m.place is not None and m.place.located]
+    known = [a for a in known if not (a.generic and any(
+        ps <= a.start and a.end <= pe and pe - ps > a.end - a.start for ps, pe in named))]
     acts = _Spans(known + actors.find_unknown(text, known))
     day_first = getattr(article, "day_first", None)
     if article.date_source == "inferred" and article.date_window:
@@ -358,9 +362,11 @@ def _event(ev_id: str, trig: _Trigger, sent: _Sentence, article, vocab: Vocabula
 # -- actors -----------------------------------------------------------------------------------
 
 def _inside_actor(m, sent: _Sentence) -> bool:
-    """A place mention inside an actor's name ("US jets", "Syrian army")."""
+    """A place mention inside an actor's name ("US jets", "Syrian army"); not one the actor's
+    name is only the start of."""
     i = bisect.bisect_right(sent.actor_starts, m.start) - 1
-    return i >= 0 and sent.actors[i].start <= m.start < sent.actors[i].end
+    return i >= 0 and sent.actors[i].start <= m.start < sent.actors[i].end and \
+        m.end <= sent.actors[i].end
 
 
 def _is_speaker(a, sent: _Sentence, vocab: Vocabulary) -> bool:

@@ -37,11 +37,11 @@ from geo.geodesy import destination
 # "control" ("the village of X", "south of X", "took control of X"): "members of the Beja
 # community" names people, not a place
 LOCATIVE = re.compile(r"(?:\b(?:in|at|near|outside|inside|into|around|on)\s+(?:the\s+)?"
-                      r"(?:[\w-]+\s+){0,3}|\b(?:village|town|city|district|province|"
+                      r"(?:[\w-]+\s+){0,3}(?:\w{1,3}-)?|\b(?:village|town|city|district|province|"
                       r"governorate|region|area|outskirts|suburbs?|edge|cent(?:re|er)|heart|"
                       r"county|territory|camp|neighbou?rhood|commune|municipality|locality|"
                       r"parts?|control|km|kilomet(?:re|er)s?|miles?|(?:north|south)(?:[- ]?"
-                      r"(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?)\s+of\s+(?:the\s+)?)$",
+                      r"(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?)\s+of\s+(?:the\s+)?(?:\w{1,3}-)?)$",
                       re.IGNORECASE)
 _DISTANCE = (r"(?P<km>\d+(?:\.\d+)?)\s*(?P<unit>km|kilomet(?:re|er)s?|miles?)\s+"
              r"(?:\([^()]{0,20}\)\s+)?")
@@ -107,6 +107,13 @@ BORDER_NEAR_MIN_KM = 25.0
 BORDER_NEAR_MAX_KM = 150.0
 BORDER_PRECISION = Precision(3, 5)     # UCDP: a linear feature (a border)
 RELATIVE_PRECISION = Precision(2, 2)   # ACLED: near a known point; UCDP: within ~25 km
+#: "near X", "on the outskirts of X": ACLED's precision 2 (near a known point), the point X's,
+#: within this radius
+NEAR_RADIUS_KM = 15.0
+NEAR_BEFORE = re.compile(r"\b(?:near|nearby|outside|around|close\s+to|not\s+far\s+from|"
+                         r"on\s+the\s+outskirts\s+of|in\s+the\s+vicinity\s+of)\s+"
+                         r"(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?(?:\w{1,3}-)?$",
+                         re.IGNORECASE)
 #: "the Usaylan district": a town's name with a division word after it names the division
 #: around the town, coded (as ACLED does) at the town, near it (precision 2), within this
 DISTRICT_RADIUS_KM = 25.0
@@ -333,6 +340,11 @@ def _set_place(ev, m, text: str, s: int) -> None:
         ev.location_text = f"{away.group(0).strip()} {m.text}"         # "50 km from Mosul"
         ev.approximate, ev.precision = True, RELATIVE_PRECISION
         ev.uncertainty_km = round(max(_km(away), 1.0), 1)
+    elif place.located and place.feature_class == "P" and NEAR_BEFORE.search(before):
+        # "near al-Sukhnah": coded at the town (not an approximate point of its own: the
+        # control layer keeps it the town's), near it, ±15 km
+        ev.location_text = f"near {m.text}"
+        ev.precision, ev.uncertainty_km = RELATIVE_PRECISION, NEAR_RADIUS_KM
     elif place.located and place.feature_class == "P" and \
             DIVISION_AFTER.match(text, m.end - s):
         ev.location_text = text[m.start - s:DIVISION_AFTER.match(text, m.end - s).end()]

@@ -160,3 +160,18 @@ def test_an_event_in_a_town_s_district_is_near_the_town(gaz, actors, text, locat
     assert ev.location_text == location
     assert ev.precision.acled == 2 and ev.approximate and ev.uncertainty_km > 0
     assert (ev.lat, ev.lon) == (ev.place.lat, ev.place.lon)
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Gunmen killed a teacher in Imam Sahib on Monday.", "Imām Şāḩib"),
+    ("Police arrested two men in Farmers Branch on Monday.", "Farmers Branch"),
+])
+def test_a_common_noun_inside_a_place_name_leaves_the_place_whole(gaz, actors, text, place):
+    """"Imam" (a cleric) and "Farmers" (civilians) inside a town's name are the town's."""
+    assert _first(gaz, actors, text).place.name == place
+
+
+def test_near_a_town_is_coded_at_the_town_with_precision_2(gaz, actors):
+    ev = _first(gaz, actors, "Militants ambushed a convoy near Baiji on Monday.")
+    assert (ev.location_text, ev.precision.acled, ev.uncertainty_km) == ("near Baiji", 2, 15.0)
+    assert (ev.lat, ev.lon) == (ev.place.lat, ev.place.lon)
