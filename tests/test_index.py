@@ -202,3 +202,24 @@ def test_the_command_line_shows_the_build_as_a_bar_or_lines(tty):
     else:                                  # a log: one line per stage, not per 5,000 places
         lines = text.splitlines()
         assert len(lines) == 3 and "automaton" in lines[1] and "100%" in lines[2]
+
+
+@pytest.mark.parametrize("fingerprint", ["file", "content"])
+def test_fingerprints_do_not_depend_on_where_the_files_are(tmp_path, fingerprint):
+    """The same files in other places (a checkout elsewhere, a virtualenv beside or apart
+    from it) give the same fingerprint, in any order: no second index is built."""
+    from gazetteer.sources.base import content_fingerprint, file_fingerprint
+
+    fp = file_fingerprint if fingerprint == "file" else content_fingerprint
+    made = {}
+    for top in ("a", "zz"):
+        for sub, name, body in (("x", "one.csv", "1"), ("y", "two.csv", "22")):
+            path = tmp_path / top / sub / name
+            path.parent.mkdir(parents=True)
+            path.write_text(body)
+            made.setdefault(top, []).append(path)
+    first = fp(made["a"])
+    # the second file's copy under "a" sorts before the first's under "zz" by path
+    assert fp([made["zz"][0], made["a"][1]]) == first == fp(list(reversed(made["zz"])))
+    made["zz"][1].write_text("23")
+    assert fp(made["zz"]) != first

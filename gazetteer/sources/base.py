@@ -44,30 +44,36 @@ class Source(ABC):
 
 def file_fingerprint(paths: Iterable[Path], sample: int = 65536) -> str:
     """Fingerprint of (possibly large) files by name, size and the bytes of their first and
-    last 64 KiB — cheap, and the same for two identical installations (no timestamps, so
-    a fresh virtualenv does not rebuild an index another one already built)."""
-    h = hashlib.sha256()
-    for p in sorted(Path(x) for x in paths):
+    last 64 KiB — cheap, and the same for two identical installations: no timestamps, and
+    no paths (each file is summarised on its own and the summaries combined in sorted
+    order, so a checkout and a virtualenv in other places give the same fingerprint and do
+    not rebuild an index another one already built)."""
+    parts = []
+    for p in map(Path, paths):
+        h = hashlib.sha256()
         if p.is_dir():
             h.update(f"{p.name}/:{sorted(c.name for c in p.iterdir())}".encode())
-            continue
-        size = p.stat().st_size
-        h.update(f"{p.name}:{size}".encode())
-        with p.open("rb") as fh:
-            h.update(fh.read(sample))
-            if size > sample:
-                fh.seek(max(sample, size - sample))
+        else:
+            size = p.stat().st_size
+            h.update(f"{p.name}:{size}".encode())
+            with p.open("rb") as fh:
                 h.update(fh.read(sample))
-    return h.hexdigest()[:16]
+                if size > sample:
+                    fh.seek(max(sample, size - sample))
+                    h.update(fh.read(sample))
+        parts.append(h.hexdigest())
+    return _combined(parts)
 
 
 def content_fingerprint(paths: Iterable[Path]) -> str:
-    """Fingerprint of small files by content."""
-    h = hashlib.sha256()
-    for p in sorted(Path(x) for x in paths):
-        h.update(p.name.encode())
-        h.update(Path(p).read_bytes())
-    return h.hexdigest()[:16]
+    """Fingerprint of small files by name and content, whatever their paths (see
+    :func:`file_fingerprint`)."""
+    return _combined(hashlib.sha256(p.name.encode() + p.read_bytes()).hexdigest()
+                     for p in map(Path, paths))
+
+
+def _combined(digests: Iterable[str]) -> str:
+    return hashlib.sha256("".join(sorted(digests)).encode()).hexdigest()[:16]
 
 
 def raw_json(record: dict) -> str:
