@@ -27,7 +27,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from geo.events.crowds import assign_crowd, fold_force_on_crowds, force_on_crowd
@@ -79,6 +79,9 @@ CASUALTIES_BEFORE = re.compile(
     r"eight|nine|ten|dozens|scores|hundreds|several|many|a|an|the)\b[^;:.,]{0,60}$",
     re.IGNORECASE)
 CIVILIAN_INTER = 7              # ACLED's interaction code of civilians
+#: between two triggers of one phrase ("air strikes and fighting", "hit by a roadside bomb"):
+#: at most two words, no comma
+SAME_PHRASE = re.compile(r"\s*(?:[\w'’-]+\s+){0,2}")
 # "… left by Russian forces", "from positions across …": the attacker's side, not the target
 AGENT_PHRASE = re.compile(r"\b(?:by|from)\s+(?:\S+\s+){0,4}$", re.IGNORECASE)
 
@@ -234,9 +237,26 @@ def _triggers(sentence: str, vocab: Vocabulary) -> list[_Trigger]:
                     m.start() >= background_from or \
                     (first_word.endswith("ed") and ADJECTIVAL.search(clause)):
                 continue
-            sub = bool(vocab.subordinate.search(sentence[max(0, m.start() - 60):m.start()]
-                                                .split(",")[-1]))
-            out.append(_Trigger(rule, m.start(), m.end(), m.group(0), order, sub))
+            out.append(_Trigger(rule, m.start(), m.end(), m.group(0), order, False))
+    # subordinate: a subordinator or support phrase between the trigger and the trigger
+    # before it in its clause ("the clans that fought … signed a ceasefire": "fought" is in
+    # the relative clause; "signed", after it, is the main verb)
+    # ("… following days of air strikes and fighting", "after it was hit by a roadside
+    # bomb": a trigger in one phrase with the one before shares its status)
+    status: dict[int, bool] = {}
+    prev_end, prev_sub = 0, False
+    for t in sorted(out, key=lambda t: t.start):
+        if t.start in status:
+            continue
+        gap = sentence[prev_end:t.start] if prev_end <= t.start else ""
+        if prev_end and SAME_PHRASE.fullmatch(gap):
+            sub = prev_sub
+        else:
+            sub = bool(vocab.subordinate.search(
+                sentence[max(0, t.start - 60, prev_end):t.start].split(",")[-1]))
+        status[t.start] = sub
+        prev_end, prev_sub = max(prev_end, t.end), sub
+    out = [replace(t, subordinate=status[t.start]) for t in out]
     return sorted(out, key=lambda t: (t.rule.situation, t.subordinate, t.order, t.start))
 
 

@@ -75,6 +75,9 @@ _MON = (r"(?P<mon>(?:January|February|March|April|May|June|July|August|September
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)\b"
 _NUM = "one|two|three|four|five|six|seven|eight|nine|ten"
+#: holidays on a fixed (month, day) of the Gregorian calendar
+HOLIDAYS = {"new year's day": (1, 1), "new year's eve": (12, 31), "christmas day": (12, 25),
+            "christmas eve": (12, 24)}
 _PATTERNS = [(name, re.compile(rx)) for name, rx in [
     ("mdy", rf"\b{_WD_PRE}{_MON}\s+{_DAY}(?!:)(?:,?\s+{_YEAR}(?![-/.]\d))?"),
     ("dmy", rf"\b{_WD_PRE}(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MON}(?:,?\s+{_YEAR}(?![-/.]\d))?"),
@@ -90,6 +93,9 @@ _PATTERNS = [(name, re.compile(rx)) for name, rx in [
     # "the first week of April 2023", "the last week of March"
     ("week_of", rf"\b(?i:(?:the\s+)?(?P<nth>first|second|third|fourth|last|final)\s+week\s+of)"
                 rf"\s+{_MON}(?:,?\s+{_YEAR}(?![-/.]\d))?"),
+    # "on New Year's Day 2023", "Christmas Eve": holidays on a fixed day of the calendar
+    ("holiday", rf"\b(?P<hol>(?i:new\s+year[’']s\s+(?:day|eve)|christmas\s+(?:day|eve)))"
+                rf"(?:,?\s+{_YEAR}(?![-/.]\d))?"),
     ("month_year", rf"\b{_MON},?\s+{_YEAR}(?![-/.]\d)"),
     ("month", rf"\b(?i:in\s+|during\s+|early\s+|late\s+|mid-?\s*){_MON}(?!\s*,?\s*\d)"),
     ("year", rf"\b(?i:in|during)\s+{_YEAR}(?![-/.,]\d|\s*[-–]\s*\d)"),
@@ -204,6 +210,10 @@ def _resolve(name: str, m: re.Match, ref: dt.date | None,
                 return mention(d, d, "day", "explicit")
             d = _year_for(month, day, ref)
             return mention(d, d, "day", "explicit_no_year") if d else None
+        if name == "holiday":
+            month, day = HOLIDAYS[" ".join(g["hol"].lower().replace("’", "'").split())]
+            d = dt.date(int(g["year"]), month, day) if g["year"] else _year_for(month, day, ref)
+            return mention(d, d, "day", "holiday") if d else None
         if name == "iso":
             d = dt.date(int(g["year"]), int(g["a"]), int(g["b"]))
             return mention(d, d, "day", "iso")

@@ -40,3 +40,18 @@ def test_a_prisoner_swap_or_truce_has_both_sides(gaz, actors, text, day, sides):
     ev = events_in(gaz, actors, text, day)[0]
     assert ev.sub_event_type == "Agreement"
     assert actor_names(ev) == sides
+
+
+@pytest.mark.parametrize("text, day, sub_type", [
+    # a relative clause's verb is not the main event; the verb after the clause is
+    ("Leaders of the two militias that clashed near Beni last month signed a truce in the "
+     "town on Sunday.", "2023-06-13", "Agreement"),
+    # "agreed to" a truce, a reopening, an exchange: an agreement
+    ("Government and rebel delegates agreed on 3 May to reopen the road between Kalemie and "
+     "Bendera.", "2023-05-04", "Agreement"),
+    # triggers of one phrase share their clause: "after … days of air strikes and fighting"
+    ("Army troops entered Anefis on Monday after the rebels withdrew following days of air "
+     "strikes and fighting.", "2023-10-10", "Government regains territory"),
+])
+def test_the_main_clause_decides_the_event(gaz, actors, text, day, sub_type):
+    assert events_in(gaz, actors, text, day)[0].sub_event_type == sub_type

@@ -90,6 +90,10 @@ def test_relative_and_yearless_need_a_reference(text):
     ("during the last week of February 2020", None, date(2020, 2, 23), date(2020, 2, 29),
      "week"),
     ("the first week of May", THU, date(2017, 5, 1), date(2017, 5, 7), "week"),
+    # holidays on a fixed day, with a year or the nearest one
+    ("just after midnight on New Year's Day 2020", None, date(2020, 1, 1), None, "day"),
+    ("on Christmas Eve the", date(2019, 1, 2), date(2018, 12, 24), None, "day"),
+    ("late on New Year’s Eve", date(2020, 12, 31), date(2020, 12, 31), None, "day"),
 ])
 def test_explicit(text, reference, first, last, precision):
     m = only(text, reference)
