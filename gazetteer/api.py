@@ -435,11 +435,12 @@ class Gazetteer:
                     set(span.marks) - {"acronym"}, rule="division_abbreviation")
 
     def _named_division(self, text: str, span: Span) -> Item | None:
-        """"Kherson oblast", "Zaporizhzhia region" (spelt as the oblast's own name is not):
-        a name with a division word after it that mention finding left out, when the name
-        and word find a first- or second-order division (``candidates``,
-        transliteration variants included); the mention then covers the word, and the
-        divisions are its candidates. Not before another name ("Georgia State University")."""
+        """"Kherson oblast", "Zaporizhzhia region" (the oblast's own name is spelt
+        "Zaporizhzhya"): a name with a division word after it, which mention finding left
+        out, names the first- or second-order division the two find (``candidates``,
+        transliteration variants included). The mention then covers the word and the
+        divisions are its candidates; None when none is found, or when another capitalised
+        word follows ("Georgia State University")."""
         m = _DIVISION_AFTER.match(text, span.end)
         if m is None:
             return None
@@ -448,7 +449,7 @@ class Gazetteer:
         # ("Zaporizhzhia": the city, in the oblast; not "Georgia state" -> Giurgiu)
         own = {(p.country_code, p.admin1) for p, _, _ in self.index.places_by_key_id(
             span.key_id)} if span.key_id is not None else set()
-        # (the region of the place the name is exactly: an exact match, as good as one)
+        # found through a place inside it that the name matches exactly: as good as exact
         cands = [(c[0], c[1], "exact", 1.0) for c in self.candidates(surface, fuzzy=False)
                  if c[0].feature_code in ("ADM1", "ADM2", "ADMD") and (
                      c[2] == "exact" or (c[0].country_code, c[0].admin1) in own)]

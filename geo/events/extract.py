@@ -238,11 +238,10 @@ def _triggers(sentence: str, vocab: Vocabulary) -> list[_Trigger]:
                     (first_word.endswith("ed") and ADJECTIVAL.search(clause)):
                 continue
             out.append(_Trigger(rule, m.start(), m.end(), m.group(0), order, False))
-    # subordinate: a subordinator or support phrase between the trigger and the trigger
-    # before it in its clause ("the clans that fought … signed a ceasefire": "fought" is in
-    # the relative clause; "signed", after it, is the main verb)
-    # ("… following days of air strikes and fighting", "after it was hit by a roadside
-    # bomb": a trigger in one phrase with the one before shares its status)
+    # Subordinate: a subordinator or support phrase stands between the trigger and the
+    # trigger before it in its clause ("the clans that fought … signed a ceasefire": "fought"
+    # is in the relative clause, "signed" after it is the main verb). A trigger in one phrase
+    # with the one before shares its status ("following days of air strikes and fighting").
     status: dict[int, bool] = {}
     prev_end, prev_sub = 0, False
     for t in sorted(out, key=lambda t: t.start):
