@@ -445,14 +445,17 @@ class Gazetteer:
         if m is None:
             return None
         surface = text[span.start:m.end()]
+        divisions = [c for c in self.candidates(surface, fuzzy=False)
+                     if c[0].feature_code in ("ADM1", "ADM2", "ADMD")]
+        if not divisions:
+            return None
         # a spelling variant only for a division where the name itself has a place
-        # ("Zaporizhzhia": the city, in the oblast; not "Georgia state" -> Giurgiu)
+        # ("Zaporizhzhia": the city, in the oblast; not "Georgia state" -> Giurgiu); found
+        # so, it is as good as an exact match
         own = {(p.country_code, p.admin1) for p, _, _ in self.index.places_by_key_id(
             span.key_id)} if span.key_id is not None else set()
-        # found through a place inside it that the name matches exactly: as good as exact
-        cands = [(c[0], c[1], "exact", 1.0) for c in self.candidates(surface, fuzzy=False)
-                 if c[0].feature_code in ("ADM1", "ADM2", "ADMD") and (
-                     c[2] == "exact" or (c[0].country_code, c[0].admin1) in own)]
+        cands = [(c[0], c[1], "exact", 1.0) for c in divisions
+                 if c[2] == "exact" or (c[0].country_code, c[0].admin1) in own]
         if not cands:
             return None
         return Item(surface, span.start, m.end(), match_key(surface), cands, set(span.marks),

@@ -225,8 +225,8 @@ def _contradicted(text: str, items: Sequence[Item], decisions: list[tuple], i: i
     """Whether the text says outright that mention ``i`` lies in the next mention's place
     ("the Salah al-Din area of Tripoli", "the village of X in Y district": a sub-locality
     word, or a village/town/neighbourhood cue, with "in"/"of"; "X, a village near Y") while
-    its decided place lies
-    beyond CONTAINED_KM of it (another country, for a province): then the text is right
+    its decided place lies beyond CONTAINED_KM of it (another country, for a province): then
+    the text is right
     and the homonym wrong, unless the mention is a strong place and its container is less
     sure and not strong. The mention is then cleared (its approximation follows in
     ``contain``). The container may itself be placed approximately (``out``)."""

@@ -376,18 +376,13 @@ class ActorDictionary:
         that extends it (the dictionary's own form: "Military Forces of the Democratic
         Republic of Congo (FARDC)"). None when the dictionary has the name itself valid
         that day (the generic actor is right) or no single actor extends it."""
-        named = [a for a in self._dated.get(name, ()) if a.valid_on(day)]
-        if any(a.name == name for a in named):
+        forms = self._dated.get(name, ())
+        valid = [a for a in forms if a.valid_on(day)]
+        if any(a.name == name for a in valid):
             return None
-        regimes = [a for a in named if a.valid_from is not None or a.valid_to is not None]
-        if regimes:
-            return regimes[0] if len(regimes) == 1 else None
-        return named[0] if len(named) == 1 and not self._dated_anytime(name) else None
-
-    def _dated_anytime(self, name: str) -> bool:
-        """Whether some dictionary actor extending ``name`` has a validity period."""
-        return any(a.valid_from is not None or a.valid_to is not None
-                   for a in self._dated.get(name, ()))
+        if any(a.valid_from is not None or a.valid_to is not None for a in forms):
+            valid = [a for a in valid if a.valid_from is not None or a.valid_to is not None]
+        return valid[0] if len(valid) == 1 else None
 
     @cached_property
     def _dated(self) -> dict[str, list[Actor]]:

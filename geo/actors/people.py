@@ -257,11 +257,11 @@ class PeopleContext(MatchContext):
         out: list[tuple] = []
         for row in chosen:
             first, last, _actor, _person, generic = row
-            if out and generic and first == last and first == out[-1][1] + 1 and \
-                    self.toks[first].fold in nouns and not out[-1][3] and not out[-1][4] \
-                    and self.text[self.toks[first - 1].end:self.toks[first].start] == " ":
-                prev = out[-1]
-                out[-1] = (prev[0], last, prev[2], prev[3], prev[4])
-                continue
+            if out and generic and first == last and self.toks[first].fold in nouns:
+                p_first, p_last, p_actor, p_person, p_generic = out[-1]
+                if first == p_last + 1 and not p_person and not p_generic and \
+                        self.text[self.toks[p_last].end:self.toks[first].start] == " ":
+                    out[-1] = (p_first, last, p_actor, p_person, p_generic)
+                    continue
             out.append(row)
         return out

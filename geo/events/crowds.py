@@ -40,12 +40,12 @@ def assign_crowd(ev: Event, actors, vocab: Vocabulary, at: int = -1, doers=()) -
     in the other (none when the crowd acts ``alone``), crowds and civilians named in the
     text folded into the crowd. When the sub-type has a counterpart and neither actor is
     one, it is the first armed, state or external actor among ``doers`` (the actor mentions
-    of the event's clause). Who the
-    crowd is becomes its associated actors (``assoc_actor_1``, or ``assoc_actor_2`` when
-    the crowd is actor 2, as in excessive force against protesters): the parties, movements
-    and unions the dictionary names among the sides, and the identity groups its own phrase
-    names (``crowd_groups`` of the generic rules: "hundreds of teachers protested" gives
-    "Teachers (<country>)"); ``at``: the trigger's offset in the sentence."""
+    of the event's clause). Who the crowd is becomes its associated actors
+    (``assoc_actor_1``, or ``assoc_actor_2`` when the crowd is actor 2, as in excessive force
+    against protesters): the parties, movements and unions the dictionary names among the
+    sides, and the identity groups its own phrase names (``crowd_groups`` of the generic
+    rules: "hundreds of teachers protested" gives "Teachers (<country>)"); ``at``: the
+    trigger's offset in the sentence."""
     spec = vocab.crowd(ev.event_type, ev.sub_event_type)
     if spec is None or spec.actor not in actors.actors:
         return

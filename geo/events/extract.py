@@ -141,10 +141,7 @@ def extract_events(article, gazetteer, actors, vocabulary: Vocabulary | None = N
         if m.rule == "demonym" and m.place.feature_code.startswith("PCL")], known, setting)
     known = [m for m in known if not any(m.start < f.end and f.start < m.end for f in state)]
     known = sorted(known + state, key=lambda m: m.start)
-    # a common noun inside a longer place name is the place's ("Imam" in "Imam Sahib")
-    named = [(m.start, m.end) for m in places.items if m.place is not None and m.place.located]
-    known = [a for a in known if not (a.generic and any(
-        ps <= a.start and a.end <= pe and pe - ps > a.end - a.start for ps, pe in named))]
+    known = [a for a in known if not (a.generic and _inside_place(a, places))]
     acts = _Spans(known + actors.find_unknown(text, known))
     day_first = getattr(article, "day_first", None)
     if article.date_source == "inferred" and article.date_window:
@@ -247,8 +244,7 @@ def _triggers(sentence: str, vocab: Vocabulary) -> list[_Trigger]:
     for t in sorted(out, key=lambda t: t.start):
         if t.start in status:
             continue
-        gap = sentence[prev_end:t.start] if prev_end <= t.start else ""
-        if prev_end and SAME_PHRASE.fullmatch(gap):
+        if prev_end and SAME_PHRASE.fullmatch(sentence[prev_end:t.start]):
             sub = prev_sub
         else:
             sub = bool(vocab.subordinate.search(
@@ -317,8 +313,7 @@ def _sentence_events(sent: _Sentence, speakers: list, article, vocab: Vocabulary
             if place_ev.sub_event_type in vocab.no_fatalities:
                 place_ev.fatalities = None       # the sentence's dead are another event's
             assign_crowd(place_ev, actors, vocab, trig.start, own)
-            _perpetrator(place_ev, actors, vocab, sent,
-                         told[max(0, trig.end - (scope[0] if agent is not None else 0)):])
+            _perpetrator(place_ev, actors, vocab, sent, told[max(0, trig.end - scope[0]):])
             out.append((place_ev, (trig.start, trig.end)))
     _loser_from_withdrawal(out, sent.text, vocab)
     return fold_force_on_crowds(out, sent.text, vocab)
@@ -332,14 +327,13 @@ def _loser_from_withdrawal(events: list[tuple[Event, tuple[int, int]]], sentence
     end) offsets in ``sentence``."""
     if vocab.withdrawal is None:
         return
+    withdrew = [other for other, (a, b) in events
+                if other.actor1 is not None and vocab.withdrawal.search(sentence[a:b])]
     for ev, _ in events:
-        if ev.sub_event_type not in vocab.loss_sub_types or ev.actor2 is not None or \
-                ev.actor1 is None:
-            continue
-        ev.actor2 = next((other.actor1 for other, (a, b) in events
-                          if other is not ev and other.actor1 is not None
-                          and other.actor1.id != ev.actor1.id
-                          and vocab.withdrawal.search(sentence[a:b])), None)
+        if ev.sub_event_type in vocab.loss_sub_types and ev.actor2 is None and \
+                ev.actor1 is not None:
+            ev.actor2 = next((other.actor1 for other in withdrew
+                              if other.actor1.id != ev.actor1.id), None)
 
 
 def _further_scope(trig: _Trigger, agent, marks: list[tuple[int, int]],
@@ -379,6 +373,18 @@ def _event(ev_id: str, trig: _Trigger, sent: _Sentence, article, vocab: Vocabula
 
 
 # -- actors -----------------------------------------------------------------------------------
+
+def _inside_place(a, places: _Spans) -> bool:
+    """A common noun inside a longer located place name is the place's ("Imam" in "Imam
+    Sahib", "Farmers" in "Farmers Branch"): the place mention starting last at or before
+    it (place mentions do not overlap) covers it and more."""
+    i = bisect.bisect_right(places.starts, a.start) - 1
+    if i < 0:
+        return False
+    m = places.items[i]
+    return m.place is not None and m.place.located and a.end <= m.end and \
+        m.end - m.start > a.end - a.start
+
 
 def _inside_actor(m, sent: _Sentence) -> bool:
     """A place mention inside an actor's name ("US jets", "Syrian army"); not one the actor's

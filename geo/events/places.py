@@ -36,12 +36,15 @@ from geo.geodesy import destination
 # "in X", "near the town of X"; "of X" only after a place word, a direction, a distance or
 # "control" ("the village of X", "south of X", "took control of X"): "members of the Beja
 # community" names people, not a place
+#: an Arabic article glued to the name that follows ("near al-Sukhnah")
+_GLUED_ARTICLE = r"(?:\w{1,3}-)?"
 LOCATIVE = re.compile(r"(?:\b(?:in|at|near|outside|inside|into|around|on)\s+(?:the\s+)?"
-                      r"(?:[\w-]+\s+){0,3}(?:\w{1,3}-)?|\b(?:village|town|city|district|province|"
+                      rf"(?:[\w-]+\s+){{0,3}}{_GLUED_ARTICLE}|\b(?:village|town|city|district|province|"
                       r"governorate|region|area|outskirts|suburbs?|edge|cent(?:re|er)|heart|"
                       r"county|territory|camp|neighbou?rhood|commune|municipality|locality|"
                       r"parts?|control|km|kilomet(?:re|er)s?|miles?|(?:north|south)(?:[- ]?"
-                      r"(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?)\s+of\s+(?:the\s+)?(?:\w{1,3}-)?)$",
+                      r"(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?)\s+of\s+(?:the\s+)?"
+                      rf"{_GLUED_ARTICLE})$",
                       re.IGNORECASE)
 _DISTANCE = (r"(?P<km>\d+(?:\.\d+)?)\s*(?P<unit>km|kilomet(?:re|er)s?|miles?)\s+"
              r"(?:\([^()]{0,20}\)\s+)?")
@@ -112,7 +115,7 @@ RELATIVE_PRECISION = Precision(2, 2)   # ACLED: near a known point; UCDP: within
 NEAR_RADIUS_KM = 15.0
 NEAR_BEFORE = re.compile(r"\b(?:near|nearby|outside|around|close\s+to|not\s+far\s+from|"
                          r"on\s+the\s+outskirts\s+of|in\s+the\s+vicinity\s+of)\s+"
-                         r"(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?(?:\w{1,3}-)?$",
+                         rf"(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?{_GLUED_ARTICLE}$",
                          re.IGNORECASE)
 #: "the Usaylan district": a town's name with a division word after it names the division
 #: around the town, coded (as ACLED does) at the town, near it (precision 2), within this
@@ -346,8 +349,8 @@ def _set_place(ev, m, text: str, s: int) -> None:
         ev.location_text = f"near {m.text}"
         ev.precision, ev.uncertainty_km = RELATIVE_PRECISION, NEAR_RADIUS_KM
     elif place.located and place.feature_class == "P" and \
-            DIVISION_AFTER.match(text, m.end - s):
-        ev.location_text = text[m.start - s:DIVISION_AFTER.match(text, m.end - s).end()]
+            (division := DIVISION_AFTER.match(text, m.end - s)):
+        ev.location_text = text[m.start - s:division.end()]
         ev.approximate, ev.precision = True, RELATIVE_PRECISION
         ev.uncertainty_km = DISTRICT_RADIUS_KM          # "the Usaylan district": its town
     elif place.feature_code == "ADM1" and BORDER.search(text):

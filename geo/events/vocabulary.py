@@ -225,6 +225,8 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
         target_words = {k: _words(perp[k]) for k in ("civilian_words", "armed_words")
                         if k in perp}
         loss = data.get("territory_loss", {})
+        withdrawal = re.compile(loss["withdrawal"], re.IGNORECASE) if "withdrawal" in loss \
+            else None
         loss_sub_types = frozenset(loss.get("sub_event_types", []))
         if loss_sub_types - sub_types:
             raise ValueError(f"[territory_loss] sub_event_types: unknown "
@@ -248,9 +250,7 @@ def load_vocabulary(path: Path = VOCABULARY) -> Vocabulary:
             civilian_only=civilian_only, civilian_target_of=civilian_target_of,
             civilian_words=target_words.get("civilian_words"),
             armed_words=target_words.get("armed_words"),
-            loss_sub_types=loss_sub_types, withdrawal=re.compile(loss["withdrawal"],
-                                                                 re.IGNORECASE)
-            if "withdrawal" in loss else None,
+            loss_sub_types=loss_sub_types, withdrawal=withdrawal,
             crowd_types=crowd_types, no_fatalities=no_deaths,
             crowd_size=re.compile(size["pattern"], re.IGNORECASE) if "pattern" in size
             else None, crowd_no_report=str(size.get("no_report", "no report")))
